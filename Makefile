@@ -1,0 +1,68 @@
+# Galley. `make` builds galley and writes every report; `make test` runs
+# every test. Both set up what they need on a fresh machine: Go modules,
+# the pinned ECharts build (npm ci), and Chromium for the browser tests.
+
+GO       ?= go
+GALLEY   := bin/galley
+ECHARTS  := node_modules/echarts/dist/echarts.min.js
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
+SOURCES  := $(shell find runner -type f \( -name '*.go' -o -name '*.tmpl' -o -name '*.css' \) -not -name '*_test.go') go.mod go.sum
+
+.PHONY: all reports check test unit browser fuzz bench screenshots chromium clean
+
+all: reports
+
+$(GALLEY): $(SOURCES)
+	$(GO) build -trimpath -o $@ ./runner/cmd/galley
+
+# The ECharts build every report inlines, pinned by package-lock.json and,
+# inside galley, by its sha256.
+$(ECHARTS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Every analysis in analyses/ into reports/NAME.html and NAME.sources.csv.
+reports: $(GALLEY) $(ECHARTS)
+	$(GALLEY) run
+
+# For reviewers: every analysis runs, every pin and claim holds, and the
+# published reports are exactly what the analyses and data produce.
+check: $(GALLEY) $(ECHARTS)
+	$(GALLEY) check
+	@rm -rf .check && mkdir -p .check
+	@$(GALLEY) run -out .check 2>/dev/null
+	@for f in .check/*; do \
+	  cmp -s "$$f" "reports/$${f#.check/}" || { echo "reports/$${f#.check/} is not what its analysis produces now: run make and commit it"; rm -rf .check; exit 1; }; \
+	done; rm -rf .check; echo "reports/ matches the analyses and data"
+
+test: unit browser
+
+unit: $(ECHARTS)
+	$(GO) vet ./...
+	$(GO) test ./...
+
+# Headless Chromium from Debian, installed when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (Debian package) for the browser tests"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+browser: chromium $(ECHARTS)
+	GALLEY_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 -run Browser ./runner/internal/browsertest/
+
+screenshots: chromium reports
+	GALLEY_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 -run Screenshot ./runner/internal/browsertest/ -args -screenshots=$(CURDIR)/docs/images
+
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./runner/...); do \
+	  for t in $$($(GO) test -list 'Fuzz.*' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+bench: $(GALLEY)
+	./runner/bench/bench.sh
+
+clean:
+	rm -rf bin .check

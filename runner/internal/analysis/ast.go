@@ -1,0 +1,241 @@
+package analysis
+
+import "galley/runner/internal/position"
+
+// File is one parsed analysis.
+type File struct {
+	Path   string // as given, slash-separated, relative to the project root where possible
+	Source []byte // the file's bytes, shown line by line in the report
+
+	Title  String
+	Dek    String // optional subtitle
+	Byline String // optional
+	Date   String // optional, YYYY-MM-DD; never the build time
+
+	Datasets []*Dataset // in file order
+	Views    []*View
+	Values   []*Value
+	Claims   []*Claim
+	Body     []*Cell
+}
+
+// String is a scalar with its position. Set is false when the key was absent.
+type String struct {
+	Value string
+	Pos   position.Pos
+	Set   bool
+}
+
+// Int is an integer scalar with its position.
+type Int struct {
+	Value int
+	Pos   position.Pos
+	Set   bool
+}
+
+// Ref names another thing in the analysis (a dataset, view, column, value or
+// claim) at the place it is named.
+type Ref struct {
+	Name string
+	Pos  position.Pos
+}
+
+// Expr is an expr-lang expression as written in the file. Lines holds, for
+// each line of Src, the file position of its first byte, so that a position
+// inside the expression (expr's own 1-based line and 0-based column) maps
+// back to the file with At.
+type Expr struct {
+	Src   string
+	Pos   position.Pos // of the first byte of Src
+	Lines []position.Pos
+}
+
+// At maps expr-lang's (line, column) inside e, line 1-based and column
+// 0-based as in *file.Error, to a position in the analysis file.
+func (e Expr) At(line, col int) position.Pos {
+	if line < 1 || len(e.Lines) == 0 {
+		return e.Pos
+	}
+	if line > len(e.Lines) {
+		line = len(e.Lines)
+	}
+	p := e.Lines[line-1]
+	p.Col += col
+	return p
+}
+
+// Dataset is one entry of `datasets:`: a CSV file pinned by sha256 and cited.
+type Dataset struct {
+	Name string
+	Pos  position.Pos // of the name
+
+	Path    String // relative to the project root, slash-separated
+	SHA256  String // lower-case hex; Set false before `galley pin`
+	Source  Citation
+	Columns []*Column // declared schema, in file order
+
+	Delimiter String   // one character; "," when not Set
+	Encoding  String   // utf-8 (default), latin-1, windows-1252
+	Null      []String // null markers; nil means the default [""]
+	NullSet   bool     // `null:` was written (possibly as an empty list)
+	SkipRows  Int      // lines to skip before the header
+}
+
+// Citation is what the report prints about a dataset's origin.
+type Citation struct {
+	Pos       position.Pos // of the `source:` key
+	Title     String
+	Publisher String
+	Author    String // optional
+	URL       String
+	Published String // YYYY-MM-DD
+	Accessed  String // YYYY-MM-DD
+	License   String
+	Note      String // optional
+}
+
+// ColumnType is a declared column type.
+type ColumnType int
+
+const (
+	TypeString ColumnType = iota
+	TypeInt
+	TypeFloat
+	TypeBool
+	TypeDate
+	// TypeAny is never declared: it is the type of a computed column whose
+	// expression expr-lang cannot type statically.
+	TypeAny
+)
+
+var typeNames = [...]string{"string", "int", "float", "bool", "date", "any"}
+
+func (t ColumnType) String() string { return typeNames[t] }
+
+// TypeNames lists the type names an analysis may declare, in order.
+func TypeNames() []string { return append([]string(nil), typeNames[:TypeAny]...) }
+
+// Column is one declared column of a dataset.
+type Column struct {
+	Name string
+	Pos  position.Pos // of the name
+
+	Type     ColumnType
+	TypePos  position.Pos
+	Layout   string // Go time layout for a date; "2006-01-02" by default
+	From     string // header name in the file, when it differs from Name
+	FromPos  position.Pos
+	FromIdx  int // 1-based column position (`from: 12`); 0 when not by position
+	Required bool
+	Null     []string // per-column null markers, added to the dataset's; nil if none
+}
+
+// Header returns the header name the column is read from.
+func (c *Column) Header() string {
+	if c.From != "" {
+		return c.From
+	}
+	return c.Name
+}
+
+// View is one entry of `views:`.
+type View struct {
+	Name string
+	Pos  position.Pos
+
+	From      Ref      // a dataset or an earlier view
+	Join      *Join    // optional left lookup join, applied before where
+	Where     []Expr   // each counted separately; all must hold
+	Derive    []*Named // new columns, in order; each sees the ones before it
+	GroupBy   []Ref
+	Aggregate []*Named // NAME: expression over aggregate calls, e.g. sum(low) / count()
+	Select    []Ref    // optional: the output columns, in order
+	OrderBy   []OrderKey
+	Limit     Int
+}
+
+// Join is a left lookup join: each row gains Columns from the one row of
+// View whose On columns equal its own.
+type Join struct {
+	Pos     position.Pos
+	View    Ref
+	On      []Ref
+	Columns []Ref // nil means every column of View but the keys
+}
+
+// Named is a NAME: expression pair (derive, aggregate, values).
+type Named struct {
+	Name string
+	Pos  position.Pos
+	Expr Expr
+}
+
+// OrderKey is one order_by entry; "-name" sorts descending.
+type OrderKey struct {
+	Name string
+	Desc bool
+	Pos  position.Pos
+}
+
+// Value is one entry of `values:`: a named scalar.
+type Value = Named
+
+// Claim is a sentence the data must support.
+type Claim struct {
+	ID    string
+	Pos   position.Pos // of the list item
+	IDPos position.Pos
+	Text  String
+	Check Expr
+}
+
+// CellKind says what a body cell holds.
+type CellKind int
+
+const (
+	CellMarkdown CellKind = iota
+	CellChart
+	CellTable
+	CellClaim
+)
+
+// Cell is one entry of `body:`.
+type Cell struct {
+	Kind CellKind
+	Pos  position.Pos
+
+	Markdown String // CellMarkdown: CommonMark with {{ expr }} inline values
+	Inline   []Expr // CellMarkdown: the {{ }} expressions, in order of appearance
+
+	Chart *Chart // CellChart
+	Table *Table // CellTable
+	Claim Ref    // CellClaim
+}
+
+// Table shows a view as a table.
+type Table struct {
+	Pos     position.Pos
+	View    Ref
+	Columns []Ref // nil means all
+	Caption String
+	Limit   Int // rows shown; 0 means all
+}
+
+// Chart is a chart cell. Package chart turns it into ECharts options.
+type Chart struct {
+	Pos        position.Pos
+	Type       String // bar, line, area, scatter, pie
+	Data       Ref    // a view
+	X          Ref
+	Y          []Ref // one series per column
+	Series     Ref   // long data: one series per distinct value of this column
+	Title      String
+	Subtitle   String
+	Caption    String
+	XLabel     String
+	YLabel     String
+	Unit       String // appended to values in tooltips and axis labels, e.g. "%"
+	Format     String // number format of values: "0", "0.0", "0,0", "0%"...
+	Stack      bool
+	Horizontal bool
+}

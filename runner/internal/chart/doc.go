@@ -1,0 +1,31 @@
+// Package chart turns a chart cell of an analysis into ECharts options.
+//
+// It takes an *analysis.Chart (the `chart:` cell as written: type, data, x,
+// y, series, labels, unit, format, stack, horizontal) and the *table.Table
+// computed for its view, and produces the ECharts option object as JSON
+// bytes, ready to be placed inside a <script type="application/json">
+// element of the report and passed to echarts' setOption after JSON.parse.
+//
+// go-echarts is used as an options builder only: its renderer writes options
+// unescaped into JavaScript, so this package never calls it. The JSON is
+// written by encoding/json, which escapes <, > and & as \u003c, \u003e and
+// \u0026; every label, series name and title from the data stays a string
+// and never becomes markup. No option is a JavaScript function: number
+// formats and units are applied here, in Go, and handed to ECharts as text
+// (per-point tooltip text, HTML-escaped) or as string templates ("{value} %").
+//
+// The output is deterministic: the same cell and table give the same bytes
+// (object keys are sorted by encoding/json, nothing random is used, the
+// chart ID is supplied by the caller). Animation is off so screenshots are
+// stable, the palette is set explicitly, and the ECharts aria option carries
+// a text description of the chart built from its title and data.
+//
+// Check validates a chart cell against its view's columns without any data,
+// for `galley check`; Options runs the same checks first. Errors are
+// *position.Error values at the cell's positions in the analysis file.
+//
+// The ECharts build itself is pinned through npm (package.json and
+// package-lock.json at the project root, echarts 5.4.3, the version
+// go-echarts v2.6.7 targets). LoadScript reads it from node_modules and
+// verifies its sha256 so that the report can inline it.
+package chart

@@ -1,0 +1,92 @@
+package chart
+
+import (
+	"time"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/position"
+	"galley/runner/internal/table"
+)
+
+const file = "analyses/mosul.yaml"
+
+func pos(line, col int) position.Pos { return position.Pos{File: file, Line: line, Col: col} }
+
+func str(v string, line, col int) analysis.String {
+	return analysis.String{Value: v, Pos: pos(line, col), Set: true}
+}
+
+func ref(name string, line, col int) analysis.Ref {
+	return analysis.Ref{Name: name, Pos: pos(line, col)}
+}
+
+// cell is the example chart of the analysis format: a chart cell starting
+// on line 40, one key per line below it.
+func cell(typ, x string, ys ...string) *analysis.Chart {
+	c := &analysis.Chart{
+		Pos:  pos(40, 5),
+		Type: str(typ, 41, 13),
+		Data: ref("mosul", 42, 13),
+		X:    ref(x, 43, 10),
+	}
+	for i, y := range ys {
+		c.Y = append(c.Y, ref(y, 44, 11+i*6))
+	}
+	return c
+}
+
+func col(name string, t analysis.ColumnType) table.Column {
+	return table.Column{Name: name, Type: t, Pos: pos(10, 7)}
+}
+
+func date(s string) time.Time {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// mosul is the example view: who counted how many dead.
+func mosul() *table.Table {
+	return &table.Table{
+		Name: "mosul",
+		Columns: []table.Column{
+			col("counter", analysis.TypeString),
+			col("low", analysis.TypeInt),
+			col("high", analysis.TypeInt),
+			col("rows", analysis.TypeInt),
+			col("share", analysis.TypeFloat),
+			col("period_end", analysis.TypeDate),
+			col("note", analysis.TypeAny),
+		},
+		Rows: [][]any{
+			{"AP", 9000, 11000, 3, 0.5125, date("2017-07-31"), "x"},
+			{"Airwars", 5805, 9606, 2, 0.3, date("2017-07-31"), nil},
+			{"Iraqi government", 1260, nil, 1, 0.1625, date("2017-07-10"), nil},
+			{"US military", 326, 326, 1, 0.025, date("2017-07-31"), 1.5},
+		},
+	}
+}
+
+// monthly is long data: deaths by month and by who counted.
+func monthly() *table.Table {
+	return &table.Table{
+		Name: "monthly",
+		Columns: []table.Column{
+			col("month", analysis.TypeDate),
+			col("counter", analysis.TypeString),
+			col("deaths", analysis.TypeInt),
+			col("rate", analysis.TypeFloat),
+			col("year", analysis.TypeInt),
+		},
+		Rows: [][]any{
+			{date("2017-01-01"), "AP", 1200, 0.25, 2017},
+			{date("2017-01-01"), "Airwars", 800, 0.5, 2017},
+			{date("2017-02-01"), "AP", nil, 0.6, 2017},
+			{date("2017-02-01"), "Airwars", 950, 0.07, 2017},
+			{date("2017-03-01"), "AP", 2100, 1.125, 2018},
+			{date("2017-03-01"), "Airwars", 0, 0, 2018},
+		},
+	}
+}

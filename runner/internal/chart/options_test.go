@@ -1,0 +1,362 @@
+package chart
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/table"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+type golden struct {
+	name  string
+	chart func() *analysis.Chart
+	table func() *table.Table
+}
+
+func goldens() []golden {
+	return []golden{
+		{"bar", func() *analysis.Chart {
+			c := cell("bar", "counter", "low", "high")
+			c.Title = str("Civilian deaths in Mosul, by who counted", 45, 14)
+			c.Subtitle = str("Low and high estimates", 46, 17)
+			c.YLabel = str("Deaths", 47, 16)
+			return c
+		}, mosul},
+		{"bar_stacked", func() *analysis.Chart {
+			c := cell("bar", "counter", "low", "high")
+			c.Title = str("Stacked", 45, 14)
+			c.Stack = true
+			return c
+		}, mosul},
+		{"bar_horizontal", func() *analysis.Chart {
+			c := cell("bar", "counter", "low")
+			c.Horizontal = true
+			c.Unit = str("deaths", 45, 13)
+			c.Format = str("0,0", 46, 15)
+			c.XLabel = str("Who counted", 47, 16)
+			return c
+		}, mosul},
+		{"bar_percent", func() *analysis.Chart {
+			c := cell("bar", "counter", "share")
+			c.Format = str("0.0%", 45, 15)
+			return c
+		}, mosul},
+		{"line_time_series", func() *analysis.Chart {
+			c := cell("line", "month", "deaths")
+			c.Series = ref("counter", 45, 15)
+			c.Title = str("Deaths by month", 46, 14)
+			return c
+		}, monthly},
+		{"area_stacked", func() *analysis.Chart {
+			c := cell("area", "month", "deaths")
+			c.Series = ref("counter", 45, 15)
+			c.Stack = true
+			return c
+		}, monthly},
+		{"scatter", func() *analysis.Chart {
+			c := cell("scatter", "low", "high")
+			c.Title = str("High against low estimate", 45, 14)
+			return c
+		}, mosul},
+		{"scatter_series", func() *analysis.Chart {
+			c := cell("scatter", "rate", "deaths")
+			c.Series = ref("counter", 45, 15)
+			return c
+		}, monthly},
+		{"pie", func() *analysis.Chart {
+			c := cell("pie", "counter", "low")
+			c.Title = str("Share of the low estimates", 45, 14)
+			return c
+		}, mosul},
+	}
+}
+
+// TestGolden compares the options of each chart type with testdata/NAME.json
+// (indented for review; the bytes Options returns are compact). Run
+// `go test ./runner/internal/chart -update` to rewrite them.
+func TestGolden(t *testing.T) {
+	for _, g := range goldens() {
+		t.Run(g.name, func(t *testing.T) {
+			out, err := Options(g.chart(), g.table(), "c_"+g.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSafe(t, out)
+			var ind bytes.Buffer
+			if err := json.Indent(&ind, out, "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			ind.WriteByte('\n')
+			path := filepath.Join("testdata", g.name+".json")
+			if *update {
+				if err := os.WriteFile(path, ind.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(ind.Bytes(), want) {
+				t.Errorf("options differ from %s (run go test -update and review the diff):\n%s", path, ind.Bytes())
+			}
+		})
+	}
+}
+
+// checkSafe asserts what the page relies on: no raw <, >, & and hence no
+// "</", no JS function markers, valid JSON.
+func checkSafe(t *testing.T, out []byte) {
+	t.Helper()
+	for _, bad := range []string{"<", ">", "&", "__f__"} {
+		if bytes.Contains(out, []byte(bad)) {
+			t.Errorf("output holds %q", bad)
+		}
+	}
+	if !json.Valid(out) {
+		t.Errorf("output is not valid JSON")
+	}
+}
+
+func decode(t *testing.T, out []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(out, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestDeterministic(t *testing.T) {
+	for _, g := range goldens() {
+		var first [32]byte
+		for i := 0; i < 20; i++ {
+			out, err := Options(g.chart(), g.table(), "c_"+g.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256(out)
+			if i == 0 {
+				first = sum
+			} else if sum != first {
+				t.Fatalf("%s: run %d gave different bytes", g.name, i+1)
+			}
+		}
+	}
+}
+
+func TestCommonOptions(t *testing.T) {
+	out, err := Options(goldens()[0].chart(), mosul(), "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := decode(t, out)
+	if m["animation"] != false {
+		t.Errorf("animation = %v, want false", m["animation"])
+	}
+	aria := m["aria"].(map[string]any)
+	if aria["enabled"] != true {
+		t.Errorf("aria.enabled = %v", aria["enabled"])
+	}
+	desc := aria["label"].(map[string]any)["description"].(string)
+	want := "Bar chart: Civilian deaths in Mosul, by who counted. Low and high estimates. Deaths by counter. " +
+		"low: AP 9,000; Airwars 5,805; Iraqi government 1,260; US military 326. " +
+		"high: AP 11,000; Airwars 9,606; Iraqi government no data; US military 326."
+	if desc != want {
+		t.Errorf("aria description:\n got %q\nwant %q", desc, want)
+	}
+	if title := m["title"].(map[string]any); title["text"] != "Civilian deaths in Mosul, by who counted" || title["subtext"] != "Low and high estimates" {
+		t.Errorf("title = %v", title)
+	}
+	colors := m["color"].([]any)
+	if len(colors) != len(Palette) || colors[0] != Palette[0] {
+		t.Errorf("color = %v", colors)
+	}
+	// The null high of "Iraqi government" is a gap, not a zero.
+	series := m["series"].([]any)
+	high := series[1].(map[string]any)["data"].([]any)
+	if high[2] != nil {
+		t.Errorf("null y became %v, want null", high[2])
+	}
+	if !strings.Contains(string(out), `"data":[{"value":11000,`) {
+		t.Errorf("high series starts wrong: %s", out)
+	}
+}
+
+func TestTimeAxis(t *testing.T) {
+	c := cell("line", "month", "deaths")
+	c.Series = ref("counter", 45, 15)
+	out, err := Options(c, monthly(), "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := decode(t, out)
+	if typ := m["xAxis"].([]any)[0].(map[string]any)["type"]; typ != "time" {
+		t.Errorf("xAxis.type = %v, want time", typ)
+	}
+	ap := m["series"].([]any)[0].(map[string]any)
+	if ap["name"] != "AP" {
+		t.Errorf("first series = %v, want AP", ap["name"])
+	}
+	data := ap["data"].([]any)
+	if got, _ := json.Marshal(data[1]); string(got) != `["2017-02-01",null]` {
+		t.Errorf("null point = %s, want [\"2017-02-01\",null]", got)
+	}
+	first := data[0].(map[string]any)["value"].([]any)
+	if first[0] != "2017-01-01" || first[1] != float64(1200) {
+		t.Errorf("first point = %v", first)
+	}
+}
+
+func TestPercentFormat(t *testing.T) {
+	c := cell("bar", "counter", "share")
+	c.Format = str("0.0%", 45, 15)
+	out, err := Options(c, mosul(), "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	for _, want := range []string{`{"value":51.25,`, `{"value":2.5,`, `"formatter":"{value}%"`, `US military\u003c/b\u003e\u003cbr/\u003eshare: 2.5%`, `AP\u003c/b\u003e\u003cbr/\u003eshare: 51.3%`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %s:\n%s", want, s)
+		}
+	}
+}
+
+func TestNumberFormat(t *testing.T) {
+	for _, tc := range []struct {
+		format string
+		v      any
+		want   string
+	}{
+		{"0", 1234567, "1234567"},
+		{"0,0", 1234567, "1,234,567"},
+		{"0,0", -1234.5, "-1,235"},
+		{"0.00", 0.125, "0.13"},
+		{"0.0", 9.96, "10.0"},
+		{"0.0", -0.04, "0.0"},
+		{"0,0.0", 999999.96, "1,000,000.0"},
+		{"0%", 0.07, "7%"},
+		{"0.0%", 0.5125, "51.3%"},
+		{"0,0%", 12.5, "1,250%"},
+		{"0.0", 1e-7, "0.0"},
+	} {
+		f, ok := parseFormat(tc.format)
+		if !ok {
+			t.Fatalf("parseFormat(%q) failed", tc.format)
+		}
+		if got := f.format(tc.v); got != tc.want {
+			t.Errorf("format %q of %v = %q, want %q", tc.format, tc.v, got, tc.want)
+		}
+	}
+	var none numFormat
+	if got := none.format(1234.5); got != "1,234.5" {
+		t.Errorf("no format: %q", got)
+	}
+	for _, bad := range []string{"", "0.", "#,##0", "0.0.0", "00", "%"} {
+		if _, ok := parseFormat(bad); ok {
+			t.Errorf("parseFormat(%q) accepted", bad)
+		}
+	}
+}
+
+// TestInjection feeds markup and template payloads through every string
+// the data and the analysis can put into the options.
+func TestInjection(t *testing.T) {
+	payloads := []string{
+		"</script><script>alert(1)</script>",
+		"<img src=x onerror=alert(1)>",
+		`"><svg onload=alert(1)>`,
+		"{{ 7*7 }}",
+		"{a}{b}{c} & <!-- ]]> \u2028",
+	}
+	tab := &table.Table{
+		Name: "evil",
+		Columns: []table.Column{
+			col("label", analysis.TypeString),
+			col("group", analysis.TypeString),
+			col("n", analysis.TypeInt),
+		},
+	}
+	for i, p := range payloads {
+		tab.Rows = append(tab.Rows, []any{p, p, i + 1})
+	}
+	for _, typ := range []string{"bar", "line", "area", "scatter", "pie"} {
+		for _, long := range []bool{false, true} {
+			if long && typ == "pie" {
+				continue
+			}
+			c := cell(typ, "label", "n")
+			if long {
+				c.Series = ref("group", 45, 15)
+			}
+			c.Title = str(payloads[0], 46, 14)
+			c.Subtitle = str(payloads[1], 47, 17)
+			c.XLabel = str(payloads[2], 48, 16)
+			c.YLabel = str(payloads[3], 49, 16)
+			c.Unit = str(payloads[1], 50, 13)
+			out, err := Options(c, tab, "evil_1")
+			if err != nil {
+				t.Fatalf("%s: %v", typ, err)
+			}
+			checkSafe(t, out)
+			for _, p := range payloads {
+				raw, _ := json.Marshal(p)
+				if !bytes.Contains(out, raw) {
+					t.Errorf("%s: %s not found as an escaped JSON string", typ, raw)
+				}
+			}
+			strs := map[string]bool{}
+			collect(decode(t, out), strs)
+			for _, p := range payloads {
+				if !strs[p] {
+					t.Errorf("%s (series %v): decoded options lack the exact string %q", typ, long, p)
+				}
+			}
+			// Tooltip texts are HTML: the payloads must be inert there.
+			for s := range strs {
+				if strings.Contains(s, "<b>") {
+					for _, bad := range []string{"<script", "<img", "<svg", "{a}", "{{"} {
+						if strings.Contains(s, bad) {
+							t.Errorf("%s: tooltip %q holds %q", typ, s, bad)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// collect gathers every string value of a decoded JSON tree.
+func collect(v any, into map[string]bool) {
+	switch x := v.(type) {
+	case string:
+		into[x] = true
+	case []any:
+		for _, e := range x {
+			collect(e, into)
+		}
+	case map[string]any:
+		for _, e := range x {
+			collect(e, into)
+		}
+	}
+}
+
+func TestBadID(t *testing.T) {
+	for _, id := range []string{"", "a-b", "x</script>", "a b"} {
+		if _, err := Options(cell("bar", "counter", "low"), mosul(), id); err == nil {
+			t.Errorf("id %q accepted", id)
+		}
+	}
+}

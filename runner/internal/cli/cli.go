@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/chart"
+	"galley/runner/internal/engine"
+	"galley/runner/internal/position"
+	"galley/runner/internal/report"
+	"galley/runner/internal/table"
+)
+
+// Version is Galley's version, printed by `galley version` and in the
+// footer of every report.
+const Version = "v0.1.0"
+
+// Exit codes, as the contract sets them.
+const (
+	exitOK      = 0
+	exitFailure = 1 // an analysis, data or claim failure
+	exitUsage   = 2
+)
+
+const usage = `Galley runs data-journalism analyses into checked, cited, self-contained reports.
+
+Usage:
+  galley run [flags] [ANALYSIS...]    compute each analysis and write reports/NAME.html
+  galley check [flags] [ANALYSIS...]  compute everything, write nothing
+  galley pin [flags] [ANALYSIS...]    write the sha256 pins of the datasets
+  galley init [flags] DATASET.csv     print a datasets: block for a CSV file
+  galley version                      print Galley's version
+
+With no ANALYSIS, run, check and pin take every analyses/*.yaml.
+Run 'galley COMMAND -h' for a command's flags.
+Exit status: 0 success, 1 analysis, data or claim failure, 2 usage error.
+`
+
+// Main runs the galley command with args (without the program name) and
+// returns the exit status.
+func Main(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A bug must still read as a message, not a Go stack trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "galley: internal error: %v (please report this with the analysis that caused it)\n", r)
+			code = exitFailure
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "run":
+		return run(args[1:], stdout, stderr, true)
+	case "check":
+		return run(args[1:], stdout, stderr, false)
+	case "pin":
+		return pin(args[1:], stdout, stderr)
+	case "init":
+		return initCmd(args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "galley %s\n", Version)
+		return exitOK
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "galley: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+// common are the flags every analysis command takes.
+type common struct {
+	root string
+}
+
+func newFlags(name, synopsis string, stderr io.Writer) (*flag.FlagSet, *common) {
+	fs := flag.NewFlagSet("galley "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &common{}
+	fs.StringVar(&c.root, "root", ".", "the project root: dataset paths are relative to it")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: galley %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs, c
+}
+
+// parseFlags parses args; it reports whether to go on, and the exit code
+// when not.
+func parseFlags(fs *flag.FlagSet, args []string) (bool, int) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return false, exitOK
+		}
+		return false, exitUsage
+	}
+	return true, 0
+}
+
+// analyses resolves the analysis files named, or every analyses/*.yaml.
+func analyses(root string, names []string, stderr io.Writer) ([]string, bool) {
+	if len(names) > 0 {
+		for _, n := range names {
+			st, err := os.Stat(n)
+			if err != nil || st.IsDir() {
+				fmt.Fprintf(stderr, "galley: %s: no such analysis file\n", n)
+				return nil, false
+			}
+		}
+		return names, true
+	}
+	dir := filepath.Join(root, "analyses")
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join(dir, "*.yml"))
+	matches = append(matches, more...)
+	sort.Strings(matches)
+	if len(matches) == 0 {
+		fmt.Fprintf(stderr, "galley: no analyses found in %s (name one, or write analyses/NAME.yaml)\n", dir)
+		return nil, false
+	}
+	return matches, true
+}
+
+func run(args []string, stdout, stderr io.Writer, write bool) int {
+	name := "check"
+	if write {
+		name = "run"
+	}
+	fs, c := newFlags(name, name+" [flags] [ANALYSIS...]", stderr)
+	out := ""
+	if write {
+		fs.StringVar(&out, "out", "", "where reports are written (default ROOT/reports)")
+	}
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if out == "" {
+		out = filepath.Join(c.root, "reports")
+	}
+	files, ok := analyses(c.root, fs.Args(), stderr)
+	if !ok {
+		return exitUsage
+	}
+	var script []byte
+	if write {
+		var err error
+		if script, err = chart.LoadScript(c.root); err != nil {
+			fmt.Fprintf(stderr, "galley: %v\n", err)
+			return exitFailure
+		}
+	}
+	code := exitOK
+	for _, path := range files {
+		if !runOne(path, c.root, out, script, write, stderr) {
+			code = exitFailure
+		}
+	}
+	return code
+}
+
+// runOne runs one analysis and reports on stderr; it returns false on
+// failure, having printed why.
+func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writer) bool {
+	start := time.Now() // only for the timing line on stderr; never in a report
+	display := filepath.ToSlash(path)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: cannot read the analysis: %v\n", display, errors.Unwrap(err))
+		return false
+	}
+	f, err := analysis.Parse(display, src)
+	if err != nil {
+		printErrors(stderr, err)
+		return false
+	}
+	compiled, err := engine.Compile(f)
+	if err != nil {
+		printErrors(stderr, err)
+		return false
+	}
+	progress := newProgress(stderr)
+	res, err := compiled.Execute(engine.Options{Root: root, Progress: progress.update})
+	progress.done()
+	if err != nil {
+		printErrors(stderr, err)
+		if res != nil {
+			fmt.Fprintf(stderr, "%s: %d of %d claims hold; no report written\n", display, res.ClaimsPassed(), len(res.Claims))
+		}
+		return false
+	}
+	summary := fmt.Sprintf("%s rows read, %d of %d claims hold", table.Format(res.RowsRead()), res.ClaimsPassed(), len(res.Claims))
+	if !write {
+		fmt.Fprintf(stderr, "%s: ok: %s (%s)\n", display, summary, elapsed(start))
+		return true
+	}
+	html, err := report.Render(res, report.Options{Script: script, Version: Version})
+	if err != nil {
+		printErrors(stderr, err)
+		return false
+	}
+	sources, err := report.Sources(res)
+	if err != nil {
+		printErrors(stderr, err)
+		return false
+	}
+	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
+	htmlPath := filepath.Join(outDir, base+".html")
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "%s: cannot make the reports folder: %v\n", display, err)
+		return false
+	}
+	if err := writeFiles(map[string][]byte{htmlPath: html, filepath.Join(outDir, base+".sources.csv"): sources}); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", display, err)
+		return false
+	}
+	fmt.Fprintf(stderr, "%s: %s, wrote %s (%s)\n", display, summary, filepath.ToSlash(htmlPath), elapsed(start))
+	return true
+}
+
+func elapsed(start time.Time) string {
+	d := time.Since(start)
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// printErrors prints each error on its own line, positioned.
+func printErrors(w io.Writer, err error) {
+	for _, e := range position.Errors(err) {
+		if e.Pos.IsValid() || e.Pos.File != "" {
+			fmt.Fprintln(w, e.Error())
+		} else {
+			fmt.Fprintf(w, "galley: %s\n", e.Msg)
+		}
+	}
+}

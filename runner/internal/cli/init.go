@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/dataset"
+)
+
+func initCmd(args []string, stdout, stderr io.Writer) int {
+	fs, c := newFlags("init", "init [flags] DATASET.csv", stderr)
+	accessed := fs.String("accessed", "", "the date you fetched the file, YYYY-MM-DD (default today)")
+	name := fs.String("name", "", "the dataset's name in the analysis (default: from the file name)")
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	if *accessed == "" {
+		// The one place Galley reads the clock for content: a suggestion a
+		// reporter pastes and can edit, never part of a report.
+		*accessed = time.Now().Format("2006-01-02")
+	}
+	path := filepath.ToSlash(fs.Arg(0))
+	inf, err := dataset.Infer(path, c.root)
+	if err != nil {
+		printErrors(stderr, err)
+		return exitFailure
+	}
+	if *name == "" {
+		*name = datasetName(path)
+	}
+	fmt.Fprint(stdout, formatInit(inf, *name, *accessed))
+	nulls := 0
+	for _, col := range inf.Columns {
+		nulls += col.Nulls
+	}
+	fmt.Fprintf(stderr, "%s: %d rows, %d columns, %s, %d null cells; paste the block under datasets: and fill in source:\n",
+		path, inf.Rows, len(inf.Columns), inf.Encoding, nulls)
+	return exitOK
+}
+
+// datasetName makes an identifier from a file name.
+func datasetName(path string) string {
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	var b strings.Builder
+	for _, r := range strings.ToLower(base) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		default:
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "_") {
+				b.WriteByte('_')
+			}
+		}
+	}
+	s := strings.Trim(b.String(), "_")
+	if s == "" || (s[0] >= '0' && s[0] <= '9') {
+		s = "data_" + s
+	}
+	return s
+}
+
+// formatInit prints the datasets: block. Every string is quoted with
+// strconv.Quote, which YAML reads back as the same string.
+func formatInit(inf *dataset.Inferred, name, accessed string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "datasets:\n  %s:\n", name)
+	fmt.Fprintf(&b, "    path: %s\n", strconv.Quote(inf.Path))
+	fmt.Fprintf(&b, "    sha256: %s\n", inf.SHA256)
+	fmt.Fprintf(&b, "    source:\n")
+	fmt.Fprintf(&b, "      title: \"TODO: the dataset's title, as its publisher gives it\"\n")
+	fmt.Fprintf(&b, "      publisher: \"TODO: who published it\"\n")
+	fmt.Fprintf(&b, "      # url: https://...\n")
+	fmt.Fprintf(&b, "      # published: YYYY-MM-DD\n")
+	fmt.Fprintf(&b, "      accessed: %s\n", accessed)
+	fmt.Fprintf(&b, "      license: \"TODO: the license or terms of use\"\n")
+	if inf.Encoding != "" && inf.Encoding != "utf-8" {
+		fmt.Fprintf(&b, "    encoding: %s\n", inf.Encoding)
+	}
+	if inf.Delimiter != "" && inf.Delimiter != "," {
+		fmt.Fprintf(&b, "    delimiter: %s\n", strconv.Quote(inf.Delimiter))
+	}
+	if len(inf.Null) > 1 || (len(inf.Null) == 1 && inf.Null[0] != "") {
+		q := make([]string, len(inf.Null))
+		for i, n := range inf.Null {
+			q[i] = strconv.Quote(n)
+		}
+		fmt.Fprintf(&b, "    null: [%s]\n", strings.Join(q, ", "))
+	}
+	fmt.Fprintf(&b, "    columns:   # %d rows\n", inf.Rows)
+	for _, c := range inf.Columns {
+		var opts []string
+		if c.Layout != "" {
+			opts = append(opts, "format: "+strconv.Quote(c.Layout))
+		}
+		switch {
+		case c.FromIdx > 0:
+			opts = append(opts, "from: "+strconv.Itoa(c.FromIdx))
+		case c.From != "":
+			opts = append(opts, "from: "+strconv.Quote(c.From))
+		}
+		comment := ""
+		if c.Nulls > 0 {
+			comment = fmt.Sprintf("   # %d null", c.Nulls)
+		}
+		if len(opts) == 0 {
+			fmt.Fprintf(&b, "      %s: %s%s\n", c.Name, c.Type, comment)
+			continue
+		}
+		fmt.Fprintf(&b, "      %s: {type: %s, %s}%s\n", c.Name, c.Type, strings.Join(opts, ", "), comment)
+	}
+	return b.String()
+}
+
+var _ = analysis.TypeString

@@ -1,0 +1,62 @@
+package dataset
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"galley/runner/internal/analysis"
+)
+
+func benchFile(rows int) string {
+	var b strings.Builder
+	b.WriteString("id,city,counter,low,high,share,verified,start,end,note\n")
+	for i := range rows {
+		fmt.Fprintf(&b, "%d,Mosul %d,AP,%d,%d,%d.%d,%t,2017-0%d-1%d,2017-12-2%d,\"a note, quoted\"\n",
+			i, i%50, i%9000, i%11000+1, i%100, i%10, i%3 == 0, i%9+1, i%10, i%10)
+	}
+	return b.String()
+}
+
+func BenchmarkRead(b *testing.B) {
+	data := benchFile(50_000)
+	root := b.TempDir()
+	writeFile(b, root, "datasets/x.csv", data)
+	ds := newDataset(data,
+		col("id", analysis.TypeInt), str("city"), str("counter"), col("low", analysis.TypeInt),
+		col("high", analysis.TypeInt), col("share", analysis.TypeFloat), col("verified", analysis.TypeBool),
+		col("start", analysis.TypeDate), col("end", analysis.TypeDate), str("note"))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		r, err := Open(ds, Options{Root: root})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := r.Read(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+		if r.RowsRead() != 50_000 {
+			b.Fatal(r.RowsRead())
+		}
+		r.Close()
+	}
+}
+
+func BenchmarkInfer(b *testing.B) {
+	data := benchFile(50_000)
+	root := b.TempDir()
+	writeFile(b, root, "datasets/x.csv", data)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Infer("datasets/x.csv", root); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,49 @@
+// Package dataset reads the CSV files an analysis declares.
+//
+// It takes an *analysis.Dataset (path, sha256 pin, reading options and the
+// declared, typed columns) and Options (the project root, an optional progress
+// callback and columns to skip). It produces:
+//
+//   - Sum: the sha256 of the file, for `galley pin`;
+//   - Open and Reader: the file's rows, streamed one at a time, each value
+//     typed as declared (string, int, float64, bool, time.Time at UTC
+//     midnight, or nil for null), after the path has been checked to stay
+//     inside the project and the whole file has been checked against its pin;
+//   - Infer: a proposed schema for a file that has none yet, for `galley init`.
+//
+// Every error a user can see is a *position.Error (or a position.List of
+// them): either at the analysis file (a bad path, pin or column mapping) or at
+// the data file as `datasets/x.csv:LINE:COL: ...` (a cell that does not parse,
+// a ragged row, a stray quote, bytes that are not UTF-8). Columns are byte
+// offsets in the line, counted from 1; in a latin-1 or windows-1252 file they
+// count bytes of the line decoded to UTF-8.
+//
+// Memory use does not grow with the file: the file is read twice (once
+// through sha256, once parsed) through fixed-size buffers, and Read reuses
+// its row slice.
+//
+// Reading rules, beyond those of encoding/csv (RFC 4180 quoting, no lazy
+// quotes):
+//
+//   - Encodings: utf-8 (the default; invalid bytes are an error naming line and
+//     column), latin-1 (ISO-8859-1) and windows-1252. A UTF-8 byte-order mark
+//     is removed at the start of the file and an error anywhere else. CRLF and
+//     LF line ends are both accepted.
+//   - skip_rows physical lines are skipped before the header. Blank lines are
+//     skipped, as encoding/csv does; in a file with a single column a blank
+//     line between rows is read as a row holding an empty cell (a blank line
+//     at the end of the file is still skipped).
+//   - A cell equal to one of the dataset's null markers (default: "") or its
+//     column's markers is nil. Cells of string columns are taken as they are;
+//     cells of other columns are trimmed of surrounding spaces first.
+//   - int: base-10 digits with an optional sign; no fraction, exponent,
+//     thousands separator or base prefix. float: digits, sign, decimal point
+//     and exponent; NaN and infinities are refused. bool: true, false, TRUE,
+//     FALSE, True, False, yes, no, Yes, No, YES, NO, 1 and 0. date: the
+//     column's layout (Go time layout, "2006-01-02" by default), validated
+//     (2017-02-30 is an error); any time of day in the layout is dropped.
+//   - String values are substrings of the one string encoding/csv allocates
+//     per row; that memory is never reused, so callers may keep them. When the
+//     file has columns the reader does not use, string values are copied so
+//     that keeping them does not keep the whole line alive.
+package dataset

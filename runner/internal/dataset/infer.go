@@ -1,0 +1,403 @@
+package dataset
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"hash"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/position"
+)
+
+// Inferred is a proposed dataset declaration for a file, for `galley init`.
+type Inferred struct {
+	Path      string   // as given, slash form
+	SHA256    string   // lowercase hex
+	Encoding  string   // "utf-8", "windows-1252" or "latin-1"
+	Delimiter string   // ",", ";", "\t" or "|"
+	Null      []string // null markers: always "" first (the default), then the others found
+	Rows      int      // data rows
+	Columns   []InferredColumn
+}
+
+// InferredColumn is a proposed column declaration, one per header column in
+// file order.
+type InferredColumn struct {
+	Name    string              // a safe identifier, unique in the dataset
+	From    string              // the header, when it differs from Name and occurs once
+	FromIdx int                 // 1-based position, when the header occurs more than once
+	Type    analysis.ColumnType // the narrowest type every non-null cell reads as
+	Layout  string              // for a date not in the form 2006-01-02
+	Nulls   int                 // cells that are null under Inferred.Null
+}
+
+// nullCandidates are the cells Infer may propose as null markers.
+var nullCandidates = []string{"", "NA", "N/A", "n/a", "NULL", "null", "-", "Unknown", "unknown", "None", "#N/A", "."}
+
+// obviousNull are candidates proposed whenever they occur; the others only
+// when reading them as null lets a column have a type other than string.
+var obviousNull = map[string]bool{"": true, "NA": true, "N/A": true, "n/a": true, "NULL": true, "null": true, "#N/A": true}
+
+// dateLayouts are the date forms Infer recognizes, in order of preference.
+// 1/2/2006 (month first) and 2/1/2006 (day first) read "01/02/2006" alike;
+// when both fit every cell the column stays a string.
+var dateLayouts = []string{"2006-01-02", "2006/01/02", "1/2/2006", "2/1/2006", "2.1.2006", "2 Jan 2006", "2 January 2006", "Jan 2, 2006", "January 2, 2006"}
+
+const monthFirst, dayFirst = 2, 3
+
+// reserved are names a column cannot take: expr-lang keywords and builtins
+// and the functions Galley adds.
+var reserved = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`true false nil in not and or matches contains startswith endswith let if else
+		date len count sum min max first last filter map all any one none abs int float string type trim upper lower split
+		keys values now round ceil floor mean median join replace repeat indexof lastindexof hasprefix hassuffix
+		trimprefix trimsuffix splitafter duration timezone tojson fromjson tobase64 frombase64 tobool
+		reduce find findindex findlast findlastindex groupby sortby sort reverse uniq concat flatten bitand bitor
+		bitxor bitnand bitnot bitshl bitshr bitushr get take toPairs frompairs count_distinct date_trunc percent
+		env ptr it index array half`) {
+		reserved[strings.ToLower(w)] = true
+	}
+}
+
+// Infer reads the file at path (slash form, relative to root), streaming it
+// twice, and proposes how to declare it: encoding, delimiter, null markers,
+// and for every header column a name, type and layout. It reads no
+// skip_rows: the header must be the first line.
+func Infer(path string, root string) (*Inferred, error) {
+	loc, err := locate(path, root)
+	if err != nil {
+		return nil, position.Errorf(position.Pos{File: path}, "%s", strings.TrimPrefix(err.Error(), path+" "))
+	}
+	f, err := os.Open(loc.full)
+	if err != nil {
+		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
+	}
+	defer f.Close()
+
+	// Pass 1: sha256, encoding, and a sample to sniff the delimiter from.
+	sn := &sniffer{h: sha256.New()}
+	tee := io.TeeReader(f, sn)
+	chk := newUTF8Check(tee, path, "galley pin")
+	_, err = io.CopyBuffer(io.Discard, struct{ io.Reader }{chk}, make([]byte, csvBufSize))
+	enc := "utf-8"
+	if err != nil {
+		if chk.err == nil {
+			return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
+		}
+		if chk.bomErr {
+			return nil, chk.err
+		}
+		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{tee}, make([]byte, bufSize)); err != nil {
+			return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
+		}
+		enc = "latin-1"
+		if !sn.undefined1252 {
+			enc = "windows-1252"
+		}
+	}
+	comma := sniffDelimiter(sn.sample, sn.n > int64(len(sn.sample)))
+	inf := &Inferred{Path: path, SHA256: hex.EncodeToString(sn.h.Sum(nil)), Encoding: enc, Delimiter: string(comma)}
+
+	// Pass 2: read every cell as a string.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
+	}
+	ds := &analysis.Dataset{Name: path, Path: analysis.String{Value: path, Set: true}, NullSet: true}
+	r := &Reader{ds: ds, rel: path}
+	if err := r.begin(f, &progress{}, enc, comma); err != nil {
+		return nil, err
+	}
+	for i := range r.header {
+		ds.Columns = append(ds.Columns, &analysis.Column{Name: strconv.Itoa(i + 1), FromIdx: i + 1})
+	}
+	if err := r.mapColumns(nil); err != nil {
+		return nil, err
+	}
+	stats := make([]*colStat, len(r.header))
+	for i := range stats {
+		stats[i] = newColStat()
+	}
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range row {
+			stats[i].add(v.(string))
+		}
+	}
+	inf.Rows = r.RowsRead()
+	inferColumns(inf, r.header, stats)
+	return inf, nil
+}
+
+// sniffer sees every byte of the file in pass 1.
+type sniffer struct {
+	h             hash.Hash
+	sample        []byte
+	n             int64
+	undefined1252 bool
+}
+
+const sampleSize = 64 << 10
+
+var undefined1252 = [256]bool{0x81: true, 0x8d: true, 0x8f: true, 0x90: true, 0x9d: true}
+
+func (s *sniffer) Write(p []byte) (int, error) {
+	s.h.Write(p)
+	s.n += int64(len(p))
+	if room := sampleSize - len(s.sample); room > 0 {
+		s.sample = append(s.sample, p[:min(room, len(p))]...)
+	}
+	if !s.undefined1252 {
+		for _, b := range p {
+			if undefined1252[b] {
+				s.undefined1252 = true
+				break
+			}
+		}
+	}
+	return len(p), nil
+}
+
+// sniffDelimiter picks among , ; tab | the delimiter that splits the first
+// lines of the file into the most columns, the same number on every line.
+func sniffDelimiter(sample []byte, cut bool) rune {
+	sample = bytes.TrimPrefix(sample, bom)
+	if cut {
+		if i := bytes.LastIndexByte(sample, '\n'); i >= 0 {
+			sample = sample[:i+1]
+		}
+	}
+	best, bestConsistent, bestSame, bestN := ',', false, 0, 1
+	for _, d := range []rune{',', ';', '\t', '|'} {
+		cr := csv.NewReader(bytes.NewReader(sample))
+		cr.Comma = d
+		cr.FieldsPerRecord = -1
+		cr.LazyQuotes = true
+		cr.ReuseRecord = true
+		n, same, total := 0, 0, 0
+		for total < 100 {
+			rec, err := cr.Read()
+			if err != nil {
+				break
+			}
+			if total == 0 {
+				n = len(rec)
+			}
+			total++
+			if len(rec) == n {
+				same++
+			}
+		}
+		if n < 2 {
+			continue
+		}
+		consistent := same == total
+		better := false
+		switch {
+		case consistent != bestConsistent:
+			better = consistent
+		case same != bestSame:
+			better = same > bestSame
+		default:
+			better = n > bestN
+		}
+		if better {
+			best, bestConsistent, bestSame, bestN = d, consistent, same, n
+		}
+	}
+	return best
+}
+
+// colStat gathers what one column's cells could be.
+type colStat struct {
+	raw, trimmed []int // occurrences of each null candidate
+	others       int   // cells that are no candidate
+	canInt       bool
+	canFloat     bool
+	canBool      bool
+	dates        []bool // per dateLayouts
+}
+
+func newColStat() *colStat {
+	s := &colStat{raw: make([]int, len(nullCandidates)), trimmed: make([]int, len(nullCandidates)),
+		canInt: true, canFloat: true, canBool: true, dates: make([]bool, len(dateLayouts))}
+	for i := range s.dates {
+		s.dates[i] = true
+	}
+	return s
+}
+
+func candidate(s string) int {
+	for i, c := range nullCandidates {
+		if s == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *colStat) add(raw string) {
+	t := strings.TrimSpace(raw)
+	if i := candidate(raw); i >= 0 {
+		s.raw[i]++
+	}
+	if i := candidate(t); i >= 0 {
+		s.trimmed[i]++
+		return
+	}
+	s.others++
+	zero := leadingZero(t)
+	if s.canInt {
+		_, ok := parseCell(analysis.TypeInt, "", t)
+		s.canInt = ok && !zero
+	}
+	if s.canFloat {
+		_, ok := parseFloat(t)
+		s.canFloat = ok && !zero
+	}
+	if s.canBool {
+		_, s.canBool = parseBool(t)
+	}
+	for i, ok := range s.dates {
+		if ok {
+			_, err := parseDate(dateLayouts[i], t)
+			s.dates[i] = err == nil
+		}
+	}
+}
+
+// leadingZero reports a number written with a leading zero, like a ZIP or
+// FIPS code, which should stay a string.
+func leadingZero(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	return len(s) >= 2 && s[0] == '0' && '0' <= s[1] && s[1] <= '9'
+}
+
+func (s *colStat) kind() (analysis.ColumnType, string) {
+	switch {
+	case s.others == 0:
+		return analysis.TypeString, ""
+	case s.canInt:
+		return analysis.TypeInt, ""
+	case s.canFloat:
+		return analysis.TypeFloat, ""
+	case s.canBool:
+		return analysis.TypeBool, ""
+	}
+	if s.dates[monthFirst] && s.dates[dayFirst] {
+		s.dates[monthFirst], s.dates[dayFirst] = false, false // ambiguous
+	}
+	for i, ok := range s.dates {
+		if ok {
+			if dateLayouts[i] == defaultLayout {
+				return analysis.TypeDate, ""
+			}
+			return analysis.TypeDate, dateLayouts[i]
+		}
+	}
+	return analysis.TypeString, ""
+}
+
+func inferColumns(inf *Inferred, header []string, stats []*colStat) {
+	seen := map[string]int{}
+	for _, h := range header {
+		seen[h]++
+	}
+	types := make([]analysis.ColumnType, len(stats))
+	layouts := make([]string, len(stats))
+	for i, s := range stats {
+		types[i], layouts[i] = s.kind()
+	}
+	inf.Null = []string{""}
+	for m, c := range nullCandidates {
+		if c == "" {
+			continue
+		}
+		use := false
+		for i, s := range stats {
+			if s.trimmed[m] > 0 && (obviousNull[c] || types[i] != analysis.TypeString) {
+				use = true
+			}
+		}
+		if use {
+			inf.Null = append(inf.Null, c)
+		}
+	}
+	taken := map[string]bool{}
+	for i, h := range header {
+		col := InferredColumn{Name: safeName(h, i, taken), Type: types[i], Layout: layouts[i]}
+		switch {
+		case seen[h] > 1:
+			col.FromIdx = i + 1
+		case col.Name != h:
+			col.From = h
+		}
+		for _, n := range inf.Null {
+			m := candidate(n)
+			if types[i] == analysis.TypeString {
+				col.Nulls += stats[i].raw[m]
+			} else {
+				col.Nulls += stats[i].trimmed[m]
+			}
+		}
+		inf.Columns = append(inf.Columns, col)
+	}
+}
+
+var stripMarks = runes.Remove(runes.In(unicode.Mn))
+
+// safeName turns header h (column i) into an identifier: lowercase ASCII
+// letters, digits and underscores, not starting with a digit, not a
+// reserved word, and not in taken, which it updates.
+func safeName(h string, i int, taken map[string]bool) string {
+	if s, _, err := transform.String(transform.Chain(norm.NFD, stripMarks), h); err == nil {
+		h = s
+	}
+	h = strings.ToLower(h)
+	var b strings.Builder
+	gap := false
+	for _, r := range h {
+		if ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') || r == '_' {
+			if gap && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			gap = false
+			b.WriteRune(r)
+			continue
+		}
+		gap = true
+	}
+	name := strings.Trim(b.String(), "_")
+	switch {
+	case name == "":
+		name = "col_" + strconv.Itoa(i+1)
+	case name[0] >= '0' && name[0] <= '9':
+		name = "col_" + name
+	case reserved[name]:
+		name += "_"
+	}
+	base := name
+	for n := 2; taken[name]; n++ {
+		name = base + "_" + strconv.Itoa(n)
+	}
+	taken[name] = true
+	return name
+}

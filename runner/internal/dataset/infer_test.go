@@ -1,0 +1,148 @@
+package dataset
+
+import (
+	"reflect"
+	"testing"
+
+	"galley/runner/internal/analysis"
+)
+
+func TestInfer(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want Inferred // Path and SHA256 are filled in
+		err  string
+	}{{
+		name: "types, names and nulls",
+		data: "City,Deaths (low),high,Share %,Verified,Date,US date,ZIP,date,,City,Flag\n" +
+			"Mosul,9000,11000,0.5,yes,2017-07-31,12/31/2017,02134,x,a,M,1\n" +
+			"Raqqa,-,NA,1e3,No,,1/2/2017,10001,y,b,R,0\n" +
+			"Aleppo,12,13,7,TRUE,2017-02-28,2/28/2017,99999,z,c,A,1\n",
+		want: Inferred{Encoding: "utf-8", Delimiter: ",", Null: []string{"", "NA", "-"}, Rows: 3, Columns: []InferredColumn{
+			{Name: "city", FromIdx: 1, Type: analysis.TypeString},
+			{Name: "deaths_low", From: "Deaths (low)", Type: analysis.TypeInt, Nulls: 1},
+			{Name: "high", Type: analysis.TypeInt, Nulls: 1},
+			{Name: "share", From: "Share %", Type: analysis.TypeFloat},
+			{Name: "verified", From: "Verified", Type: analysis.TypeBool},
+			{Name: "date_", From: "Date", Type: analysis.TypeDate, Nulls: 1},
+			{Name: "us_date", From: "US date", Type: analysis.TypeDate, Layout: "1/2/2006"},
+			{Name: "zip", From: "ZIP", Type: analysis.TypeString},
+			{Name: "date__2", From: "date", Type: analysis.TypeString},
+			{Name: "col_10", From: "", Type: analysis.TypeString},
+			{Name: "city_2", FromIdx: 11, Type: analysis.TypeString},
+			{Name: "flag", From: "Flag", Type: analysis.TypeInt},
+		}},
+	}, {
+		name: "a marker in a string column only is not proposed",
+		data: "a,b\n-,1\nx,.\n",
+		want: Inferred{Encoding: "utf-8", Delimiter: ",", Null: []string{"", "."}, Rows: 2, Columns: []InferredColumn{
+			{Name: "a", Type: analysis.TypeString},
+			{Name: "b", Type: analysis.TypeInt, Nulls: 1},
+		}},
+	}, {
+		name: "ambiguous day and month stay strings; invalid dates too",
+		data: "d;e;f\n01/02/2017;2017-02-30;31.12.2017\n03/04/2017;2017-01-01;1.2.2017\n",
+		want: Inferred{Encoding: "utf-8", Delimiter: ";", Null: []string{""}, Rows: 2, Columns: []InferredColumn{
+			{Name: "d", Type: analysis.TypeString},
+			{Name: "e", Type: analysis.TypeString},
+			{Name: "f", Type: analysis.TypeDate, Layout: "2.1.2006"},
+		}},
+	}, {
+		name: "semicolons with decimal commas",
+		data: "\xef\xbb\xbfname;value\nAP;1,5\nUS;2,25\n",
+		want: Inferred{Encoding: "utf-8", Delimiter: ";", Null: []string{""}, Rows: 2, Columns: []InferredColumn{
+			{Name: "name", Type: analysis.TypeString},
+			{Name: "value", Type: analysis.TypeString},
+		}},
+	}, {
+		name: "tabs, windows-1252",
+		data: "D\xe9c\xe8s\tn\n\x93x\x94\t1\r\n",
+		want: Inferred{Encoding: "windows-1252", Delimiter: "\t", Null: []string{""}, Rows: 1, Columns: []InferredColumn{
+			{Name: "deces", From: "Décès", Type: analysis.TypeString},
+			{Name: "n", Type: analysis.TypeInt},
+		}},
+	}, {
+		name: "pipes, latin-1",
+		data: "a|b\nx\x81|1.5\n",
+		want: Inferred{Encoding: "latin-1", Delimiter: "|", Null: []string{""}, Rows: 1, Columns: []InferredColumn{
+			{Name: "a", Type: analysis.TypeString},
+			{Name: "b", Type: analysis.TypeFloat},
+		}},
+	}, {
+		name: "one column, blank lines are nulls",
+		data: "n\n1\n\n3\n",
+		want: Inferred{Encoding: "utf-8", Delimiter: ",", Null: []string{""}, Rows: 3, Columns: []InferredColumn{
+			{Name: "n", Type: analysis.TypeInt, Nulls: 1},
+		}},
+	}, {
+		name: "header only",
+		data: "a,b\n",
+		want: Inferred{Encoding: "utf-8", Delimiter: ",", Null: []string{""}, Columns: []InferredColumn{
+			{Name: "a", Type: analysis.TypeString},
+			{Name: "b", Type: analysis.TypeString},
+		}},
+	}, {
+		name: "empty",
+		data: "",
+		err:  "datasets/x.csv: the file is empty; a dataset needs a header row naming its columns",
+	}, {
+		name: "ragged",
+		data: "a,b\n1\n",
+		err:  "datasets/x.csv:2: row has 1 field, but the header has 2",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeFile(t, root, "datasets/x.csv", tt.data)
+			got, err := Infer("datasets/x.csv", root)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("error %v, want %s", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.want.Path = "datasets/x.csv"
+			tt.want.SHA256 = sum(tt.data)
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("got\n%+v\nwant\n%+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestInferPath(t *testing.T) {
+	root := t.TempDir()
+	_, err := Infer("datasets/nope.csv", root)
+	want := "datasets/nope.csv: does not exist (there is no directory datasets)"
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+}
+
+func TestSafeName(t *testing.T) {
+	taken := map[string]bool{}
+	for _, c := range []struct{ in, want string }{
+		{"Period start", "period_start"},
+		{"Deaths (low)", "deaths_low"},
+		{"Décès", "deces"},
+		{"2017", "col_2017"},
+		{"", "col_5"},
+		{"%%%", "col_6"},
+		{"sum", "sum_"},
+		{"Sum", "sum__2"},
+		{"count", "count_"},
+		{"already_snake", "already_snake"},
+		{"__x__", "x"},
+		{"X", "x_2"},
+		{"日本", "col_13"},
+	} {
+		i := len(taken)
+		if got := safeName(c.in, i, taken); got != c.want {
+			t.Errorf("safeName(%q, %d) = %q, want %q", c.in, i, got, c.want)
+		}
+	}
+}

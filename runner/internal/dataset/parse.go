@@ -1,0 +1,265 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/position"
+)
+
+const defaultLayout = "2006-01-02"
+
+// fill converts one record into r.row.
+func (r *Reader) fill(rec []string) ([]any, error) {
+	if len(rec) != len(r.header) {
+		pos := r.pos(0)
+		pos.Col = 0
+		hint := ""
+		if len(rec) > len(r.header) {
+			hint = fmt.Sprintf(" (is a value holding %q not quoted?)", r.cr.Comma)
+		}
+		return nil, position.Errorf(pos, "row has %s, but the header has %d%s", plural(len(rec), "field"), len(r.header), hint)
+	}
+	for i := range r.cols {
+		c := &r.cols[i]
+		if c.skip {
+			r.row[i] = nil
+			continue
+		}
+		v, msg := r.value(c, rec[c.idx])
+		if msg != "" {
+			return nil, position.Errorf(r.pos(c.idx), "column %q (%s): %s", c.col.Name, c.col.Type, msg)
+		}
+		r.row[i] = v
+	}
+	return r.row, nil
+}
+
+// value converts one cell; msg says what is wrong when it cannot.
+func (r *Reader) value(c *colReader, raw string) (v any, msg string) {
+	s := raw
+	if c.trim {
+		s = strings.TrimSpace(raw)
+	}
+	if c.isNull(raw, s) {
+		if c.col.Required {
+			if raw == "" {
+				return nil, "the column is required, but the cell is empty"
+			}
+			return nil, fmt.Sprintf("the column is required, but the cell is %q, a null marker", raw)
+		}
+		return nil, ""
+	}
+	var ok bool
+	v, ok = parseCell(c.col.Type, c.col.Layout, s)
+	if ok {
+		if str, isStr := v.(string); isStr && r.clone {
+			v = strings.Clone(str)
+		}
+		return v, ""
+	}
+	return nil, cellError(c.col, raw, s)
+}
+
+func (c *colReader) isNull(raw, trimmed string) bool {
+	if c.emptyNA {
+		return trimmed == ""
+	}
+	for _, n := range c.nulls {
+		if raw == n || trimmed == n {
+			return true
+		}
+	}
+	return false
+}
+
+// parseCell converts a non-null cell, already trimmed unless a string.
+func parseCell(t analysis.ColumnType, layout, s string) (any, bool) {
+	switch t {
+	case analysis.TypeString, analysis.TypeAny:
+		return s, true
+	case analysis.TypeInt:
+		n, err := strconv.ParseInt(s, 10, 0)
+		return int(n), err == nil
+	case analysis.TypeFloat:
+		f, ok := parseFloat(s)
+		return f, ok
+	case analysis.TypeBool:
+		return parseBool(s)
+	case analysis.TypeDate:
+		d, err := parseDate(layout, s)
+		return d, err == nil
+	}
+	return nil, false
+}
+
+// parseFloat reads a decimal number: digits, sign, point and exponent only
+// (no NaN, infinity, hex or underscores).
+func parseFloat(s string) (float64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9', c == '.', c == '+', c == '-', c == 'e', c == 'E':
+		default:
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+func parseBool(s string) (bool, bool) {
+	switch s {
+	case "true", "TRUE", "True", "yes", "Yes", "YES", "1":
+		return true, true
+	case "false", "FALSE", "False", "no", "No", "NO", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// parseDate reads s in layout ("2006-01-02" when empty) and returns the
+// day at UTC midnight.
+func parseDate(layout, s string) (time.Time, error) {
+	if layout == "" || layout == defaultLayout {
+		if t, ok := fastDate(s); ok {
+			return t, nil
+		}
+		layout = defaultLayout // time.Parse says what is wrong
+	}
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
+}
+
+// cellError says why raw (s once trimmed) is not a value of col's type.
+func cellError(col *analysis.Column, raw, s string) string {
+	switch col.Type {
+	case analysis.TypeInt:
+		msg := fmt.Sprintf("cannot read %q as an integer", raw)
+		_, err := strconv.ParseInt(s, 10, 64)
+		switch {
+		case errors.Is(err, strconv.ErrRange):
+			return msg + " (it is out of range: declare the column as float)"
+		case hasThousands(s):
+			return msg + " (thousands separators are not read: remove them from the file and re-pin it, or declare the column as string)"
+		case isFloat(s):
+			return msg + " (it has a fraction or an exponent: declare the column as float)"
+		case len(s) > 2 && (s[0] == '0' || ((s[0] == '+' || s[0] == '-') && s[1] == '0')) && strings.ContainsAny(s, "xXbBoO_"):
+			return msg + " (only base-10 digits are read)"
+		}
+		return msg
+	case analysis.TypeFloat:
+		msg := fmt.Sprintf("cannot read %q as a number", raw)
+		switch t := strings.ToLower(strings.TrimLeft(s, "+-")); {
+		case t == "nan" || t == "inf" || t == "infinity":
+			return msg + fmt.Sprintf(" (NaN and infinity are not read; if it marks a missing value, add %q to the dataset's null markers)", s)
+		case hasThousands(s):
+			return msg + " (thousands separators are not read: remove them from the file and re-pin it, or declare the column as string)"
+		case isDecimalComma(s):
+			return msg + " (the decimal separator must be a point)"
+		}
+		if _, err := strconv.ParseFloat(s, 64); errors.Is(err, strconv.ErrRange) {
+			return msg + " (it is out of range)"
+		}
+		return msg
+	case analysis.TypeBool:
+		return fmt.Sprintf("cannot read %q as a boolean (use true/false, yes/no or 1/0)", raw)
+	case analysis.TypeDate:
+		_, err := parseDate(col.Layout, s)
+		var pe *time.ParseError
+		if errors.As(err, &pe) && strings.Contains(pe.Message, "out of range") {
+			return fmt.Sprintf("cannot read %q as a date: %s", raw, strings.TrimPrefix(pe.Message, ": "))
+		}
+		if col.Layout == "" || col.Layout == defaultLayout {
+			return fmt.Sprintf("cannot read %q as a date (expected YYYY-MM-DD; for another form declare {type: date, format: \"02/01/2006\"})", raw)
+		}
+		return fmt.Sprintf("cannot read %q as a date in the form %q", raw, col.Layout)
+	}
+	return fmt.Sprintf("cannot read %q as %s", raw, col.Type)
+}
+
+func isFloat(s string) bool {
+	_, ok := parseFloat(s)
+	return ok
+}
+
+// hasThousands reports whether s is an integer or a decimal number written
+// with thousands separators, like 1,234 or 12 345 678.5.
+func hasThousands(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	if i := strings.LastIndexByte(s, '.'); i >= 0 && strings.Count(s, ".") == 1 && !strings.ContainsAny(s[i:], ", '_") {
+		s = s[:i] // a decimal part
+	}
+	for _, sep := range []string{",", " ", "\u00a0", "'", "_", "."} {
+		groups := strings.Split(s, sep)
+		if len(groups) < 2 || (sep == "." && len(groups) < 3) {
+			continue
+		}
+		ok := len(groups[0]) >= 1 && len(groups[0]) <= 3 && digits(groups[0])
+		for _, g := range groups[1:] {
+			ok = ok && len(g) == 3 && digits(g)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func isDecimalComma(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	i := strings.IndexByte(s, ',')
+	return i > 0 && strings.Count(s, ",") == 1 && digits(s[:i]) && digits(s[i+1:]) && i+1 < len(s)
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// fastDate reads a valid YYYY-MM-DD date without time.Parse, which is
+// slower; anything else is left to time.Parse.
+func fastDate(s string) (time.Time, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	n := func(s string) int {
+		v := 0
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return -1
+			}
+			v = v*10 + int(s[i]-'0')
+		}
+		return v
+	}
+	y, m, d := n(s[:4]), n(s[5:7]), n(s[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 2017-02-30 rolled over into March
+		return time.Time{}, false
+	}
+	return t, true
+}

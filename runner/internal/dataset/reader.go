@@ -1,0 +1,474 @@
+package dataset
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/position"
+)
+
+// Options come in explicitly; nothing reads globals, the clock or the
+// environment.
+type Options struct {
+	// Root is the project root directory (absolute or relative to the
+	// working directory); dataset paths are relative to it. "" means ".".
+	Root string
+	// Progress, if not nil, is called now and then (about every MiB) with
+	// the bytes read so far and the total. Open reads the file twice, once
+	// through sha256 and once parsing it, so its total is twice the file's
+	// size; Sum's total is the size.
+	Progress func(read, total int64)
+	// Skip, indexed like ds.Columns, marks columns not to parse: Read gives
+	// nil for them. The columns must still be in the file.
+	Skip []bool
+}
+
+// Sum returns the lowercase hex sha256 of the dataset's file, after the path
+// checks. It is what `galley pin` writes.
+func Sum(ds *analysis.Dataset, opts Options) (string, error) {
+	loc, err := locateDataset(ds, opts.Root)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(loc.full)
+	if err != nil {
+		return "", position.Errorf(ds.Path.Pos, "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
+	}
+	defer f.Close()
+	sum, err := hashFile(f, &progress{fn: opts.Progress, total: loc.size}, loc.rel)
+	if err != nil {
+		return "", position.Errorf(ds.Path.Pos, "dataset %q: %s", ds.Name, err)
+	}
+	return sum, nil
+}
+
+func locateDataset(ds *analysis.Dataset, root string) (*located, error) {
+	if !ds.Path.Set && ds.Path.Value == "" {
+		return nil, position.Errorf(ds.Pos, "dataset %q has no path (add path: datasets/%s.csv)", ds.Name, ds.Name)
+	}
+	loc, err := locate(ds.Path.Value, root)
+	if err != nil {
+		return nil, position.Errorf(ds.Path.Pos, "dataset %q: %s", ds.Name, err)
+	}
+	return loc, nil
+}
+
+// pinCommand is the command that rewrites the pins of the analysis.
+func pinCommand(ds *analysis.Dataset) string {
+	if ds.Pos.File == "" {
+		return "galley pin"
+	}
+	return "galley pin " + ds.Pos.File
+}
+
+// checkPin checks that the pin is present and well formed.
+func checkPin(ds *analysis.Dataset) error {
+	v := ds.SHA256.Value
+	if !ds.SHA256.Set || v == "" {
+		return position.Errorf(ds.Pos, "dataset %q has no sha256 pin (run %s)", ds.Name, pinCommand(ds))
+	}
+	if n := utf8.RuneCountInString(v); n != 64 {
+		return position.Errorf(ds.SHA256.Pos, "dataset %q: sha256 pin has %d characters, want 64 hex digits (run %s)", ds.Name, n, pinCommand(ds))
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f':
+		case 'A' <= c && c <= 'F':
+			if strings.Trim(strings.ToLower(v), "0123456789abcdef") == "" {
+				return position.Errorf(ds.SHA256.Pos, "dataset %q: sha256 pin must be lowercase hex: %s", ds.Name, strings.ToLower(v))
+			}
+		default:
+			r, _ := utf8.DecodeRuneInString(v[i:])
+			return position.Errorf(ds.SHA256.Pos, "dataset %q: sha256 pin has %q at character %d, not a hex digit (run %s)", ds.Name, r, utf8.RuneCountInString(v[:i])+1, pinCommand(ds))
+		}
+	}
+	return nil
+}
+
+// delimiter returns the dataset's delimiter.
+func delimiter(ds *analysis.Dataset) (rune, error) {
+	if !ds.Delimiter.Set {
+		return ',', nil
+	}
+	s := ds.Delimiter.Value
+	switch s {
+	case `\t`, "tab", "TAB":
+		return '\t', nil
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	if s == "" || size != len(s) || r == utf8.RuneError || r == '"' || r == '\r' || r == '\n' {
+		return 0, position.Errorf(ds.Delimiter.Pos, "dataset %q: delimiter %q must be one character other than a quote or a line break, e.g. \",\", \";\" or \"\\t\"", ds.Name, s)
+	}
+	return r, nil
+}
+
+// Reader streams the rows of a dataset.
+type Reader struct {
+	ds     *analysis.Dataset
+	rel    string
+	in     *input
+	cr     *csv.Reader
+	header []string
+	cols   []colReader
+	row    []any
+	clone  bool // copy string values (the file has columns not read)
+
+	rows int
+	line int // where the last row returned starts
+	err  error
+
+	// A file with a single column: a blank line is a row with an empty cell,
+	// but encoding/csv skips it. next is the line after the last record.
+	single    bool
+	next      int
+	blanks    int      // blank rows still to return before held
+	held      []string // a record read and held behind blank rows
+	synthetic bool     // the row just returned is a blank line
+	closed    bool
+}
+
+type colReader struct {
+	col     *analysis.Column
+	idx     int // in the header
+	skip    bool
+	nulls   []string
+	trim    bool // not a string column: trim spaces before parsing
+	emptyNA bool // nulls is exactly [""]
+}
+
+// Open checks the dataset's path and pin, opens its file for streaming and
+// maps the declared columns to the header. See the package documentation
+// for the reading rules. Close the Reader when done.
+func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
+	loc, err := locateDataset(ds, opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPin(ds); err != nil {
+		return nil, err
+	}
+	enc, ok := encodingName(ds.Encoding.Value)
+	if !ok {
+		return nil, position.Errorf(ds.Encoding.Pos, "dataset %q: unknown encoding %q (use utf-8, latin-1 or windows-1252)", ds.Name, ds.Encoding.Value)
+	}
+	comma, err := delimiter(ds)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(loc.full)
+	if err != nil {
+		return nil, position.Errorf(ds.Path.Pos, "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
+	}
+	r, err := open(ds, opts, loc, f, enc, comma)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc string, comma rune) (*Reader, error) {
+	prog := &progress{fn: opts.Progress, total: 2 * loc.size}
+	sum, err := hashFile(f, prog, loc.rel)
+	if err != nil {
+		return nil, position.Errorf(ds.Path.Pos, "dataset %q: %s", ds.Name, err)
+	}
+	if sum != ds.SHA256.Value {
+		return nil, position.Errorf(ds.SHA256.Pos, "dataset %q: sha256 of %s does not match its pin: expected %s, got %s (if the file changed on purpose, run %s)",
+			ds.Name, loc.rel, ds.SHA256.Value, sum, pinCommand(ds))
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, position.Errorf(ds.Path.Pos, "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
+	}
+	prog.base, prog.n, prog.last = prog.n, 0, 0
+	r := &Reader{ds: ds, rel: loc.rel}
+	if err := r.begin(f, prog, enc, comma); err != nil {
+		return nil, err
+	}
+	if err := r.mapColumns(opts.Skip); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// begin starts reading f from its start: it skips ds.SkipRows lines and
+// reads the header.
+func (r *Reader) begin(f *os.File, prog *progress, enc string, comma rune) error {
+	ds := r.ds
+	var err error
+	if r.in, err = openText(f, prog, enc, r.rel, pinCommand(ds)); err != nil {
+		return err
+	}
+	if n := ds.SkipRows.Value; n > 0 {
+		got, err := r.in.skipLines(n)
+		if err != nil {
+			return r.fileErr(err)
+		}
+		if got < n {
+			return position.Errorf(ds.SkipRows.Pos, "dataset %q: skip_rows: %d skips the whole file (%s has %d lines)", ds.Name, n, r.rel, got)
+		}
+	}
+	r.cr = csv.NewReader(r.in.br)
+	r.cr.Comma = comma
+	r.cr.FieldsPerRecord = -1
+	r.cr.ReuseRecord = true
+	header, err := r.cr.Read()
+	if err == io.EOF {
+		if r.in.check != nil && r.in.check.err != nil {
+			return r.in.check.err
+		}
+		return position.Errorf(position.Pos{File: r.rel}, "the file is empty; a dataset needs a header row naming its columns")
+	}
+	if err != nil {
+		return r.fileErr(err)
+	}
+	r.header = append([]string(nil), header...)
+	r.single = len(r.header) == 1
+	r.next = r.endLine(header) + 1
+	return nil
+}
+
+// mapColumns finds each declared column in the header.
+func (r *Reader) mapColumns(skip []bool) error {
+	ds := r.ds
+	byName := make(map[string][]int, len(r.header))
+	for i, h := range r.header {
+		byName[h] = append(byName[h], i)
+	}
+	var errs position.List
+	r.cols = make([]colReader, len(ds.Columns))
+	used := make([]bool, len(r.header))
+	for i, c := range ds.Columns {
+		cr := colReader{col: c, idx: -1}
+		cr.skip = i < len(skip) && skip[i]
+		pos := c.Pos
+		if c.FromPos.IsValid() {
+			pos = c.FromPos
+		}
+		switch {
+		case c.FromIdx > 0:
+			if c.FromIdx > len(r.header) {
+				errs.Add(pos, "dataset %q: column %q: from: %d, but %s has only %d columns", ds.Name, c.Name, c.FromIdx, r.rel, len(r.header))
+				continue
+			}
+			cr.idx = c.FromIdx - 1
+		default:
+			name := c.Header()
+			at := byName[name]
+			switch {
+			case len(at) == 0:
+				errs.Add(pos, "dataset %q: column %q is not in the header of %s%s", ds.Name, name, r.rel, r.headerHint(name))
+				continue
+			case len(at) > 1:
+				errs.Add(pos, "dataset %q: column %q occurs %s in the header of %s (columns %s); declare it by position instead, e.g. from: %d",
+					ds.Name, name, times(len(at)), r.rel, listInts(at), at[0]+1)
+				continue
+			}
+			cr.idx = at[0]
+		}
+		if !cr.skip {
+			used[cr.idx] = true
+		}
+		cr.trim = c.Type != analysis.TypeString
+		if ds.NullSet {
+			for _, n := range ds.Null {
+				cr.nulls = append(cr.nulls, n.Value)
+			}
+		} else {
+			cr.nulls = []string{""}
+		}
+		cr.nulls = append(cr.nulls, c.Null...)
+		cr.emptyNA = len(cr.nulls) == 1 && cr.nulls[0] == ""
+		r.cols[i] = cr
+	}
+	for _, u := range used {
+		if !u {
+			r.clone = true
+		}
+	}
+	r.row = make([]any, len(r.cols))
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errs.Err()
+}
+
+func (r *Reader) headerHint(name string) string {
+	if best, ok := nearest(name, r.header); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	const most = 20
+	var b strings.Builder
+	b.WriteString(" (the header has ")
+	for i, h := range r.header {
+		if i == most {
+			fmt.Fprintf(&b, " and %d more", len(r.header)-most)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", h)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+func times(n int) string {
+	if n == 2 {
+		return "twice"
+	}
+	return strconv.Itoa(n) + " times"
+}
+
+func listInts(at []int) string {
+	var b strings.Builder
+	for i, n := range at {
+		switch {
+		case i == 0:
+		case i == len(at)-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(n + 1))
+	}
+	return b.String()
+}
+
+// endLine is the line where the record just read by cr ends.
+func (r *Reader) endLine(rec []string) int {
+	last := len(rec) - 1
+	line, _ := r.cr.FieldPos(last)
+	return line + r.in.skipped + strings.Count(rec[last], "\n")
+}
+
+// pos is the file position of field i of the record just read.
+func (r *Reader) pos(i int) position.Pos {
+	if r.synthetic {
+		return position.Pos{File: r.rel, Line: r.line, Col: 1}
+	}
+	line, col := r.cr.FieldPos(i)
+	return position.Pos{File: r.rel, Line: line + r.in.skipped, Col: col}
+}
+
+// fileErr turns an error from encoding/csv or from reading into a
+// positioned error at the data file.
+func (r *Reader) fileErr(err error) error {
+	if r.in.check != nil && r.in.check.err != nil {
+		return r.in.check.err
+	}
+	var pe *position.Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	var ce *csv.ParseError
+	if errors.As(err, &ce) {
+		pos := position.Pos{File: r.rel, Line: ce.Line + r.in.skipped, Col: ce.Column}
+		switch {
+		case errors.Is(ce.Err, csv.ErrBareQuote):
+			return position.Errorf(pos, `a " in an unquoted field (quote the whole field and double the quotes inside it: "say ""hi""")`)
+		case errors.Is(ce.Err, csv.ErrQuote) && ce.StartLine != ce.Line:
+			start := position.Pos{File: r.rel, Line: ce.StartLine + r.in.skipped}
+			return position.Errorf(start, `the quoted field starting on this line is not closed properly (a " is missing, or a " inside it is not doubled; reading stopped at line %d, column %d)`, pos.Line, pos.Col)
+		case errors.Is(ce.Err, csv.ErrQuote):
+			return position.Errorf(pos, `a quoted field is followed by text before the next delimiter (put the whole field in quotes and double the quotes inside it)`)
+		}
+		return position.Errorf(pos, "%s", ce.Err)
+	}
+	return position.Errorf(position.Pos{File: r.rel}, "cannot be read (%s)", reason(err))
+}
+
+// Read returns the next row, values in ds.Columns order: string, int,
+// float64, bool, time.Time or nil. The slice is reused by the next call. At
+// the end of the file it returns io.EOF; after an error it keeps returning
+// that error.
+func (r *Reader) Read() ([]any, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.closed {
+		return nil, errors.New("dataset: Read after Close")
+	}
+	row, err := r.read()
+	if err != nil {
+		r.err = err
+		return nil, err
+	}
+	r.rows++
+	return row, nil
+}
+
+var blankRecord = []string{""}
+
+func (r *Reader) read() ([]any, error) {
+	if r.blanks == 0 && r.held == nil {
+		rec, err := r.cr.Read()
+		if err == io.EOF {
+			if r.in.check != nil && r.in.check.err != nil {
+				return nil, r.in.check.err
+			}
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, r.fileErr(err)
+		}
+		if r.single {
+			start, _ := r.cr.FieldPos(0)
+			if gap := start + r.in.skipped - r.next; gap > 0 {
+				r.blanks, r.held = gap, rec
+			}
+		}
+		if r.held == nil {
+			return r.record(rec)
+		}
+	}
+	if r.blanks > 0 {
+		r.blanks--
+		r.synthetic = true
+		r.line = r.next
+		r.next++
+		return r.fill(blankRecord)
+	}
+	rec := r.held
+	r.held = nil
+	return r.record(rec)
+}
+
+// record converts a record read by encoding/csv; it is still the last one
+// read, so FieldPos describes it.
+func (r *Reader) record(rec []string) ([]any, error) {
+	r.synthetic = false
+	r.line = r.pos(0).Line
+	r.next = r.endLine(rec) + 1
+	return r.fill(rec)
+}
+
+// Line returns the line of the file where the row just returned starts.
+func (r *Reader) Line() int { return r.line }
+
+// RowsRead returns the number of rows returned so far.
+func (r *Reader) RowsRead() int { return r.rows }
+
+// Path returns the dataset's path as written in the analysis (slash form).
+func (r *Reader) Path() string { return r.rel }
+
+// Header returns the file's header row.
+func (r *Reader) Header() []string { return r.header }
+
+// Close closes the file.
+func (r *Reader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	return r.in.f.Close()
+}

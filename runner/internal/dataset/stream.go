@@ -1,0 +1,246 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
+
+	"galley/runner/internal/position"
+)
+
+const (
+	bufSize       = 256 << 10 // file reads
+	csvBufSize    = 64 << 10  // what encoding/csv reads lines from
+	progressEvery = 1 << 20
+)
+
+var bom = []byte("\xef\xbb\xbf")
+
+// progress counts the bytes read from the file and reports them now and then.
+type progress struct {
+	r     io.Reader
+	fn    func(read, total int64)
+	n     int64 // bytes read through this counter
+	base  int64 // bytes read in earlier passes
+	total int64
+	last  int64
+}
+
+func (p *progress) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	if p.fn != nil && (p.n-p.last >= progressEvery || (err == io.EOF && p.n != p.last)) {
+		p.last = p.n
+		p.fn(p.base+p.n, p.total)
+	}
+	return n, err
+}
+
+// hashFile streams f through sha256 and returns the lowercase hex sum.
+func hashFile(f *os.File, prog *progress, rel string) (string, error) {
+	h := sha256.New()
+	prog.r = f
+	if _, err := io.CopyBuffer(h, prog, make([]byte, bufSize)); err != nil {
+		return "", fmt.Errorf("%s cannot be read (%s)", rel, reason(err))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// encodingName normalizes a declared encoding; ok is false when unknown.
+func encodingName(s string) (string, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "utf-8", "utf8":
+		return "utf-8", true
+	case "latin-1", "latin1", "iso-8859-1", "iso8859-1":
+		return "latin-1", true
+	case "windows-1252", "cp1252":
+		return "windows-1252", true
+	}
+	return "", false
+}
+
+// utf8Check passes UTF-8 text through, removing a byte-order mark at the
+// start, and stops with a positioned error at the first invalid byte or at a
+// byte-order mark anywhere else. It keeps its own buffer so that a sequence
+// split across reads is checked whole.
+type utf8Check struct {
+	src     io.Reader
+	buf     []byte
+	r, v, w int   // buf[r:v] checked and ready; buf[v:w] not yet checked
+	srcErr  error // from src, returned once buf is drained
+	err     error // invalid text; sticky
+	bomErr  bool  // err is about a byte-order mark
+	started bool
+	line    int // line of buf[v], 1-based
+	col     int // bytes from the start of that line to buf[v]
+	file    string
+	fix     string // how to re-pin, for the message about a stray BOM
+}
+
+func newUTF8Check(src io.Reader, file, fix string) *utf8Check {
+	return &utf8Check{src: src, buf: make([]byte, bufSize), line: 1, file: file, fix: fix}
+}
+
+func (c *utf8Check) Read(p []byte) (int, error) {
+	for c.r == c.v {
+		if c.err != nil {
+			return 0, c.err
+		}
+		if c.srcErr != nil {
+			if c.w > c.v { // a sequence cut short by the end of the file
+				c.fail(c.v)
+				continue
+			}
+			return 0, c.srcErr
+		}
+		c.fill()
+	}
+	n := copy(p, c.buf[c.r:c.v])
+	c.r += n
+	return n, nil
+}
+
+func (c *utf8Check) fill() {
+	k := copy(c.buf, c.buf[c.v:c.w])
+	c.r, c.v, c.w = 0, 0, k
+	m, err := c.src.Read(c.buf[k:])
+	c.w += m
+	if err != nil {
+		c.srcErr = err
+	}
+	if !c.started {
+		if c.w < len(bom) && err == nil {
+			return
+		}
+		c.started = true
+		if bytes.HasPrefix(c.buf[:c.w], bom) {
+			c.r, c.v = len(bom), len(bom)
+		}
+	}
+	end := c.w
+	if c.srcErr == nil {
+		// Hold back a trailing sequence that may be completed by the next read.
+		for i := end - 1; i >= c.v && i >= end-utf8.UTFMax; i-- {
+			if utf8.RuneStart(c.buf[i]) {
+				if !utf8.FullRune(c.buf[i:end]) {
+					end = i
+				}
+				break
+			}
+		}
+	}
+	d := c.buf[c.v:end]
+	if utf8.Valid(d) && !bytes.Contains(d, bom) {
+		c.advance(end)
+		return
+	}
+	for i := 0; i < len(d); {
+		r, size := utf8.DecodeRune(d[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\ufeff' {
+			c.advance(c.v + i)
+			c.fail(c.v)
+			return
+		}
+		i += size
+	}
+	c.advance(end)
+}
+
+// advance marks buf[v:end] checked, keeping line and col up to date.
+func (c *utf8Check) advance(end int) {
+	d := c.buf[c.v:end]
+	if nl := bytes.Count(d, []byte{'\n'}); nl > 0 {
+		c.line += nl
+		c.col = len(d) - bytes.LastIndexByte(d, '\n') - 1
+	} else {
+		c.col += len(d)
+	}
+	c.v = end
+}
+
+// fail records the error for the bytes at buf[at:].
+func (c *utf8Check) fail(at int) {
+	pos := position.Pos{File: c.file, Line: c.line, Col: c.col + 1}
+	if bytes.HasPrefix(c.buf[at:c.w], bom) {
+		c.bomErr = true
+		c.err = position.Errorf(pos, "a UTF-8 byte-order mark in the middle of the file (were two files joined? remove it, then run %s)", c.fix)
+		return
+	}
+	c.err = position.Errorf(pos, "not valid UTF-8 (byte 0x%02x); if the file is in another encoding, declare it in the dataset: encoding: windows-1252 or encoding: latin-1", c.buf[at])
+}
+
+// input is an opened, decoded data file, positioned after the skipped lines.
+type input struct {
+	f       *os.File
+	br      *bufio.Reader // decoded text, what encoding/csv reads
+	check   *utf8Check    // nil unless utf-8
+	skipped int           // physical lines skipped before the header
+}
+
+// openText decodes f from its start. It reports a UTF-8 byte-order mark in a
+// file declared in a single-byte encoding, which would otherwise turn into
+// mojibake.
+func openText(f *os.File, prog *progress, enc, file, fix string) (*input, error) {
+	prog.r = f
+	in := &input{f: f}
+	switch enc {
+	case "utf-8":
+		in.check = newUTF8Check(prog, file, fix)
+		in.br = bufio.NewReaderSize(in.check, csvBufSize)
+	default:
+		raw := bufio.NewReaderSize(prog, bufSize)
+		if head, _ := raw.Peek(len(bom)); bytes.Equal(head, bom) {
+			return nil, position.Errorf(position.Pos{File: file, Line: 1, Col: 1},
+				"the file starts with a UTF-8 byte-order mark, so it is UTF-8, not %s (remove encoding: %s from the dataset)", enc, enc)
+		}
+		cm := charmap.ISO8859_1
+		if enc == "windows-1252" {
+			cm = charmap.Windows1252
+		}
+		in.br = bufio.NewReaderSize(transform.NewReader(raw, cm.NewDecoder()), csvBufSize)
+	}
+	return in, nil
+}
+
+// skipLines skips n physical lines; it returns how many there were.
+func (in *input) skipLines(n int) (int, error) {
+	for i := 0; i < n; i++ {
+		for {
+			_, err := in.br.ReadSlice('\n')
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err == io.EOF {
+				return i, nil
+			}
+			if err != nil {
+				return i, in.readErr(err)
+			}
+			break
+		}
+		in.skipped++
+	}
+	return n, nil
+}
+
+// readErr turns an error from reading the text into a user's error.
+func (in *input) readErr(err error) error {
+	if in.check != nil && in.check.err != nil {
+		return in.check.err
+	}
+	var pe *position.Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return err
+}

@@ -1,0 +1,376 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/dataset"
+	"galley/runner/internal/expression"
+	"galley/runner/internal/position"
+	"galley/runner/internal/table"
+	"galley/runner/internal/view"
+)
+
+// Options are everything a run depends on besides the analysis and data.
+type Options struct {
+	Root     string      // the project root; dataset paths are relative to it
+	Limits   view.Limits // zero means view.DefaultLimits
+	Progress func(dataset string, read, total int64)
+}
+
+// Result is a computed analysis, ready for the report.
+type Result struct {
+	File     *analysis.File
+	Datasets []*DatasetResult // file order
+	Views    []*ViewResult    // file order; datasets read whole are not listed
+	Values   []*ValueResult   // file order
+	Claims   []*ClaimResult   // file order
+	Inline   map[*analysis.Cell][]any
+	views    map[string]*ViewResult
+}
+
+// DatasetResult is what was read of one dataset.
+type DatasetResult struct {
+	Dataset  *analysis.Dataset
+	SHA256   string
+	RowsRead int
+	Views    []string // the views that read it directly, in file order
+}
+
+// ViewResult is one computed view.
+type ViewResult struct {
+	View     *analysis.View
+	Table    *table.Table
+	Counts   view.Counts
+	Datasets []string // every dataset it depends on, through views and joins
+}
+
+// ValueResult is one computed value.
+type ValueResult struct {
+	Value    *analysis.Value
+	V        any
+	Datasets []string // the datasets it depends on, through views and values
+}
+
+// ClaimResult is one checked claim, with the values its check read.
+type ClaimResult struct {
+	Claim    *analysis.Claim
+	Pass     bool
+	Inputs   []Input
+	Datasets []string // the datasets its check depends on
+}
+
+// Input is a named value a claim's check read.
+type Input struct {
+	Name string
+	V    any
+	Pos  position.Pos
+}
+
+// View returns the computed view named name, or nil.
+func (r *Result) View(name string) *ViewResult { return r.views[name] }
+
+// RowsRead is the total of rows read from every dataset.
+func (r *Result) RowsRead() int {
+	n := 0
+	for _, d := range r.Datasets {
+		n += d.RowsRead
+	}
+	return n
+}
+
+// ClaimsPassed counts the claims that hold.
+func (r *Result) ClaimsPassed() int {
+	n := 0
+	for _, c := range r.Claims {
+		if c.Pass {
+			n++
+		}
+	}
+	return n
+}
+
+// Execute reads the data and computes everything. A failing claim is an
+// error (one per claim) returned with the Result; any other error returns a
+// nil Result.
+func (c *Compiled) Execute(opts Options) (*Result, error) {
+	if opts.Limits == (view.Limits{}) {
+		opts.Limits = view.DefaultLimits
+	}
+	res := &Result{File: c.File, Inline: map[*analysis.Cell][]any{}, views: map[string]*ViewResult{}}
+	dsResults := map[string]*DatasetResult{}
+	for _, ds := range c.File.Datasets {
+		d := &DatasetResult{Dataset: ds}
+		dsResults[ds.Name] = d
+		res.Datasets = append(res.Datasets, d)
+	}
+	for _, v := range c.File.Views {
+		if ds := dsResults[v.From.Name]; ds != nil {
+			ds.Views = append(ds.Views, v.Name)
+		}
+	}
+
+	// Every dataset is opened, and so its pin verified, before anything is
+	// computed.
+	readers := map[string]*dataset.Reader{}
+	defer func() {
+		for _, r := range readers {
+			r.Close()
+		}
+	}()
+	for _, ds := range c.File.Datasets {
+		r, err := open(ds, opts)
+		if err != nil {
+			return nil, err
+		}
+		readers[ds.Name] = r
+		dsResults[ds.Name].SHA256 = ds.SHA256.Value
+	}
+
+	done := map[string]*ViewResult{}
+	for i, p := range c.plans {
+		if done[p.name] != nil {
+			continue
+		}
+		var err error
+		if p.dataset == nil {
+			up := done[p.upstream]
+			run, err := p.plan.Start(joinTable(done, p), opts.Limits)
+			if err != nil {
+				return nil, err
+			}
+			for n, row := range up.Table.Rows {
+				n := n
+				if err := run.Add(row, func() string { return fmt.Sprintf("row %d of view %q", n+1, up.Table.Name) }); err != nil {
+					return nil, err
+				}
+			}
+			if err := finish(done, p, run); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		// One read of the dataset feeds every view on it that is ready.
+		group := []*planned{p}
+		for _, q := range c.plans[i+1:] {
+			if q.dataset == p.dataset && done[q.name] == nil && (q.join == "" || done[q.join] != nil) {
+				group = append(group, q)
+			}
+		}
+		r := readers[p.dataset.Name]
+		if r == nil { // read a second time, for a view joined to a view of the same file
+			if r, err = open(p.dataset, opts); err != nil {
+				return nil, err
+			}
+		}
+		delete(readers, p.dataset.Name)
+		n, err := stream(r, p.dataset, group, done, opts)
+		r.Close()
+		if err != nil {
+			return nil, err
+		}
+		dsResults[p.dataset.Name].RowsRead = n
+	}
+	for _, v := range c.File.Views {
+		if vr := done[v.Name]; vr != nil {
+			res.Views = append(res.Views, vr)
+			res.views[v.Name] = vr
+		}
+	}
+
+	// Values see views as lists of rows.
+	envPtr := reflect.New(c.env.Struct())
+	envVal := envPtr.Elem()
+	set := func(name string, v any) {
+		if i := c.env.Field(name); i >= 0 && v != nil {
+			envVal.Field(i).Set(reflect.ValueOf(v))
+		}
+	}
+	for _, p := range c.plans {
+		set(p.name, rowsValue(c.rowType[p.name], done[p.name].Table))
+	}
+	env := envVal.Interface()
+	var m expression.VM
+	computed := map[string]any{}
+	lineage := map[string][]string{}
+	for _, p := range c.plans {
+		lineage[p.name] = p.datasets
+	}
+	sources := func(refs []string) []string {
+		var out []string
+		for _, r := range refs {
+			out = append(out, lineage[r]...)
+		}
+		return uniq(out)
+	}
+	for _, v := range c.values {
+		lineage[v.value.Name] = sources(v.prog.Refs)
+		out, err := m.Eval(v.prog, env)
+		if err != nil {
+			return nil, err
+		}
+		out = plain(out)
+		set(v.value.Name, out)
+		env = envVal.Interface()
+		computed[v.value.Name] = out
+	}
+	for _, v := range c.File.Values {
+		res.Values = append(res.Values, &ValueResult{Value: v, V: computed[v.Name], Datasets: lineage[v.Name]})
+	}
+
+	var failed position.List
+	for _, cc := range c.claims {
+		pass, err := m.Test(cc.prog, env)
+		if err != nil {
+			return nil, err
+		}
+		cr := &ClaimResult{Claim: cc.claim, Pass: pass, Datasets: sources(cc.prog.Refs)}
+		for _, name := range cc.prog.Refs {
+			if v, ok := computed[name]; ok {
+				cr.Inputs = append(cr.Inputs, Input{Name: name, V: v, Pos: valuePos(c.File, name)})
+			}
+		}
+		res.Claims = append(res.Claims, cr)
+		if !pass {
+			failed.Add(cc.claim.Check.Pos, "claim %q failed: %s%s", cc.claim.ID, strings.TrimSpace(cc.claim.Check.Src), describeInputs(cr.Inputs))
+		}
+	}
+
+	for _, cell := range c.File.Body {
+		for _, prog := range c.inline[cell] {
+			out, err := m.Eval(prog, env)
+			if err != nil {
+				return nil, err
+			}
+			out = plain(out)
+			switch out.(type) {
+			case nil, string, int, float64, bool:
+			default:
+				if _, isDate := out.(interface{ IsZero() bool }); !isDate {
+					return nil, position.Errorf(prog.Src.Pos, "{{ %s }} gives a list or a record, not one value; pick one, e.g. first(...).column",
+						strings.TrimSpace(prog.Src.Src))
+				}
+			}
+			res.Inline[cell] = append(res.Inline[cell], out)
+		}
+	}
+	return res, failed.Err()
+}
+
+func describeInputs(in []Input) string {
+	if len(in) == 0 {
+		return ""
+	}
+	parts := make([]string, len(in))
+	for i, x := range in {
+		parts[i] = x.Name + " = " + display(x.V)
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+func display(v any) string {
+	if v == nil {
+		return "null"
+	}
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return table.Format(v)
+}
+
+func valuePos(f *analysis.File, name string) position.Pos {
+	for _, v := range f.Values {
+		if v.Name == name {
+			return v.Pos
+		}
+	}
+	return position.Pos{}
+}
+
+func joinTable(done map[string]*ViewResult, p *planned) *table.Table {
+	if p.join == "" {
+		return nil
+	}
+	return done[p.join].Table
+}
+
+func finish(done map[string]*ViewResult, p *planned, run *view.Run) error {
+	t, err := run.Finish()
+	if err != nil {
+		return err
+	}
+	done[p.name] = &ViewResult{View: p.plan.View, Table: t, Counts: run.Counts, Datasets: p.datasets}
+	return nil
+}
+
+func open(ds *analysis.Dataset, opts Options) (*dataset.Reader, error) {
+	var progress func(read, total int64)
+	if opts.Progress != nil {
+		progress = func(read, total int64) { opts.Progress(ds.Path.Value, read, total) }
+	}
+	return dataset.Open(ds, dataset.Options{Root: opts.Root, Progress: progress})
+}
+
+// stream reads ds once, feeding every row to each run of group.
+func stream(r *dataset.Reader, ds *analysis.Dataset, group []*planned, done map[string]*ViewResult, opts Options) (int, error) {
+	var err error
+	runs := make([]*view.Run, len(group))
+	for i, p := range group {
+		if runs[i], err = p.plan.Start(joinTable(done, p), opts.Limits); err != nil {
+			return 0, err
+		}
+	}
+	at := func() string { return fmt.Sprintf("%s line %d", ds.Path.Value, r.Line()) }
+	for {
+		row, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+		for _, run := range runs {
+			if err := run.Add(row, at); err != nil {
+				return 0, err
+			}
+		}
+	}
+	for i, p := range group {
+		if err := finish(done, p, runs[i]); err != nil {
+			return 0, err
+		}
+	}
+	return r.RowsRead(), nil
+}
+
+// rowsValue builds the []struct a view is seen as inside values.
+func rowsValue(t reflect.Type, tab *table.Table) any {
+	s := reflect.MakeSlice(reflect.SliceOf(t), len(tab.Rows), len(tab.Rows))
+	for i, row := range tab.Rows {
+		e := s.Index(i)
+		for j, v := range row {
+			if v != nil {
+				e.Field(j).Set(reflect.ValueOf(v))
+			}
+		}
+	}
+	return s.Interface()
+}
+
+// plain turns what expr-lang returns into the value types of package
+// table; a row struct or list stays as it is.
+func plain(v any) any {
+	switch x := v.(type) {
+	case int64:
+		return int(x)
+	case int32:
+		return int(x)
+	case float32:
+		return float64(x)
+	}
+	return v
+}

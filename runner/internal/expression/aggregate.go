@@ -1,0 +1,147 @@
+package expression
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/parser"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/position"
+)
+
+// Aggregates are the aggregate functions of a view's `aggregate:`.
+var Aggregates = []string{"count", "count_distinct", "sum", "mean", "median", "min", "max", "first", "last"}
+
+// Call is one aggregate call inside an aggregate expression, such as the
+// sum(low) of `share: sum(low) / sum(high)`.
+type Call struct {
+	Func  string
+	Arg   *analysis.Expr // the row expression aggregated; nil for count()
+	Pos   position.Pos
+	Ident string // the name the outer expression reads the result by
+}
+
+func aggregateOptions() []expr.Option {
+	var opts []expr.Option
+	for _, name := range Aggregates {
+		opts = append(opts, expr.Function(name, func(...any) (any, error) { return nil, nil }))
+	}
+	return opts
+}
+
+// SplitAggregate finds the aggregate calls in e, in order.
+func SplitAggregate(e analysis.Expr, what string) ([]Call, error) {
+	cfg := conf.CreateNew()
+	for _, o := range aggregateOptions() {
+		o(cfg)
+	}
+	tree, err := parser.ParseWithConfig(e.Src, cfg)
+	if err != nil {
+		return nil, fileError(e, what, NewEnv("name"), err)
+	}
+	var calls []Call
+	var errs position.List
+	ast.Walk(&tree.Node, visitFunc(func(node *ast.Node) {
+		fn, args, ok := aggregateCall(*node)
+		if !ok {
+			return
+		}
+		pos := offsetPos(e, (*node).Location().From)
+		c := Call{Func: fn, Pos: pos, Ident: "_galley_agg" + strconv.Itoa(len(calls))}
+		switch {
+		case len(args) == 0 && fn != "count":
+			errs.Add(pos, "%s: %s() needs a column or expression, e.g. %s(deaths)", what, fn, fn)
+		case len(args) > 1:
+			errs.Add(pos, "%s: %s takes one argument, not %d", what, fn, len(args))
+		case len(args) == 1:
+			for _, inner := range Aggregates {
+				if containsCall(args[0], inner) {
+					errs.Add(pos, "%s: %s(...) holds another aggregate, %s(); aggregates do not nest", what, fn, inner)
+				}
+			}
+			c.Arg = &analysis.Expr{Src: args[0].String(), Pos: pos, Lines: []position.Pos{pos}}
+		}
+		calls = append(calls, c)
+	}))
+	if len(calls) == 0 && len(errs) == 0 {
+		errs.Add(e.Pos, "%s: an aggregate needs one of %v, e.g. sum(deaths) or count()", what, Aggregates)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return calls, nil
+}
+
+func aggregateCall(n ast.Node) (string, []ast.Node, bool) {
+	c, ok := n.(*ast.CallNode)
+	if !ok {
+		return "", nil, false
+	}
+	id, ok := c.Callee.(*ast.IdentifierNode)
+	if !ok || !contains(Aggregates, id.Value) {
+		return "", nil, false
+	}
+	return id.Value, c.Arguments, true
+}
+
+func containsCall(n ast.Node, name string) bool {
+	found := false
+	ast.Walk(&n, visitFunc(func(node *ast.Node) {
+		if fn, _, ok := aggregateCall(*node); ok && fn == name {
+			found = true
+		}
+	}))
+	return found
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// offsetPos maps a rune offset in e.Src to the analysis file.
+func offsetPos(e analysis.Expr, runes int) position.Pos {
+	line, col, b := 1, 0, 0
+	for i := 0; i < runes && b < len(e.Src); i++ {
+		r, n := utf8.DecodeRuneInString(e.Src[b:])
+		b += n
+		if r == '\n' {
+			line, col = line+1, 0
+		} else {
+			col += n
+		}
+	}
+	return e.At(line, col)
+}
+
+// aggPatch replaces each aggregate call by the identifier of its result, in
+// the same walk order SplitAggregate numbered them.
+type aggPatch struct{ n *int }
+
+func (p aggPatch) Visit(node *ast.Node) {
+	if _, _, ok := aggregateCall(*node); ok {
+		ast.Patch(node, &ast.IdentifierNode{Value: "_galley_agg" + strconv.Itoa(*p.n)})
+		*p.n++
+	}
+}
+
+// CompileAggregate compiles the outer part of an aggregate expression: env
+// holds the group keys, and each call's result is declared in env under its
+// Ident by the caller.
+func CompileAggregate(e analysis.Expr, what string, env *Env) (*Program, error) {
+	return compile(e, what, env, AnyResult, func() []expr.Option {
+		n := 0
+		return append(aggregateOptions(), expr.Patch(aggPatch{&n}))
+	})
+}
+
+var _ = fmt.Sprintf

@@ -1,0 +1,433 @@
+package expression
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/position"
+	"galley/runner/internal/suggest"
+)
+
+// MaxNodes bounds the size of one expression; MemoryBudget bounds what one
+// evaluation may allocate (expr-lang's own counters).
+const (
+	MaxNodes     = 2000
+	MemoryBudget = 1_000_000
+)
+
+// Env is the set of names an expression may use, each with a sample value of
+// its type for the checker. Noun says what the names are in messages
+// ("column", "name").
+//
+// A row Env (NewEnv) is evaluated over a map[string]any, so any name may
+// hold null. A struct Env (NewStructEnv) is evaluated over a struct made by
+// Struct; its names of unknown type stay unknown to the checker instead of
+// being refused, which values and claims need.
+type Env struct {
+	Noun   string
+	sample map[string]any
+	types  map[string]reflect.Type
+	names  []string
+	strct  reflect.Type // set by Struct, for struct Envs
+	asStr  bool
+}
+
+// NewEnv returns an empty Env whose names are called noun in messages.
+func NewEnv(noun string) *Env {
+	return &Env{Noun: noun, sample: map[string]any{}, types: map[string]reflect.Type{}}
+}
+
+// NewStructEnv returns an empty struct Env.
+func NewStructEnv(noun string) *Env {
+	e := NewEnv(noun)
+	e.asStr = true
+	return e
+}
+
+var anyType = reflect.TypeOf((*any)(nil)).Elem()
+
+// Add declares name with the type of sample; in a struct Env a nil sample
+// declares a name of unknown type.
+func (e *Env) Add(name string, sample any) {
+	if _, ok := e.sample[name]; !ok {
+		e.names = append(e.names, name)
+	}
+	e.sample[name] = sample
+	t := anyType
+	if sample != nil {
+		t = reflect.TypeOf(sample)
+	}
+	e.types[name] = t
+	e.strct = nil
+}
+
+// Struct returns the struct type a struct Env is evaluated over: one field
+// per name, in order, named for expr-lang by its tag.
+func (e *Env) Struct() reflect.Type {
+	if e.strct == nil {
+		fields := make([]reflect.StructField, len(e.names))
+		for i, n := range e.names {
+			fields[i] = reflect.StructField{Name: "F" + strconv.Itoa(i), Type: e.types[n], Tag: reflect.StructTag(`expr:"` + n + `"`)}
+		}
+		e.strct = reflect.StructOf(fields)
+	}
+	return e.strct
+}
+
+// Field returns the index of name's field in Struct, or -1.
+func (e *Env) Field(name string) int {
+	for i, n := range e.names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (e *Env) checkEnv() any {
+	if e.asStr {
+		return reflect.New(e.Struct()).Elem().Interface()
+	}
+	return e.sample
+}
+
+// AddColumn declares a column of type t.
+func (e *Env) AddColumn(name string, t analysis.ColumnType) { e.Add(name, Sample(t)) }
+
+// Names lists the declared names in order of declaration.
+func (e *Env) Names() []string { return e.names }
+
+// Sample returns a value of the Go type that stands for t.
+func Sample(t analysis.ColumnType) any {
+	switch t {
+	case analysis.TypeString:
+		return ""
+	case analysis.TypeInt:
+		return 0
+	case analysis.TypeFloat:
+		return 0.0
+	case analysis.TypeBool:
+		return false
+	case analysis.TypeDate:
+		return time.Time{}
+	}
+	return nil
+}
+
+// TypeOf maps a checked Go type back to a column type.
+func TypeOf(t reflect.Type) analysis.ColumnType {
+	if t == nil {
+		return analysis.TypeAny
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return analysis.TypeString
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Int16, reflect.Int8,
+		reflect.Uint, reflect.Uint64, reflect.Uint32, reflect.Uint16, reflect.Uint8:
+		return analysis.TypeInt
+	case reflect.Float64, reflect.Float32:
+		return analysis.TypeFloat
+	case reflect.Bool:
+		return analysis.TypeBool
+	}
+	if t == reflect.TypeOf(time.Time{}) {
+		return analysis.TypeDate
+	}
+	return analysis.TypeAny
+}
+
+// Program is one compiled expression.
+type Program struct {
+	Src  analysis.Expr
+	Type analysis.ColumnType // the checked result type; TypeAny when unknown
+	// GoType is the checked Go type of the result (nil when unknown).
+	GoType reflect.Type
+	// Refs are the names from the Env the expression uses, sorted.
+	Refs []string
+	prog *vm.Program
+}
+
+// Want constrains the result type of an expression.
+type Want int
+
+const (
+	AnyResult  Want = iota
+	BoolResult      // where and claim checks
+)
+
+// Compile type-checks e against env and compiles it with null semantics.
+// what names the expression in messages ("where", "derive midpoint").
+func Compile(e analysis.Expr, what string, env *Env, want Want) (*Program, error) {
+	return compile(e, what, env, want, nil)
+}
+
+// compile does the work of Compile; extra, when set, gives options (such as
+// a patch) to apply in both passes, fresh for each.
+func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []expr.Option) (*Program, error) {
+	base := func() []expr.Option {
+		opts := []expr.Option{expr.Env(env.checkEnv()), expr.MaxNodes(MaxNodes)}
+		opts = append(opts, functionOptions()...)
+		if extra != nil {
+			opts = append(opts, extra()...)
+		}
+		return opts
+	}
+
+	// Pass 1: the expression as written, so type errors name its operators.
+	cfg := conf.CreateNew()
+	for _, o := range base() {
+		o(cfg)
+	}
+	for name := range cfg.Disabled {
+		delete(cfg.Builtins, name)
+	}
+	cfg.Check()
+	tree, err := checker.ParseCheck(e.Src, cfg)
+	if err != nil {
+		return nil, fileError(e, what, env, err)
+	}
+	t := tree.Node.Type()
+	p := &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(tree.Node, env)}
+	if t != nil && t.Kind() == reflect.Interface {
+		p.Type, p.GoType = analysis.TypeAny, nil
+	}
+	if want == BoolResult && p.Type != analysis.TypeBool && p.Type != analysis.TypeAny {
+		return nil, position.Errorf(e.Pos, "%s must be true or false, but this expression gives %s (compare it, e.g. x > 0)", what, article(p.Type))
+	}
+
+	// Pass 2: the same source, operators rewritten to null-aware calls.
+	prog, err := expr.Compile(e.Src, append(base(), expr.Patch(nullPatch{}))...)
+	if err != nil {
+		return nil, fileError(e, what, env, err)
+	}
+	p.prog = prog
+	return p, nil
+}
+
+func isDisabled(name string) bool {
+	for _, d := range disabled {
+		if d == name {
+			return true
+		}
+	}
+	return false
+}
+
+func article(t analysis.ColumnType) string {
+	switch t {
+	case analysis.TypeInt, analysis.TypeAny:
+		return "an " + t.String()
+	}
+	return "a " + t.String()
+}
+
+// refs lists the env names an expression reads, sorted.
+func refs(n ast.Node, env *Env) []string {
+	seen := map[string]bool{}
+	ast.Walk(&n, visitFunc(func(node *ast.Node) {
+		if id, ok := (*node).(*ast.IdentifierNode); ok {
+			if _, in := env.sample[id.Value]; in {
+				seen[id.Value] = true
+			}
+		}
+	}))
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type visitFunc func(*ast.Node)
+
+func (f visitFunc) Visit(n *ast.Node) { f(n) }
+
+// VM is a reusable evaluator; one per goroutine.
+type VM struct{ m vm.VM }
+
+// Eval runs p over env. A runtime error comes back positioned at the
+// expression; the caller adds which row it was evaluating.
+func (m *VM) Eval(p *Program, env any) (any, error) {
+	out, err := m.m.Run(p.prog, env)
+	if err != nil {
+		return nil, runtimeError(p.Src, err)
+	}
+	return out, nil
+}
+
+// Test runs a boolean program: a null result is false.
+func (m *VM) Test(p *Program, env any) (bool, error) {
+	out, err := m.Eval(p, env)
+	if err != nil {
+		return false, err
+	}
+	b, _ := out.(bool)
+	return b, nil
+}
+
+var unknownNameRE = regexp.MustCompile(`^unknown name ([^ ]+)$`)
+var noFieldRE = regexp.MustCompile(`^type .* has no field ([^ ]+)$`)
+
+// fileError shifts an expr-lang error into the analysis file and rewords
+// the common ones.
+func fileError(e analysis.Expr, what string, env *Env, err error) error {
+	fe, ok := err.(*file.Error)
+	if !ok {
+		return position.Errorf(e.Pos, "%s: %v", what, err)
+	}
+	pos := e.At(fe.Line, byteCol(e.Src, fe.Line, fe.Column))
+	msg := fe.Message
+	if m := unknownNameRE.FindStringSubmatch(msg); m != nil && isDisabled(m[1]) {
+		msg = fmt.Sprintf("%s() is not available in an analysis: expressions are pure, so a report never depends on the clock or the machine", m[1])
+		if m[1] == "date" || m[1] == "keys" || m[1] == "values" {
+			msg = fmt.Sprintf("%s: %s", what, fe.Message)
+		}
+	} else if m != nil {
+		msg = fmt.Sprintf("unknown %s %q in %s%s", env.Noun, m[1], what, suggest.Hint(m[1], env.names))
+	} else if m := noFieldRE.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("unknown column %q in %s", m[1], what)
+	} else {
+		msg = fmt.Sprintf("%s: %s", what, msg)
+	}
+	if strings.Contains(e.Src, "?") && strings.Contains(msg, "unexpected token") {
+		msg += " (a ? b : c must be quoted in YAML: 'a ? b : c')"
+	}
+	return position.Errorf(pos, "%s", msg)
+}
+
+// byteCol turns expr's rune column on a line of src into a byte column.
+func byteCol(src string, line, col int) int {
+	lines := strings.Split(src, "\n")
+	if line < 1 || line > len(lines) {
+		return col
+	}
+	l := lines[line-1]
+	b := 0
+	for i := 0; i < col && b < len(l); i++ {
+		_, n := utf8.DecodeRuneInString(l[b:])
+		b += n
+	}
+	return b
+}
+
+func runtimeError(e analysis.Expr, err error) error {
+	msg := err.Error()
+	if fe, ok := err.(*file.Error); ok {
+		msg = fe.Message
+		return position.Errorf(e.At(fe.Line, byteCol(e.Src, fe.Line, fe.Column)), "%s", msg)
+	}
+	return position.Errorf(e.Pos, "%s", msg)
+}
+
+// nullPatch rewrites operators that fail on nil into null-aware calls.
+type nullPatch struct{}
+
+func (nullPatch) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.BinaryNode:
+		if name, ok := opNames[n.Operator]; ok {
+			if n.Operator == "+" && isString(n.Left) && isString(n.Right) {
+				return // literal string concatenation cannot meet a null
+			}
+			ast.Patch(node, call(name, n.Left, n.Right))
+			return
+		}
+		switch n.Operator {
+		case "&&", "and", "||", "or":
+			n.Left = truth(n.Left)
+			n.Right = truth(n.Right)
+		}
+	case *ast.UnaryNode:
+		switch n.Operator {
+		case "-":
+			ast.Patch(node, call(fnNeg, n.Node))
+		case "!", "not":
+			ast.Patch(node, call(fnNot, n.Node))
+		}
+	case *ast.ConditionalNode:
+		n.Cond = truth(n.Cond)
+	}
+}
+
+func isString(n ast.Node) bool {
+	_, ok := n.(*ast.StringNode)
+	return ok
+}
+
+func call(name string, args ...ast.Node) ast.Node {
+	c := &ast.CallNode{Callee: &ast.IdentifierNode{Value: name}, Arguments: args}
+	if len(args) > 0 {
+		c.SetLocation(args[0].Location())
+		c.Callee.SetLocation(args[0].Location())
+	}
+	return c
+}
+
+// truth wraps an operand of && and || so that null reads as false, unless
+// it is already certain to be a bool.
+func truth(n ast.Node) ast.Node {
+	switch x := n.(type) {
+	case *ast.BoolNode:
+		return n
+	case *ast.CallNode:
+		if id, ok := x.Callee.(*ast.IdentifierNode); ok {
+			if _, cmp := compareOps[id.Value]; cmp || id.Value == fnTruthy {
+				return n
+			}
+		}
+	case *ast.BinaryNode:
+		switch x.Operator {
+		case "&&", "||", "and", "or":
+			return n
+		}
+	}
+	return call(fnTruthy, n)
+}
+
+// Check compiles nothing: it parses src only, for the JSON-schema test and
+// for fuzzing the parser.
+func Check(src string) error {
+	_, err := parser.Parse(src)
+	return err
+}
+
+// Names lists the identifiers an expression reads, sorted and without
+// repeats, before it is compiled: to order values by their dependencies.
+func Names(e analysis.Expr) []string {
+	cfg := conf.CreateNew()
+	for _, o := range functionOptions() {
+		o(cfg)
+	}
+	tree, err := parser.ParseWithConfig(e.Src, cfg)
+	if err != nil {
+		return nil // Compile reports it, with its position
+	}
+	seen := map[string]bool{}
+	ast.Walk(&tree.Node, visitFunc(func(node *ast.Node) {
+		if id, ok := (*node).(*ast.IdentifierNode); ok {
+			seen[id.Value] = true
+		}
+	}))
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

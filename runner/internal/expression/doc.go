@@ -1,0 +1,20 @@
+// Package expression compiles the expr-lang expressions of an analysis
+// (where, derive, aggregate, values, claim checks and inline {{ }} values)
+// against a declared schema, once, and evaluates them with null semantics.
+//
+// It takes an analysis.Expr (source text with its file positions) and an
+// Env (the names in scope with their types) and produces a *Program, or a
+// *position.Error at the analysis file's line and column: expr's own
+// (line:col) is shifted into the file, and unknown names carry a "did you
+// mean". Programs run on a reused VM with no allocation of their own.
+//
+// Null semantics, as the contract states: a null is nil; `x == nil` tests it
+// and `x ?? 0` replaces it; an ordering comparison with a null is false;
+// arithmetic with a null is null; && and || treat a null operand as false,
+// so a missing value never passes a filter by accident. The operators are
+// rewritten into null-aware calls after the original expression has been
+// type-checked, so type errors still name the operator the author wrote.
+//
+// Functions are pure: now() is removed, date() parses in UTC, keys() and
+// values() return their results in sorted key order.
+package expression

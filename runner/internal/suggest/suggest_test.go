@@ -1,0 +1,24 @@
+package suggest
+
+import "testing"
+
+func TestHint(t *testing.T) {
+	tests := []struct {
+		name       string
+		candidates []string
+		want       string
+	}{
+		{"deths", []string{"deaths", "date", "city"}, ` (did you mean "deaths"?)`},
+		{"Deaths", []string{"deaths"}, ` (did you mean "deaths"?)`},
+		{"x", []string{"population", "district"}, ""},
+		{"estimate", []string{"estimates", "estimated"}, ` (did you mean "estimated"?)`},
+		{"ab", []string{"ac", "ab"}, ` (did you mean "ac"?)`},
+		{"anything", nil, ""},
+		{"mosul_views", []string{"mosul"}, ""},
+	}
+	for _, tt := range tests {
+		if got := Hint(tt.name, tt.candidates); got != tt.want {
+			t.Errorf("Hint(%q, %q) = %q, want %q", tt.name, tt.candidates, got, tt.want)
+		}
+	}
+}

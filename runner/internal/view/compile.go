@@ -1,0 +1,329 @@
+package view
+
+import (
+	"fmt"
+
+	"galley/runner/internal/analysis"
+	"galley/runner/internal/expression"
+	"galley/runner/internal/position"
+	"galley/runner/internal/suggest"
+	"galley/runner/internal/table"
+)
+
+// Plan is a compiled view.
+type Plan struct {
+	View   *analysis.View
+	Input  []table.Column // what the view reads, before the join
+	Output []table.Column
+
+	join      *joinPlan
+	rowCols   []table.Column // input + joined + derived: what row expressions see
+	early     []where        // wheres over input and joined columns
+	late      []where        // wheres that read derived columns
+	derive    []*expression.Program
+	groupIdx  []int // indexes into rowCols
+	aggs      []aggregate
+	selectIdx []int // indexes into the pre-select output
+	order     []orderKey
+}
+
+type where struct {
+	prog  *expression.Program
+	index int // position in View.Where, for counts
+}
+
+type joinPlan struct {
+	view    string
+	onIn    []int // key indexes in the input
+	onOut   []int // key indexes in the lookup table's columns
+	take    []int // lookup column indexes appended to each row
+	lookCol []table.Column
+}
+
+type aggregate struct {
+	name  string
+	calls []aggCall
+	outer *expression.Program
+	typ   analysis.ColumnType
+}
+
+type aggCall struct {
+	fn   string
+	arg  *expression.Program // nil for count()
+	typ  analysis.ColumnType // result type
+	name string              // identifier in the outer expression
+}
+
+type orderKey struct {
+	idx  int
+	desc bool
+}
+
+// Compile resolves and compiles v over input. lookup gives the output
+// columns of another view by name, for joins.
+func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([]table.Column, bool)) (*Plan, error) {
+	p := &Plan{View: v, Input: input}
+	var errs position.List
+	add := func(err error) {
+		for _, e := range position.Errors(err) {
+			errs = append(errs, e)
+		}
+	}
+	what := fmt.Sprintf("view %q", v.Name)
+
+	cols := append([]table.Column(nil), input...)
+	if v.Join != nil {
+		j, joined, err := compileJoin(v, cols, lookup)
+		add(err)
+		p.join = j
+		cols = append(cols, joined...)
+	}
+
+	// Derived columns first (each sees the ones before it), so that a where
+	// may filter on a derived column; wheres that do not need one run first.
+	base := len(cols)
+	for _, d := range v.Derive {
+		if i := index(cols, d.Name); i >= 0 {
+			errs.Add(d.Pos, "%s: derive %s: a column named %q already exists; choose another name", what, d.Name, d.Name)
+			continue
+		}
+		if expression.Reserved(d.Name) {
+			errs.Add(d.Pos, "%s: derive %s: %q is the name of an expression function; choose another name", what, d.Name, d.Name)
+			continue
+		}
+		prog, err := expression.Compile(d.Expr, "derive "+d.Name, rowEnv(cols), expression.AnyResult)
+		if err != nil {
+			add(err)
+			continue
+		}
+		p.derive = append(p.derive, prog)
+		cols = append(cols, table.Column{Name: d.Name, Type: prog.Type, Pos: d.Pos})
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	p.rowCols = cols
+	derived := map[string]bool{}
+	for _, c := range cols[base:] {
+		derived[c.Name] = true
+	}
+	for i, w := range v.Where {
+		prog, err := expression.Compile(w, "where", rowEnv(cols), expression.BoolResult)
+		if err != nil {
+			add(err)
+			continue
+		}
+		late := false
+		for _, r := range prog.Refs {
+			late = late || derived[r]
+		}
+		if late {
+			p.late = append(p.late, where{prog, i})
+		} else {
+			p.early = append(p.early, where{prog, i})
+		}
+	}
+
+	out := cols
+	if len(v.GroupBy) > 0 || len(v.Aggregate) > 0 {
+		out = nil
+		keyEnv := expression.NewEnv("group key")
+		for _, g := range v.GroupBy {
+			i := index(cols, g.Name)
+			if i < 0 {
+				errs.Add(g.Pos, "%s: group_by: unknown column %q%s", what, g.Name, suggest.Hint(g.Name, names(cols)))
+				continue
+			}
+			p.groupIdx = append(p.groupIdx, i)
+			out = append(out, table.Column{Name: g.Name, Type: cols[i].Type, Pos: g.Pos})
+			keyEnv.AddColumn(g.Name, cols[i].Type)
+		}
+		for _, a := range v.Aggregate {
+			if index(out, a.Name) >= 0 {
+				errs.Add(a.Pos, "%s: aggregate %s: the name is already a group_by column; choose another", what, a.Name)
+				continue
+			}
+			agg, err := compileAggregate(a, cols, keyEnv)
+			if err != nil {
+				add(err)
+				continue
+			}
+			p.aggs = append(p.aggs, agg)
+			out = append(out, table.Column{Name: a.Name, Type: agg.typ, Pos: a.Pos})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	if len(v.Select) > 0 {
+		var sel []table.Column
+		for _, s := range v.Select {
+			i := index(out, s.Name)
+			if i < 0 {
+				errs.Add(s.Pos, "%s: select: unknown column %q%s", what, s.Name, suggest.Hint(s.Name, names(out)))
+				continue
+			}
+			p.selectIdx = append(p.selectIdx, i)
+			sel = append(sel, out[i])
+		}
+		out = sel
+	}
+	for _, k := range v.OrderBy {
+		i := index(out, k.Name)
+		if i < 0 {
+			errs.Add(k.Pos, "%s: order_by: unknown column %q%s", what, k.Name, suggest.Hint(k.Name, names(out)))
+			continue
+		}
+		p.order = append(p.order, orderKey{idx: i, desc: k.Desc})
+	}
+	p.Output = out
+	return p, errs.Err()
+}
+
+func compileJoin(v *analysis.View, cols []table.Column, lookup func(string) ([]table.Column, bool)) (*joinPlan, []table.Column, error) {
+	var errs position.List
+	j := &joinPlan{view: v.Join.View.Name}
+	what := fmt.Sprintf("view %q: join", v.Name)
+	look, ok := lookup(j.view)
+	if !ok {
+		errs.Add(v.Join.View.Pos, "%s: no view named %q", what, j.view)
+		return j, nil, errs.Err()
+	}
+	j.lookCol = look
+	for _, k := range v.Join.On {
+		in, out := index(cols, k.Name), index(look, k.Name)
+		switch {
+		case in < 0:
+			errs.Add(k.Pos, "%s: on: %q is not a column of %q%s", what, k.Name, v.From.Name, suggest.Hint(k.Name, names(cols)))
+		case out < 0:
+			errs.Add(k.Pos, "%s: on: %q is not a column of %q%s", what, k.Name, j.view, suggest.Hint(k.Name, names(look)))
+		case cols[in].Type != look[out].Type:
+			errs.Add(k.Pos, "%s: on: %q is %s in %q but %s in %q; declare both the same type", what, k.Name,
+				cols[in].Type, v.From.Name, look[out].Type, j.view)
+		default:
+			j.onIn, j.onOut = append(j.onIn, in), append(j.onOut, out)
+		}
+	}
+	var joined []table.Column
+	take := func(name string, p position.Pos) {
+		i := index(look, name)
+		if i < 0 {
+			errs.Add(p, "%s: columns: %q is not a column of %q%s", what, name, j.view, suggest.Hint(name, names(look)))
+			return
+		}
+		if index(cols, name) >= 0 {
+			errs.Add(p, "%s: columns: %q is already a column of %q; rename one with derive or select", what, name, v.From.Name)
+			return
+		}
+		j.take = append(j.take, i)
+		joined = append(joined, table.Column{Name: name, Type: look[i].Type, Pos: p})
+	}
+	if v.Join.Columns != nil {
+		for _, c := range v.Join.Columns {
+			take(c.Name, c.Pos)
+		}
+	} else {
+		for _, c := range look {
+			isKey := false
+			for _, k := range v.Join.On {
+				isKey = isKey || k.Name == c.Name
+			}
+			if !isKey {
+				take(c.Name, v.Join.Pos)
+			}
+		}
+	}
+	return j, joined, errs.Err()
+}
+
+func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression.Env) (aggregate, error) {
+	agg := aggregate{name: a.Name}
+	what := "aggregate " + a.Name
+	calls, err := expression.SplitAggregate(a.Expr, what)
+	if err != nil {
+		return agg, err
+	}
+	var errs position.List
+	env := rowEnv(cols)
+	for _, c := range calls {
+		ac := aggCall{fn: c.Func, name: c.Ident}
+		argType := analysis.TypeAny
+		if c.Arg != nil {
+			prog, err := expression.Compile(*c.Arg, what+": "+c.Func, env, expression.AnyResult)
+			if err != nil {
+				for _, e := range position.Errors(err) {
+					errs = append(errs, e)
+				}
+				continue
+			}
+			ac.arg, argType = prog, prog.Type
+		}
+		switch c.Func {
+		case "count", "count_distinct":
+			ac.typ = analysis.TypeInt
+		case "sum":
+			switch argType {
+			case analysis.TypeInt, analysis.TypeFloat:
+				ac.typ = argType
+			case analysis.TypeAny:
+				ac.typ = analysis.TypeFloat
+			default:
+				errs.Add(c.Pos, "%s: sum needs numbers, but %s is %s", what, c.Arg.Src, argType)
+			}
+		case "mean", "median":
+			if argType != analysis.TypeInt && argType != analysis.TypeFloat && argType != analysis.TypeAny {
+				errs.Add(c.Pos, "%s: %s needs numbers, but %s is %s", what, c.Func, c.Arg.Src, argType)
+			}
+			ac.typ = analysis.TypeFloat
+		default:
+			ac.typ = argType
+		}
+		agg.calls = append(agg.calls, ac)
+	}
+	if len(errs) > 0 {
+		return agg, errs.Err()
+	}
+	// The outer expression sees the group keys and each call's result.
+	outer := expression.NewEnv("group key")
+	for _, n := range keyEnv.Names() {
+		i := index(cols, n)
+		outer.AddColumn(n, cols[i].Type)
+	}
+	for _, c := range agg.calls {
+		outer.AddColumn(c.name, c.typ)
+	}
+	prog, err := expression.CompileAggregate(a.Expr, what, outer)
+	if err != nil {
+		return agg, err
+	}
+	agg.outer, agg.typ = prog, prog.Type
+	if len(agg.calls) == 1 && a.Expr.Src == agg.calls[0].fn+"("+argSrc(calls[0])+")" {
+		agg.typ = agg.calls[0].typ
+	}
+	return agg, nil
+}
+
+func argSrc(c expression.Call) string {
+	if c.Arg == nil {
+		return ""
+	}
+	return c.Arg.Src
+}
+
+func rowEnv(cols []table.Column) *expression.Env {
+	env := expression.NewEnv("column")
+	for _, c := range cols {
+		env.AddColumn(c.Name, c.Type)
+	}
+	return env
+}
+
+func index(cols []table.Column, name string) int { return table.ColumnIndex(cols, name) }
+
+func names(cols []table.Column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Name
+	}
+	return out
+}

@@ -1,0 +1,428 @@
+package view
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"galley/runner/internal/expression"
+	"galley/runner/internal/position"
+	"galley/runner/internal/table"
+)
+
+// Limits bound what one view may hold, so a runaway group_by fails with a
+// message instead of exhausting memory.
+type Limits struct {
+	MaxGroups int // distinct groups in a grouped view
+	MaxRows   int // rows a view outputs (before limit)
+}
+
+// DefaultLimits are the documented defaults (docs/security.md).
+var DefaultLimits = Limits{MaxGroups: 1_000_000, MaxRows: 1_000_000}
+
+// Counts says what happened to the rows of one view.
+type Counts struct {
+	Read      int   // rows that reached the view
+	Where     []int // rows kept after each where, in View.Where order
+	Joined    int   // rows that found a match in the join
+	Unmatched int   // rows that found none (their joined columns are null)
+	Out       int   // rows in the result, after limit
+}
+
+// Run is one execution of a Plan.
+type Run struct {
+	p      *Plan
+	limits Limits
+	vm     expression.VM
+	env    map[string]any
+	row    []any
+	lookup map[string][]any
+	Counts Counts
+
+	rows   [][]any
+	groups map[string]*group
+	order  []*group
+}
+
+type group struct {
+	key   []any
+	state [][]state // per aggregate, per call
+}
+
+// Start begins a run. join is the computed table of the joined view, or nil
+// when the view has no join.
+func (p *Plan) Start(join *table.Table, limits Limits) (*Run, error) {
+	r := &Run{p: p, limits: limits, env: make(map[string]any, len(p.rowCols)), row: make([]any, len(p.rowCols))}
+	r.Counts.Where = make([]int, len(p.View.Where))
+	if len(p.groupIdx) > 0 || len(p.aggs) > 0 {
+		r.groups = map[string]*group{}
+	}
+	if p.join != nil {
+		r.lookup = map[string][]any{}
+		for _, row := range join.Rows {
+			k := keyOf(row, p.join.onOut)
+			if _, dup := r.lookup[k]; dup {
+				return nil, position.Errorf(p.View.Join.Pos, "view %q: join: %q has more than one row for %s; a lookup join needs one row per key",
+					p.View.Name, p.join.view, describeKey(row, p.join.onOut, p.join.lookCol))
+			}
+			r.lookup[k] = row
+		}
+	}
+	return r, nil
+}
+
+// Add feeds one input row (in Plan.Input order). at names where the row
+// came from, for runtime errors: "datasets/x.csv line 12".
+func (r *Run) Add(in []any, at func() string) error {
+	p := r.p
+	r.Counts.Read++
+	row := r.row
+	n := copy(row, in)
+	if p.join != nil {
+		match, ok := r.lookup[keyOf(in, p.join.onIn)]
+		if ok {
+			r.Counts.Joined++
+		} else {
+			r.Counts.Unmatched++
+		}
+		for _, i := range p.join.take {
+			if ok {
+				row[n] = match[i]
+			} else {
+				row[n] = nil
+			}
+			n++
+		}
+	}
+	for i := 0; i < n; i++ {
+		r.env[p.rowCols[i].Name] = row[i]
+	}
+	for _, w := range p.early {
+		keep, err := r.vm.Test(w.prog, r.env)
+		if err != nil {
+			return withRow(err, at)
+		}
+		if !keep {
+			return nil
+		}
+		r.Counts.Where[w.index]++
+	}
+	for _, d := range p.derive {
+		v, err := r.vm.Eval(d, r.env)
+		if err != nil {
+			return withRow(err, at)
+		}
+		v = normalize(v)
+		row[n] = v
+		r.env[p.rowCols[n].Name] = v
+		n++
+	}
+	for _, w := range p.late {
+		keep, err := r.vm.Test(w.prog, r.env)
+		if err != nil {
+			return withRow(err, at)
+		}
+		if !keep {
+			return nil
+		}
+		r.Counts.Where[w.index]++
+	}
+	if r.groups == nil {
+		if len(r.rows) >= r.limits.MaxRows {
+			return position.Errorf(p.View.Pos, "view %q outputs more than %d rows, the limit for one view; group or filter it", p.View.Name, r.limits.MaxRows)
+		}
+		r.rows = append(r.rows, append([]any(nil), row...))
+		return nil
+	}
+	return r.addToGroup(row, at)
+}
+
+func withRow(err error, at func() string) error {
+	e := position.Errors(err)[0]
+	return position.Errorf(e.Pos, "%s (evaluating %s)", e.Msg, at())
+}
+
+// normalize keeps computed values to the types table documents.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case int64:
+		return int(x)
+	case int32:
+		return int(x)
+	case float32:
+		return float64(x)
+	}
+	return v
+}
+
+func (r *Run) addToGroup(row []any, at func() string) error {
+	p := r.p
+	k := keyOf(row, p.groupIdx)
+	g, ok := r.groups[k]
+	if !ok {
+		if len(r.groups) >= r.limits.MaxGroups {
+			return position.Errorf(p.View.Pos, "view %q has more than %d groups, the limit; group by fewer or coarser columns", p.View.Name, r.limits.MaxGroups)
+		}
+		g = &group{key: make([]any, len(p.groupIdx)), state: make([][]state, len(p.aggs))}
+		for i, idx := range p.groupIdx {
+			g.key[i] = row[idx]
+		}
+		for i, a := range p.aggs {
+			g.state[i] = make([]state, len(a.calls))
+		}
+		r.groups[k] = g
+		r.order = append(r.order, g)
+	}
+	for i, a := range p.aggs {
+		for j, c := range a.calls {
+			var v any = true // count() counts rows
+			if c.arg != nil {
+				var err error
+				if v, err = r.vm.Eval(c.arg, r.env); err != nil {
+					return withRow(err, at)
+				}
+				v = normalize(v)
+			}
+			g.state[i][j].add(c.fn, v)
+		}
+	}
+	return nil
+}
+
+// Finish computes the result table.
+func (r *Run) Finish() (*table.Table, error) {
+	p := r.p
+	rows := r.rows
+	if r.groups != nil {
+		if len(p.groupIdx) == 0 && len(r.order) == 0 {
+			// An aggregate over no rows still gives its one row: count() is 0.
+			g := &group{state: make([][]state, len(p.aggs))}
+			for i, a := range p.aggs {
+				g.state[i] = make([]state, len(a.calls))
+			}
+			r.order = append(r.order, g)
+		}
+		// Groups come out in key order unless order_by says otherwise.
+		sort.SliceStable(r.order, func(i, j int) bool { return compareRows(r.order[i].key, r.order[j].key) < 0 })
+		env := map[string]any{}
+		rows = make([][]any, 0, len(r.order))
+		for _, g := range r.order {
+			out := append([]any(nil), g.key...)
+			for i, n := range p.groupIdx {
+				env[p.rowCols[n].Name] = g.key[i]
+			}
+			for i, a := range p.aggs {
+				for j, c := range a.calls {
+					env[c.name] = g.state[i][j].result(c.fn, c.typ)
+				}
+				v, err := r.vm.Eval(a.outer, env)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, normalize(v))
+			}
+			rows = append(rows, out)
+		}
+	}
+	if p.selectIdx != nil {
+		for i, row := range rows {
+			sel := make([]any, len(p.selectIdx))
+			for j, idx := range p.selectIdx {
+				sel[j] = row[idx]
+			}
+			rows[i] = sel
+		}
+	}
+	if len(p.order) > 0 {
+		sort.SliceStable(rows, func(i, j int) bool { return r.less(rows[i], rows[j]) })
+	}
+	if p.View.Limit.Set && len(rows) > p.View.Limit.Value {
+		rows = rows[:p.View.Limit.Value]
+	}
+	r.Counts.Out = len(rows)
+	return &table.Table{Name: p.View.Name, Pos: p.View.Pos, Columns: p.Output, Rows: rows}, nil
+}
+
+// less orders by the order_by keys, then by every remaining column in
+// order, so ties never depend on anything but the data.
+func (r *Run) less(a, b []any) bool {
+	used := make([]bool, len(a))
+	for _, k := range r.p.order {
+		used[k.idx] = true
+		c := table.Compare(a[k.idx], b[k.idx])
+		if k.desc {
+			c = -descNulls(a[k.idx], b[k.idx], c)
+		}
+		if c != 0 {
+			return c < 0
+		}
+	}
+	for i := range a {
+		if !used[i] {
+			if c := table.Compare(a[i], b[i]); c != 0 {
+				return c < 0
+			}
+		}
+	}
+	return false
+}
+
+// descNulls keeps nulls last in a descending sort too.
+func descNulls(a, b any, c int) int {
+	if a == nil || b == nil {
+		return -c
+	}
+	return c
+}
+
+func compareRows(a, b []any) int {
+	for i := range a {
+		if c := table.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// keyOf encodes the values at idx as a map key. Each value is tagged by type
+// so that the int 1 and the string "1" are different keys.
+func keyOf(row []any, idx []int) string {
+	var b strings.Builder
+	for _, i := range idx {
+		switch v := row[i].(type) {
+		case nil:
+			b.WriteString("n;")
+		case string:
+			b.WriteString("s")
+			b.WriteString(strconv.Itoa(len(v)))
+			b.WriteByte(':')
+			b.WriteString(v)
+		case int:
+			b.WriteString("i")
+			b.WriteString(strconv.Itoa(v))
+			b.WriteByte(';')
+		case float64:
+			b.WriteString("f")
+			b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+			b.WriteByte(';')
+		case bool:
+			b.WriteString("b")
+			b.WriteString(strconv.FormatBool(v))
+			b.WriteByte(';')
+		case time.Time:
+			b.WriteString("d")
+			b.WriteString(v.Format("2006-01-02"))
+			b.WriteByte(';')
+		default:
+			fmt.Fprintf(&b, "x%v;", v)
+		}
+	}
+	return b.String()
+}
+
+func describeKey(row []any, idx []int, cols []table.Column) string {
+	var parts []string
+	for _, i := range idx {
+		parts = append(parts, fmt.Sprintf("%s = %q", cols[i].Name, table.Format(row[i])))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// state is the running state of one aggregate call in one group.
+type state struct {
+	n        int
+	isum     int
+	fsum     float64
+	float    bool
+	vals     []float64
+	distinct map[string]struct{}
+	v        any // min, max, first, last
+	set      bool
+}
+
+func (s *state) add(fn string, v any) {
+	if v == nil {
+		return // aggregates skip nulls
+	}
+	switch fn {
+	case "count":
+		s.n++
+	case "count_distinct":
+		if s.distinct == nil {
+			s.distinct = map[string]struct{}{}
+		}
+		s.distinct[keyOf([]any{v}, []int{0})] = struct{}{}
+	case "sum", "mean":
+		s.n++
+		switch x := v.(type) {
+		case int:
+			s.isum += x
+		case float64:
+			s.fsum += x
+			s.float = true
+		}
+	case "median":
+		switch x := v.(type) {
+		case int:
+			s.vals = append(s.vals, float64(x))
+		case float64:
+			s.vals = append(s.vals, x)
+		}
+	case "min":
+		if !s.set || table.Compare(v, s.v) < 0 {
+			s.v, s.set = v, true
+		}
+	case "max":
+		if !s.set || table.Compare(v, s.v) > 0 {
+			s.v, s.set = v, true
+		}
+	case "first":
+		if !s.set {
+			s.v, s.set = v, true
+		}
+	case "last":
+		s.v, s.set = v, true
+	}
+}
+
+func (s *state) result(fn string, typ interface{ String() string }) any {
+	switch fn {
+	case "count":
+		return s.n
+	case "count_distinct":
+		return len(s.distinct)
+	case "sum":
+		if s.n == 0 {
+			return nil
+		}
+		if typ.String() == "int" && !s.float {
+			return s.isum
+		}
+		return s.fsum + float64(s.isum)
+	case "mean":
+		if s.n == 0 {
+			return nil
+		}
+		return (s.fsum + float64(s.isum)) / float64(s.n)
+	case "median":
+		if len(s.vals) == 0 {
+			return nil
+		}
+		sort.Float64s(s.vals)
+		m := len(s.vals) / 2
+		if len(s.vals)%2 == 1 {
+			return s.vals[m]
+		}
+		return (s.vals[m-1] + s.vals[m]) / 2
+	}
+	if !s.set {
+		return nil
+	}
+	if f, ok := s.v.(float64); ok && math.IsNaN(f) {
+		return nil
+	}
+	return s.v
+}
