@@ -45,9 +45,9 @@ type entry struct {
 }
 
 // mapping checks that n is a mapping whose keys are all in allowed and none
-// repeated, reports the required ones that are missing, and returns the
-// entries by key plus the order they were written in.
-func (d *decoder) mapping(n *yaml.Node, what string, allowed, required []string) (map[string]entry, bool) {
+// repeated, reports the required ones that are missing (at owner, the key
+// the mapping belongs to, when there is one), and returns the entries by key.
+func (d *decoder) mapping(n, owner *yaml.Node, what string, allowed, required []string) (map[string]entry, bool) {
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n, "%s must be a mapping of keys to values, not %s", what, kindNames[n.Kind])
 		return nil, false
@@ -69,9 +69,13 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed, required []string)
 		}
 		out[k.Value] = entry{key: k.Value, keyN: k, value: v}
 	}
+	at := n
+	if owner != nil {
+		at = owner
+	}
 	for _, r := range required {
 		if _, ok := out[r]; !ok {
-			d.errorf(n, "%s: missing required key %q", what, r)
+			d.errorf(at, "%s: missing required key %q", what, r)
 		}
 	}
 	return out, true

@@ -48,7 +48,7 @@ func Parse(path string, src []byte) (*File, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlError(path, err)
+		return nil, yamlError(path, src, err)
 	}
 	d := &decoder{path: path, lines: strings.Split(string(src), "\n")}
 	f := &File{Path: path, Source: src}
@@ -76,23 +76,37 @@ func firstInvalid(b []byte) int {
 	return len(b)
 }
 
-// yamlError turns a yaml.v3 syntax error into a positioned one.
-func yamlError(path string, err error) error {
+// yamlError turns a yaml.v3 syntax error into a positioned one. yaml.v3
+// gives only the line; where the column can be found from the source, it is.
+func yamlError(path string, src []byte, err error) error {
 	msg := err.Error()
-	line := 1
+	line, col := 1, 1
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		if m[1] != "" {
 			line, _ = strconv.Atoi(m[1])
 		}
 		msg = m[2]
 	}
+	text := ""
+	if lines := strings.Split(string(src), "\n"); line >= 1 && line <= len(lines) {
+		text = lines[line-1]
+	}
 	switch {
 	case strings.Contains(msg, "mapping values are not allowed"):
+		// The second ": " on the line is the one YAML cannot read.
+		if i := strings.Index(text, ": "); i >= 0 {
+			if j := strings.Index(text[i+2:], ": "); j >= 0 {
+				col = i + 2 + j + 1
+			}
+		}
 		msg += " (an expression holding \": \", such as a ? b : c, must be quoted: 'a ? b : c')"
 	case strings.Contains(msg, "found character that cannot start any token"):
-		msg += " (YAML indents with spaces, not tabs)"
+		if i := strings.IndexByte(text, '\t'); i >= 0 {
+			col = i + 1
+			msg += " (YAML indents with spaces, not tabs)"
+		}
 	}
-	return position.Errorf(position.Pos{File: path, Line: line, Col: 1}, "%s", msg)
+	return position.Errorf(position.Pos{File: path, Line: line, Col: col}, "%s", msg)
 }
 
 // noAliases refuses anchors and aliases: an analysis reads top to bottom,
@@ -123,7 +137,7 @@ func (d *decoder) noAliases(n *yaml.Node) bool {
 }
 
 func (d *decoder) file(n *yaml.Node, f *File) {
-	m, ok := d.mapping(n, "the analysis", TopKeys, []string{"title", "datasets"})
+	m, ok := d.mapping(n, nil, "the analysis", TopKeys, []string{"title", "datasets"})
 	if !ok {
 		return
 	}
@@ -171,7 +185,7 @@ func (d *decoder) file(n *yaml.Node, f *File) {
 func (d *decoder) dataset(p entry) *Dataset {
 	ds := &Dataset{Name: p.key, Pos: d.pos(p.keyN)}
 	what := "dataset " + strconv.Quote(p.key)
-	m, ok := d.mapping(p.value, what, DatasetKeys, []string{"path", "source", "columns"})
+	m, ok := d.mapping(p.value, p.keyN, what, DatasetKeys, []string{"path", "source", "columns"})
 	if !ok {
 		return ds
 	}
@@ -241,7 +255,7 @@ func (d *decoder) markers(n *yaml.Node, what string) []String {
 func (d *decoder) citation(e entry, what string) Citation {
 	c := Citation{Pos: d.pos(e.keyN)}
 	what += ": source"
-	m, ok := d.mapping(e.value, what, SourceKeys, []string{"title", "publisher", "accessed", "license"})
+	m, ok := d.mapping(e.value, e.keyN, what, SourceKeys, []string{"title", "publisher", "accessed", "license"})
 	if !ok {
 		return c
 	}
@@ -276,7 +290,7 @@ func (d *decoder) column(p entry, what string) *Column {
 	var m map[string]entry
 	if p.value.Kind == yaml.MappingNode {
 		var ok bool
-		m, ok = d.mapping(p.value, what, ColumnKeys, []string{"type"})
+		m, ok = d.mapping(p.value, p.keyN, what, ColumnKeys, []string{"type"})
 		if !ok {
 			return c
 		}
@@ -335,7 +349,7 @@ func (d *decoder) column(p entry, what string) *Column {
 func (d *decoder) view(p entry) *View {
 	v := &View{Name: p.key, Pos: d.pos(p.keyN)}
 	what := "view " + strconv.Quote(p.key)
-	m, ok := d.mapping(p.value, what, ViewKeys, []string{"from"})
+	m, ok := d.mapping(p.value, p.keyN, what, ViewKeys, []string{"from"})
 	if !ok {
 		return v
 	}
@@ -385,7 +399,7 @@ func (d *decoder) view(p entry) *View {
 func (d *decoder) join(e entry, what string) *Join {
 	j := &Join{Pos: d.pos(e.keyN)}
 	what += ": join"
-	m, ok := d.mapping(e.value, what, JoinKeys, []string{"view", "on"})
+	m, ok := d.mapping(e.value, e.keyN, what, JoinKeys, []string{"view", "on"})
 	if !ok {
 		return j
 	}
@@ -424,7 +438,7 @@ func (d *decoder) claims(n *yaml.Node) []*Claim {
 	var out []*Claim
 	for _, it := range n.Content {
 		c := &Claim{Pos: d.pos(it)}
-		m, ok := d.mapping(it, "claim", ClaimKeys, []string{"id", "text", "check"})
+		m, ok := d.mapping(it, nil, "claim", ClaimKeys, []string{"id", "text", "check"})
 		if !ok {
 			continue
 		}
@@ -453,7 +467,7 @@ func (d *decoder) body(n *yaml.Node) []*Cell {
 	}
 	var out []*Cell
 	for _, it := range n.Content {
-		m, ok := d.mapping(it, "body cell", CellKeys, nil)
+		m, ok := d.mapping(it, nil, "body cell", CellKeys, nil)
 		if !ok {
 			continue
 		}
@@ -522,7 +536,7 @@ func (d *decoder) table(e entry) *Table {
 		t.View = d.ref(e.value, "table")
 		return t
 	}
-	m, ok := d.mapping(e.value, "table", TableKeys, []string{"view"})
+	m, ok := d.mapping(e.value, e.keyN, "table", TableKeys, []string{"view"})
 	if !ok {
 		return t
 	}
@@ -543,7 +557,7 @@ func (d *decoder) table(e entry) *Table {
 
 func (d *decoder) chart(e entry) *Chart {
 	c := &Chart{Pos: d.pos(e.keyN)}
-	m, ok := d.mapping(e.value, "chart", ChartKeys, []string{"type", "data", "x", "y"})
+	m, ok := d.mapping(e.value, e.keyN, "chart", ChartKeys, []string{"type", "data", "x", "y"})
 	if !ok {
 		return c
 	}

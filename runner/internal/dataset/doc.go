@@ -15,8 +15,10 @@
 // them): either at the analysis file (a bad path, pin or column mapping) or at
 // the data file as `datasets/x.csv:LINE:COL: ...` (a cell that does not parse,
 // a ragged row, a stray quote, bytes that are not UTF-8). Columns are byte
-// offsets in the line, counted from 1; in a latin-1 or windows-1252 file they
-// count bytes of the line decoded to UTF-8.
+// offsets in the line, counted from 1 (a quoted field's column is that of its
+// opening quote); in a latin-1 or windows-1252 file they count bytes of the
+// line decoded to UTF-8. Rows are streamed: the rows before a bad line are
+// returned before the error about it.
 //
 // Memory use does not grow with the file: the file is read twice (once
 // through sha256, once parsed) through fixed-size buffers, and Read reuses

@@ -96,7 +96,7 @@ func FuzzBytes(f *testing.F) {
 		if opt&2 != 0 {
 			ds.Delimiter = analysis.String{Value: ";", Set: true}
 		}
-		ds.SkipRows = analysis.Int{Value: int(opt>>6) % 3}
+		ds.SkipRows = analysis.Int{Value: int(opt>>6) % 3, Pos: at(7, 16), Set: true}
 		root := t.TempDir()
 		writeFile(t, root, "datasets/x.csv", string(data))
 		check := func(err error) {

@@ -39,12 +39,12 @@ func Sum(ds *analysis.Dataset, opts Options) (string, error) {
 	}
 	f, err := os.Open(loc.full)
 	if err != nil {
-		return "", position.Errorf(ds.Path.Pos, "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
+		return "", position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
 	defer f.Close()
 	sum, err := hashFile(f, &progress{fn: opts.Progress, total: loc.size}, loc.rel)
 	if err != nil {
-		return "", position.Errorf(ds.Path.Pos, "dataset %q: %s", ds.Name, err)
+		return "", position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s", ds.Name, err)
 	}
 	return sum, nil
 }
@@ -55,7 +55,7 @@ func locateDataset(ds *analysis.Dataset, root string) (*located, error) {
 	}
 	loc, err := locate(ds.Path.Value, root)
 	if err != nil {
-		return nil, position.Errorf(ds.Path.Pos, "dataset %q: %s", ds.Name, err)
+		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s", ds.Name, err)
 	}
 	return loc, nil
 }
@@ -75,7 +75,7 @@ func checkPin(ds *analysis.Dataset) error {
 		return position.Errorf(ds.Pos, "dataset %q has no sha256 pin (run %s)", ds.Name, pinCommand(ds))
 	}
 	if n := utf8.RuneCountInString(v); n != 64 {
-		return position.Errorf(ds.SHA256.Pos, "dataset %q: sha256 pin has %d characters, want 64 hex digits (run %s)", ds.Name, n, pinCommand(ds))
+		return position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 pin has %d characters, want 64 hex digits (run %s)", ds.Name, n, pinCommand(ds))
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -83,11 +83,11 @@ func checkPin(ds *analysis.Dataset) error {
 		case '0' <= c && c <= '9', 'a' <= c && c <= 'f':
 		case 'A' <= c && c <= 'F':
 			if strings.Trim(strings.ToLower(v), "0123456789abcdef") == "" {
-				return position.Errorf(ds.SHA256.Pos, "dataset %q: sha256 pin must be lowercase hex: %s", ds.Name, strings.ToLower(v))
+				return position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 pin must be lowercase hex: %s", ds.Name, strings.ToLower(v))
 			}
 		default:
 			r, _ := utf8.DecodeRuneInString(v[i:])
-			return position.Errorf(ds.SHA256.Pos, "dataset %q: sha256 pin has %q at character %d, not a hex digit (run %s)", ds.Name, r, utf8.RuneCountInString(v[:i])+1, pinCommand(ds))
+			return position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 pin has %q at character %d, not a hex digit (run %s)", ds.Name, r, utf8.RuneCountInString(v[:i])+1, pinCommand(ds))
 		}
 	}
 	return nil
@@ -105,7 +105,7 @@ func delimiter(ds *analysis.Dataset) (rune, error) {
 	}
 	r, size := utf8.DecodeRuneInString(s)
 	if s == "" || size != len(s) || r == utf8.RuneError || r == '"' || r == '\r' || r == '\n' {
-		return 0, position.Errorf(ds.Delimiter.Pos, "dataset %q: delimiter %q must be one character other than a quote or a line break, e.g. \",\", \";\" or \"\\t\"", ds.Name, s)
+		return 0, position.Errorf(or(ds.Delimiter.Pos, ds.Pos), "dataset %q: delimiter %q must be one character other than a quote or a line break, e.g. \",\", \";\" or \"\\t\"", ds.Name, s)
 	}
 	return r, nil
 }
@@ -157,7 +157,7 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 	}
 	enc, ok := encodingName(ds.Encoding.Value)
 	if !ok {
-		return nil, position.Errorf(ds.Encoding.Pos, "dataset %q: unknown encoding %q (use utf-8, latin-1 or windows-1252)", ds.Name, ds.Encoding.Value)
+		return nil, position.Errorf(or(ds.Encoding.Pos, ds.Pos), "dataset %q: unknown encoding %q (use utf-8, latin-1 or windows-1252)", ds.Name, ds.Encoding.Value)
 	}
 	comma, err := delimiter(ds)
 	if err != nil {
@@ -165,7 +165,7 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 	}
 	f, err := os.Open(loc.full)
 	if err != nil {
-		return nil, position.Errorf(ds.Path.Pos, "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
+		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
 	r, err := open(ds, opts, loc, f, enc, comma)
 	if err != nil {
@@ -179,14 +179,14 @@ func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc stri
 	prog := &progress{fn: opts.Progress, total: 2 * loc.size}
 	sum, err := hashFile(f, prog, loc.rel)
 	if err != nil {
-		return nil, position.Errorf(ds.Path.Pos, "dataset %q: %s", ds.Name, err)
+		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s", ds.Name, err)
 	}
 	if sum != ds.SHA256.Value {
-		return nil, position.Errorf(ds.SHA256.Pos, "dataset %q: sha256 of %s does not match its pin: expected %s, got %s (if the file changed on purpose, run %s)",
+		return nil, position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 of %s does not match its pin: expected %s, got %s (if the file changed on purpose, run %s)",
 			ds.Name, loc.rel, ds.SHA256.Value, sum, pinCommand(ds))
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, position.Errorf(ds.Path.Pos, "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
+		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
 	prog.base, prog.n, prog.last = prog.n, 0, 0
 	r := &Reader{ds: ds, rel: loc.rel}
@@ -213,7 +213,7 @@ func (r *Reader) begin(f *os.File, prog *progress, enc string, comma rune) error
 			return r.fileErr(err)
 		}
 		if got < n {
-			return position.Errorf(ds.SkipRows.Pos, "dataset %q: skip_rows: %d skips the whole file (%s has %d lines)", ds.Name, n, r.rel, got)
+			return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %d lines)", ds.Name, n, r.rel, got)
 		}
 	}
 	r.cr = csv.NewReader(r.in.br)
@@ -471,4 +471,12 @@ func (r *Reader) Close() error {
 	}
 	r.closed = true
 	return r.in.f.Close()
+}
+
+// or returns p, or def when p is unknown (a key the analysis did not write).
+func or(p, def position.Pos) position.Pos {
+	if p.IsValid() {
+		return p
+	}
+	return def
 }

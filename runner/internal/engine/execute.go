@@ -175,6 +175,19 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 		}
 		dsResults[p.dataset.Name].RowsRead = n
 	}
+	// A dataset no view reads is still read through once: every cell is
+	// checked against its type and every row counted.
+	for _, ds := range c.File.Datasets {
+		if r := readers[ds.Name]; r != nil {
+			delete(readers, ds.Name)
+			n, err := stream(r, ds, nil, done, opts)
+			r.Close()
+			if err != nil {
+				return nil, err
+			}
+			dsResults[ds.Name].RowsRead = n
+		}
+	}
 	for _, v := range c.File.Views {
 		if vr := done[v.Name]; vr != nil {
 			res.Views = append(res.Views, vr)

@@ -1,0 +1,31 @@
+// Package browsertest opens Galley's reports in a real browser (headless
+// Chromium, driven through the DevTools protocol with chromedp) and checks
+// what only a browser can show. It holds tests and nothing else.
+//
+// TestBrowserReports builds galley, runs every analysis of the project into
+// a temporary directory and opens each report from file://. Every .chart
+// element must hold a drawn SVG (or canvas); the console must stay free of
+// errors, warnings and uncaught exceptions; the page must request nothing
+// but file: and data: URLs; each chart must have its <details> data table;
+// and document.title must be the analysis title.
+//
+// TestBrowserInjection writes a small project whose dataset cells and
+// citation are script-injection payloads (</script>, <img onerror>, <svg
+// onload>, {{ 7*7 }}, javascript:, attribute breakers), used as category
+// labels, series names, pie slices, table cells and inline values. The
+// report must run none of them (window.__pwned stays undefined, even with
+// the charts' tooltips shown), hold exactly the three script elements the
+// template writes, hold no img, svg[onload] or on* attribute, and show every
+// payload as literal text, with {{ 7*7 }} never evaluated.
+//
+// TestScreenshot, run only with -screenshots=DIR (make screenshots), writes
+// screenshots of reports/mosul-civilian-toll.html at desktop (1200px) and
+// phone (390px) widths to DIR.
+//
+// The browser runs headless with a fresh profile and no network: every
+// request goes to a proxy that does not exist and every host name fails to
+// resolve, and the tests record each request the page makes and fail on any
+// that is not file: or data:. The tests need GALLEY_CHROMIUM, the path of a
+// Chromium binary; without it they skip. `make test` (or `make browser`)
+// installs Chromium when missing and sets it.
+package browsertest
