@@ -28,7 +28,7 @@ type Compiled struct {
 	claims  []*compiledClaim // in file order
 	inline  map[*analysis.Cell][]*expression.Program
 	rowType map[string]reflect.Type // view or dataset name → struct type of its rows in values
-	env     *expression.Env          // what values, claims and inline values see
+	env     *expression.Env         // what values, claims and inline values see
 }
 
 // planned is a view, or a dataset that values or a join read as a whole.

@@ -123,7 +123,7 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 		}
 	}()
 	for _, ds := range c.File.Datasets {
-		r, err := open(ds, opts)
+		r, err := open(ds, opts, skipped(c.onDataset(ds)))
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +163,7 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 		}
 		r := readers[p.dataset.Name]
 		if r == nil { // read a second time, for a view joined to a view of the same file
-			if r, err = open(p.dataset, opts); err != nil {
+			if r, err = open(p.dataset, opts, skipped(c.onDataset(p.dataset))); err != nil {
 				return nil, err
 			}
 		}
@@ -320,12 +320,44 @@ func finish(done map[string]*ViewResult, p *planned, run *view.Run) error {
 	return nil
 }
 
-func open(ds *analysis.Dataset, opts Options) (*dataset.Reader, error) {
+func open(ds *analysis.Dataset, opts Options, skip []bool) (*dataset.Reader, error) {
 	var progress func(read, total int64)
 	if opts.Progress != nil {
 		progress = func(read, total int64) { opts.Progress(ds.Path.Value, read, total) }
 	}
-	return dataset.Open(ds, dataset.Options{Root: opts.Root, Progress: progress})
+	return dataset.Open(ds, dataset.Options{Root: opts.Root, Progress: progress, Skip: skip})
+}
+
+// onDataset lists the views that read ds directly.
+func (c *Compiled) onDataset(ds *analysis.Dataset) []*planned {
+	var out []*planned
+	for _, p := range c.plans {
+		if p.dataset == ds {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// skipped marks the dataset columns no view of group uses; nil (parse
+// every column) when no view reads the dataset.
+func skipped(group []*planned) []bool {
+	var skip []bool
+	for _, p := range group {
+		use := p.plan.Uses()
+		if skip == nil {
+			skip = make([]bool, len(use))
+			for i := range skip {
+				skip[i] = true
+			}
+		}
+		for i, u := range use {
+			if u {
+				skip[i] = false
+			}
+		}
+	}
+	return skip
 }
 
 // stream reads ds once, feeding every row to each run of group.

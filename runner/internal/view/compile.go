@@ -18,6 +18,7 @@ type Plan struct {
 
 	join      *joinPlan
 	rowCols   []table.Column // input + joined + derived: what row expressions see
+	envCols   []int          // the rowCols some row expression reads: only these are put in the env
 	early     []where        // wheres over input and joined columns
 	late      []where        // wheres that read derived columns
 	derive    []*expression.Program
@@ -177,7 +178,77 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 		p.order = append(p.order, orderKey{idx: i, desc: k.Desc})
 	}
 	p.Output = out
+	p.envCols = p.referenced()
 	return p, errs.Err()
+}
+
+// referenced lists the rowCols that row expressions read.
+func (p *Plan) referenced() []int {
+	seen := map[string]bool{}
+	add := func(prog *expression.Program) {
+		if prog != nil {
+			for _, r := range prog.Refs {
+				seen[r] = true
+			}
+		}
+	}
+	for _, w := range p.early {
+		add(w.prog)
+	}
+	for _, w := range p.late {
+		add(w.prog)
+	}
+	for _, d := range p.derive {
+		add(d)
+	}
+	for _, a := range p.aggs {
+		for _, c := range a.calls {
+			add(c.arg)
+		}
+	}
+	var out []int
+	for i, c := range p.rowCols {
+		if seen[c.Name] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Uses reports which Input columns the view needs: the ones its
+// expressions, keys and output read. Columns it does not use need not be
+// parsed.
+func (p *Plan) Uses() []bool {
+	use := make([]bool, len(p.Input))
+	grouped := len(p.groupIdx) > 0 || len(p.aggs) > 0
+	if !grouped && p.selectIdx == nil {
+		for i := range use {
+			use[i] = true // every input column is output
+		}
+		return use
+	}
+	mark := func(i int) {
+		if i < len(use) {
+			use[i] = true
+		}
+	}
+	for _, i := range p.envCols {
+		mark(i)
+	}
+	for _, i := range p.groupIdx {
+		mark(i)
+	}
+	if !grouped {
+		for _, i := range p.selectIdx {
+			mark(i)
+		}
+	}
+	if p.join != nil {
+		for _, i := range p.join.onIn {
+			mark(i)
+		}
+	}
+	return use
 }
 
 func compileJoin(v *analysis.View, cols []table.Column, lookup func(string) ([]table.Column, bool)) (*joinPlan, []table.Column, error) {

@@ -97,8 +97,10 @@ func (r *Run) Add(in []any, at func() string) error {
 			n++
 		}
 	}
-	for i := 0; i < n; i++ {
-		r.env[p.rowCols[i].Name] = row[i]
+	for _, i := range p.envCols {
+		if i < n {
+			r.env[p.rowCols[i].Name] = row[i]
+		}
 	}
 	for _, w := range p.early {
 		keep, err := r.vm.Test(w.prog, r.env)
