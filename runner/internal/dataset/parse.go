@@ -27,6 +27,11 @@ func (r *Reader) fill(rec []string) ([]any, error) {
 	for i := range r.cols {
 		c := &r.cols[i]
 		if c.skip {
+			// An unused column is still checked, cell by cell, but never
+			// converted: every cell of the file is read as its declared type.
+			if msg := r.check(c, rec[c.idx]); msg != "" {
+				return nil, position.Errorf(r.pos(c.idx), "column %q (%s): %s", c.col.Name, c.col.Type, msg)
+			}
 			r.row[i] = nil
 			continue
 		}
@@ -63,6 +68,43 @@ func (r *Reader) value(c *colReader, raw string) (v any, msg string) {
 		return v, ""
 	}
 	return nil, cellError(c.col, raw, s)
+}
+
+// check is value without the conversion, for columns no view uses: it
+// allocates nothing.
+func (r *Reader) check(c *colReader, raw string) (msg string) {
+	t := c.col.Type
+	if t == analysis.TypeString && !c.col.Required {
+		return ""
+	}
+	s := raw
+	if c.trim {
+		s = strings.TrimSpace(raw)
+	}
+	if c.isNull(raw, s) {
+		if c.col.Required {
+			_, msg := r.value(c, raw)
+			return msg
+		}
+		return ""
+	}
+	ok := true
+	switch t {
+	case analysis.TypeInt:
+		_, err := strconv.ParseInt(s, 10, 0)
+		ok = err == nil
+	case analysis.TypeFloat:
+		_, ok = parseFloat(s)
+	case analysis.TypeBool:
+		_, ok = parseBool(s)
+	case analysis.TypeDate:
+		_, err := parseDate(c.col.Layout, s)
+		ok = err == nil
+	}
+	if ok {
+		return ""
+	}
+	return cellError(c.col, raw, s)
 }
 
 func (c *colReader) isNull(raw, trimmed string) bool {

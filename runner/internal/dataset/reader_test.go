@@ -312,11 +312,18 @@ func TestRead(t *testing.T) {
 		cols: []*analysis.Column{str("b")},
 	}, {
 		name:  "skip columns",
-		data:  "a,b,c\nx,notanint,3\n",
+		data:  "a,b,c\nx,12,3\ny,,4\n",
 		cols:  []*analysis.Column{str("a"), col("b", tInt), col("c", tInt)},
 		skip:  []bool{false, true},
-		want:  [][]any{{"x", nil, 3}},
-		lines: []int{2},
+		want:  [][]any{{"x", nil, 3}, {"y", nil, 4}},
+		lines: []int{2, 3},
+	}, {
+		// A skipped column is not converted, but every cell is still checked.
+		name: "skipped column still checked",
+		data: "a,b,c\nx,notanint,3\n",
+		cols: []*analysis.Column{str("a"), col("b", tInt), col("c", tInt)},
+		skip: []bool{false, true},
+		err:  `datasets/x.csv:2:3: column "b" (int): cannot read "notanint" as an integer`,
 	}, {
 		name:  "line after quoted newlines",
 		data:  "a,b\n\"x\ny\nz\",1\nw,2\n\n\"v\",3",
