@@ -64,7 +64,7 @@ func (d *decoder) mapping(n, owner *yaml.Node, what string, allowed, required []
 			continue
 		}
 		if allowed != nil && !contains(allowed, k.Value) {
-			d.errorf(k, "%s: unknown key %q%s", what, k.Value, hintOrList(k.Value, allowed))
+			d.errorf(k, "%s: unknown key %q%s", what, k.Value, hintOrList(k.Value, allowed, "keys"))
 			continue
 		}
 		out[k.Value] = entry{key: k.Value, keyN: k, value: v}
@@ -106,13 +106,15 @@ func (d *decoder) pairs(n *yaml.Node, what string) []entry {
 	return out
 }
 
-func hintOrList(name string, allowed []string) string {
+// hintOrList suggests the near name, or else lists the known ones; noun
+// says what they are ("keys", "types").
+func hintOrList(name string, allowed []string, noun string) string {
 	if h := suggest.Hint(name, allowed); h != "" {
 		return h
 	}
 	sorted := append([]string(nil), allowed...)
 	sort.Strings(sorted)
-	return " (known keys: " + strings.Join(sorted, ", ") + ")"
+	return " (known " + noun + ": " + strings.Join(sorted, ", ") + ")"
 }
 
 func contains(list []string, s string) bool {

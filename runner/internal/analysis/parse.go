@@ -312,7 +312,7 @@ func (d *decoder) column(p entry, what string) *Column {
 		}
 	}
 	if !found {
-		d.errorf(typeNode, "%s: unknown type %q%s", what, t, hintOrList(t, TypeNames()))
+		d.errorf(typeNode, "%s: unknown type %q%s", what, t, hintOrList(t, TypeNames(), "types"))
 	}
 	if e, ok := m["format"]; ok {
 		f := d.str(e.value, what+": format")
@@ -588,7 +588,7 @@ func (d *decoder) chart(e entry) *Chart {
 		}
 	}
 	if c.Type.Set && !contains(ChartTypes, c.Type.Value) {
-		d.errs.Add(c.Type.Pos, "chart: unknown type %q%s", c.Type.Value, hintOrList(c.Type.Value, ChartTypes))
+		d.errs.Add(c.Type.Pos, "chart: unknown type %q%s", c.Type.Value, hintOrList(c.Type.Value, ChartTypes, "chart types"))
 	}
 	return c
 }

@@ -201,6 +201,9 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	if err != nil {
 		return nil, fileError(e, what, env, err)
 	}
+	if err := checkLiterals(tree.Node, e); err != nil {
+		return nil, err
+	}
 	t := tree.Node.Type()
 	p := &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(tree.Node, env)}
 	if t != nil && t.Kind() == reflect.Interface {
@@ -217,6 +220,45 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	}
 	p.prog = prog
 	return p, nil
+}
+
+// checkLiterals catches, before any row is read, what the checker cannot:
+// a literal argument a function would refuse at run time.
+func checkLiterals(n ast.Node, e analysis.Expr) error {
+	var err error
+	ast.Walk(&n, visitFunc(func(node *ast.Node) {
+		c, ok := (*node).(*ast.CallNode)
+		if !ok || err != nil || len(c.Arguments) == 0 {
+			return
+		}
+		id, ok := c.Callee.(*ast.IdentifierNode)
+		if !ok {
+			return
+		}
+		s, ok := c.Arguments[0].(*ast.StringNode)
+		if !ok {
+			return
+		}
+		switch id.Value {
+		case "date_trunc":
+			if !contains(TruncUnits, s.Value) {
+				err = position.Errorf(offsetPos(e, s.Location().From), "date_trunc: unknown unit %q (use one of %s)", s.Value, strings.Join(TruncUnits, ", "))
+			}
+		case "date":
+			layout := "2006-01-02"
+			if len(c.Arguments) > 1 {
+				l, ok := c.Arguments[1].(*ast.StringNode)
+				if !ok {
+					return
+				}
+				layout = l.Value
+			}
+			if _, perr := time.ParseInLocation(layout, s.Value, time.UTC); perr != nil {
+				err = position.Errorf(offsetPos(e, s.Location().From), "date(%q): not a date in the layout %q (write dates as YYYY-MM-DD)", s.Value, layout)
+			}
+		}
+	}))
+	return err
 }
 
 func isDisabled(name string) bool {

@@ -406,9 +406,14 @@ func markdown(cell *analysis.Cell, res *engine.Result) (template.HTML, error) {
 		if vp := valueLine(res, strings.TrimSpace(e.Src)); vp > 0 {
 			line = vp
 		}
-		text := template.HTMLEscapeString(displayValue(v))
 		title := template.HTMLEscapeString(strings.TrimSpace(e.Src))
-		repl = append(repl, ph, fmt.Sprintf(`<a class="value" href="#L%d" title="%s">%s</a>`, line, title, text))
+		if v == nil {
+			// A null is shown as such, never as an empty string or a zero.
+			repl = append(repl, ph, fmt.Sprintf(`<a class="value null" href="#L%d" title="%s: no value">no value</a>`, line, title))
+		} else {
+			text := template.HTMLEscapeString(table.Format(v))
+			repl = append(repl, ph, fmt.Sprintf(`<a class="value" href="#L%d" title="%s">%s</a>`, line, title, text))
+		}
 		off = end
 	}
 	b.WriteString(src[off:])
