@@ -172,7 +172,7 @@ func run(args []string, stdout, stderr io.Writer, write bool) int {
 // failure, having printed why.
 func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writer) bool {
 	start := time.Now() // only for the timing line on stderr; never in a report
-	display := filepath.ToSlash(path)
+	display := displayPath(root, path)
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: cannot read the analysis: %v\n", display, errors.Unwrap(err))
@@ -225,6 +225,20 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 	}
 	fmt.Fprintf(stderr, "%s: %s, wrote %s (%s)\n", display, summary, filepath.ToSlash(htmlPath), elapsed(start))
 	return true
+}
+
+// displayPath names an analysis relative to the project root, slash
+// separated, as reports and messages show it: the report must not depend on
+// where the project sits on the builder's disk.
+func displayPath(root, path string) string {
+	absRoot, err1 := filepath.Abs(root)
+	absPath, err2 := filepath.Abs(path)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(absRoot, absPath); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(path)
 }
 
 func elapsed(start time.Time) string {

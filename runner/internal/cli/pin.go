@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -44,7 +43,7 @@ type edit struct {
 // under path: where there is none), keeping every comment, quote and key
 // order as written.
 func pinOne(path, root string, stderr io.Writer) bool {
-	display := filepath.ToSlash(path)
+	display := displayPath(root, path)
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: cannot read the analysis: %v\n", display, err)

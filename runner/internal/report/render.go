@@ -34,7 +34,33 @@ var pageTemplate string
 //go:embed style.css
 var styleCSS string
 
+// publisherGroup is the datasets of one publisher, for a source line.
+type publisherGroup struct {
+	Publisher string
+	Sources   []*sourceData
+}
+
+// byPublisher groups sources by publisher, in order of first appearance,
+// so a source line names each publisher once.
+func byPublisher(sources []*sourceData) []publisherGroup {
+	var out []publisherGroup
+	for _, s := range sources {
+		found := false
+		for i := range out {
+			if out[i].Publisher == s.Publisher {
+				out[i].Sources = append(out[i].Sources, s)
+				found = true
+			}
+		}
+		if !found {
+			out = append(out, publisherGroup{Publisher: s.Publisher, Sources: []*sourceData{s}})
+		}
+	}
+	return out
+}
+
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
+	"bypublisher": byPublisher,
 	// rowspan is how many rows of the counts table one view takes.
 	"rowspan": func(v viewCount) int {
 		n := 2 + len(v.Where)
