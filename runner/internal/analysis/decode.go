@@ -289,12 +289,10 @@ func (d *decoder) scalarLines(n *yaml.Node) []position.Pos {
 		out = append(out, position.Pos{File: d.path, Line: n.Line, Col: n.Column})
 	}
 	for i := 1; i < count; i++ {
-		l := n.Line + i
-		col := 1
-		if l <= len(d.lines) {
-			t := d.lines[l-1]
-			col = len(t) - len(strings.TrimLeft(t, " \t")) + 1
-		}
+		// A quoted scalar's escaped \n is no source line: stay inside the file.
+		l := min(n.Line+i, len(d.lines))
+		t := d.lines[l-1]
+		col := len(t) - len(strings.TrimLeft(t, " \t")) + 1
 		out = append(out, position.Pos{File: d.path, Line: l, Col: col})
 	}
 	return out

@@ -31,6 +31,8 @@ var (
 	MaxFileBytes = 4 << 20 // an analysis is prose and expressions, never data
 )
 
+var unknownAnchorRE = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
+
 var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
 // Parse reads one analysis file. path is how errors name it. The result is
@@ -90,6 +92,17 @@ func yamlError(path string, src []byte, err error) error {
 	text := ""
 	if lines := strings.Split(string(src), "\n"); line >= 1 && line <= len(lines) {
 		text = lines[line-1]
+	}
+	if m := unknownAnchorRE.FindStringSubmatch(msg); m != nil {
+		// An alias with no anchor: yaml.v3 gives no line; find the alias.
+		for i, l := range strings.Split(string(src), "\n") {
+			if j := strings.Index(l, "*"+m[1]); j >= 0 {
+				line, col = i+1, j+1
+				break
+			}
+		}
+		return position.Errorf(position.Pos{File: path, Line: line, Col: col},
+			"anchors and aliases (& and *) are not supported; write each part out so it reads top to bottom")
 	}
 	switch {
 	case strings.Contains(msg, "mapping values are not allowed"):
@@ -508,7 +521,21 @@ func (d *decoder) body(n *yaml.Node) []*Cell {
 func (d *decoder) inline(n *yaml.Node) []Expr {
 	src := n.Value
 	lines := d.scalarLines(n)
+	// Only a literal block maps its text line for line onto the file. In
+	// folded, plain and quoted scalars the text is refolded or unescaped, so
+	// each {{ is found in the source itself: the k-th {{ of the text is the
+	// k-th {{ of the source from the scalar on.
 	var out []Expr
+	if n.Style != yaml.LiteralStyle {
+		braces := d.sourceBraces(n, strings.Count(src, "{{"))
+		for k := 0; ; k++ {
+			e, ok := d.inlineAt(src, k, braces)
+			if !ok {
+				return out
+			}
+			out = append(out, e)
+		}
+	}
 	for off := 0; ; {
 		i := strings.Index(src[off:], "{{")
 		if i < 0 {
@@ -528,6 +555,61 @@ func (d *decoder) inline(n *yaml.Node) []Expr {
 		out = append(out, e)
 		off = start + j + 2
 	}
+}
+
+// sourceBraces finds the first count {{ in the source from n's position.
+func (d *decoder) sourceBraces(n *yaml.Node, count int) []position.Pos {
+	out := []position.Pos{}
+	for l := n.Line; l <= len(d.lines) && len(out) < count; l++ {
+		text := d.lines[l-1]
+		from := 0
+		if l == n.Line {
+			from = min(max(n.Column-1, 0), len(text))
+		}
+		for len(out) < count {
+			i := strings.Index(text[from:], "{{")
+			if i < 0 {
+				break
+			}
+			out = append(out, position.Pos{File: d.path, Line: l, Col: from + i + 1})
+			from += i + 2
+		}
+	}
+	return out
+}
+
+// inlineAt reads the k-th {{ }} of src, placed at braces[k] in the file.
+func (d *decoder) inlineAt(src string, k int, braces []position.Pos) (Expr, bool) {
+	off := 0
+	for i := 0; i <= k; i++ {
+		j := strings.Index(src[off:], "{{")
+		if j < 0 {
+			return Expr{}, false
+		}
+		off += j + 2
+	}
+	at := func(delta int) position.Pos {
+		if k < len(braces) {
+			p := braces[k]
+			p.Col += delta
+			return p
+		}
+		return braces[len(braces)-1]
+	}
+	if len(braces) == 0 {
+		return Expr{}, false
+	}
+	end := strings.Index(src[off:], "}}")
+	if end < 0 {
+		d.errs.Add(at(0), "{{ is not closed; write {{ value }}")
+		return Expr{}, false
+	}
+	p := at(2)
+	e := Expr{Src: src[off : off+end], Pos: p, Lines: []position.Pos{p}}
+	if strings.TrimSpace(e.Src) == "" {
+		d.errs.Add(e.Pos, "empty {{ }}; write an expression inside, such as {{ total }}")
+	}
+	return e, true
 }
 
 func (d *decoder) table(e entry) *Table {

@@ -1,8 +1,8 @@
 package expression
 
 import (
-	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
@@ -64,7 +64,7 @@ func SplitAggregate(e analysis.Expr, what string) ([]Call, error) {
 					errs.Add(pos, "%s: %s(...) holds another aggregate, %s(); aggregates do not nest", what, fn, inner)
 				}
 			}
-			c.Arg = &analysis.Expr{Src: args[0].String(), Pos: pos, Lines: []position.Pos{pos}}
+			c.Arg = argument(e, (*node).Location().From, args[0])
 		}
 		calls = append(calls, c)
 	}))
@@ -75,6 +75,73 @@ func SplitAggregate(e analysis.Expr, what string) ([]Call, error) {
 		return nil, err
 	}
 	return calls, nil
+}
+
+// argument is the source of a one-argument call's argument, cut from e
+// with its own file positions so that errors inside it point into it. call
+// is the rune offset of the call; when the text cannot be cut (it always
+// can for a call that parsed), the argument is reprinted at the call's
+// position.
+func argument(e analysis.Expr, call int, arg ast.Node) *analysis.Expr {
+	start := byteOffset(e.Src, call)
+	if open := strings.IndexByte(e.Src[start:], '('); open >= 0 {
+		from := start + open + 1
+		if to := closing(e.Src, from); to > from {
+			inner := e.Src[from:to]
+			lead := len(inner) - len(strings.TrimLeft(inner, " \t\n"))
+			trail := len(strings.TrimRight(inner, " \t\n"))
+			if trail > lead {
+				sub := subExpr(e, from+lead, from+trail)
+				return &sub
+			}
+		}
+	}
+	pos := offsetPos(e, call)
+	return &analysis.Expr{Src: arg.String(), Pos: pos, Lines: []position.Pos{pos}}
+}
+
+// closing finds the ) that closes the ( before from, skipping strings.
+func closing(src string, from int) int {
+	depth := 0
+	for i := from; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '"', '\'', '`':
+			for i++; i < len(src) && src[i] != c; i++ {
+				if src[i] == '\\' && c != '`' {
+					i++
+				}
+			}
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		}
+	}
+	return -1
+}
+
+func byteOffset(s string, runes int) int {
+	b := 0
+	for i := 0; i < runes && b < len(s); i++ {
+		_, n := utf8.DecodeRuneInString(s[b:])
+		b += n
+	}
+	return b
+}
+
+// subExpr is the part [from, to) of e with positions to match.
+func subExpr(e analysis.Expr, from, to int) analysis.Expr {
+	line := strings.Count(e.Src[:from], "\n") + 1
+	col := from - (strings.LastIndexByte(e.Src[:from], '\n') + 1)
+	first := e.At(line, col)
+	lines := []position.Pos{first}
+	for l := line + 1; l <= line+strings.Count(e.Src[from:to], "\n"); l++ {
+		lines = append(lines, e.At(l, 0))
+	}
+	return analysis.Expr{Src: e.Src[from:to], Pos: first, Lines: lines}
 }
 
 func aggregateCall(n ast.Node) (string, []ast.Node, bool) {
@@ -143,5 +210,3 @@ func CompileAggregate(e analysis.Expr, what string, env *Env) (*Program, error) 
 		return append(aggregateOptions(), expr.Patch(aggPatch{&n}))
 	})
 }
-
-var _ = fmt.Sprintf

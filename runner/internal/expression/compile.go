@@ -383,6 +383,10 @@ type nullPatch struct{}
 func (nullPatch) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.BinaryNode:
+		if n.Operator == ".." {
+			ast.Patch(node, guard(n, n.Left, n.Right))
+			return
+		}
 		if name, ok := opNames[n.Operator]; ok {
 			if n.Operator == "+" && isString(n.Left) && isString(n.Right) {
 				return // literal string concatenation cannot meet a null
@@ -395,6 +399,10 @@ func (nullPatch) Visit(node *ast.Node) {
 			n.Left = truth(n.Left)
 			n.Right = truth(n.Right)
 		}
+	case *ast.BuiltinNode:
+		if nullSafeBuiltins[n.Name] && len(n.Arguments) > 0 {
+			ast.Patch(node, guard(n, n.Arguments...))
+		}
 	case *ast.UnaryNode:
 		switch n.Operator {
 		case "-":
@@ -405,6 +413,24 @@ func (nullPatch) Visit(node *ast.Node) {
 	case *ast.ConditionalNode:
 		n.Cond = truth(n.Cond)
 	}
+}
+
+// nullSafeBuiltins are the expr-lang builtins on scalars that give null
+// when an argument is null, instead of stopping the run.
+var nullSafeBuiltins = map[string]bool{
+	"abs": true, "ceil": true, "floor": true, "int": true, "float": true, "string": true,
+	"trim": true, "trimPrefix": true, "trimSuffix": true, "upper": true, "lower": true,
+	"split": true, "splitAfter": true, "replace": true, "repeat": true, "indexOf": true,
+	"lastIndexOf": true, "hasPrefix": true, "hasSuffix": true, "len": true, "max": true,
+	"min": true, "duration": true, "toBase64": true, "fromBase64": true,
+}
+
+// guard wraps n as `args any null ? nil : n`. The arguments are evaluated
+// twice; they are pure, so only time is spent.
+func guard(n ast.Node, args ...ast.Node) ast.Node {
+	c := &ast.ConditionalNode{Cond: call(fnAnyNil, args...), Exp1: &ast.NilNode{}, Exp2: n}
+	c.SetLocation(n.Location())
+	return c
 }
 
 func isString(n ast.Node) bool {

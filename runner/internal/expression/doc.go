@@ -6,7 +6,7 @@
 // Env (the names in scope with their types) and produces a *Program, or a
 // *position.Error at the analysis file's line and column: expr's own
 // (line:col) is shifted into the file, and unknown names carry a "did you
-// mean". Programs run on a reused VM with no allocation of their own.
+// mean". Programs run on a reused VM, one per goroutine.
 //
 // Null semantics, as the contract states: a null is nil; `x == nil` tests it
 // and `x ?? 0` replaces it; an ordering comparison with a null is false;

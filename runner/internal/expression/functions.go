@@ -72,6 +72,7 @@ func functionOptions() []expr.Option {
 		expr.Function(fnNeg, negate),
 		expr.Function(fnNot, not),
 		expr.Function(fnTruthy, truthy, new(func(any) bool)),
+		expr.Function(fnAnyNil, anyNil),
 	)
 	return opts
 }
@@ -80,7 +81,17 @@ const (
 	fnNeg    = "_galley_neg"
 	fnNot    = "_galley_not"
 	fnTruthy = "_galley_truthy"
+	fnAnyNil = "_galley_anynil"
 )
+
+func anyNil(p ...any) (any, error) {
+	for _, v := range p {
+		if v == nil {
+			return true, nil
+		}
+	}
+	return false, nil
+}
 
 var opNames = map[string]string{
 	"<": "_galley_lt", ">": "_galley_gt", "<=": "_galley_le", ">=": "_galley_ge",
@@ -352,8 +363,22 @@ func Round(x float64, n int) float64 {
 		}
 	}
 	r, _ := strconv.ParseFloat(strings.TrimSuffix(string(keep), "."), 64)
-	if neg {
-		r = -r
+	if neg && r != 0 {
+		r = -r // -0.4 rounds to 0, never to -0
+	}
+	return r
+}
+
+// shift multiplies x by 10^places in decimal, not binary: the shortest
+// decimal form of x with its point moved, so percent(0.285) is 28.5 and
+// rounds to 29, as a reader expects.
+func shift(x float64, places int) float64 {
+	s := strconv.FormatFloat(x, 'e', -1, 64)
+	i := strings.IndexByte(s, 'e')
+	exp, _ := strconv.Atoi(s[i+1:])
+	r, err := strconv.ParseFloat(s[:i]+"e"+strconv.Itoa(exp+places), 64)
+	if err != nil {
+		return x * math.Pow10(places)
 	}
 	return r
 }
@@ -372,7 +397,7 @@ func percentFn(p ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return strconv.FormatFloat(Round(x*100, n), 'f', n, 64) + "%", nil
+	return strconv.FormatFloat(Round(shift(x, 2), n), 'f', n, 64) + "%", nil
 }
 
 func sortedKeys(m map[string]any) []string {

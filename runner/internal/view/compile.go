@@ -19,8 +19,7 @@ type Plan struct {
 	join      *joinPlan
 	rowCols   []table.Column // input + joined + derived: what row expressions see
 	envCols   []int          // the rowCols some row expression reads: only these are put in the env
-	early     []where        // wheres over input and joined columns
-	late      []where        // wheres that read derived columns
+	wheres    []where        // in file order
 	derive    []*expression.Program
 	groupIdx  []int // indexes into rowCols
 	aggs      []aggregate
@@ -30,7 +29,8 @@ type Plan struct {
 
 type where struct {
 	prog  *expression.Program
-	index int // position in View.Where, for counts
+	index int  // position in View.Where, for counts
+	late  bool // reads a derived column, so the derives run before it
 }
 
 type joinPlan struct {
@@ -118,11 +118,7 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 		for _, r := range prog.Refs {
 			late = late || derived[r]
 		}
-		if late {
-			p.late = append(p.late, where{prog, i})
-		} else {
-			p.early = append(p.early, where{prog, i})
-		}
+		p.wheres = append(p.wheres, where{prog: prog, index: i, late: late})
 	}
 
 	out := cols
@@ -192,10 +188,7 @@ func (p *Plan) referenced() []int {
 			}
 		}
 	}
-	for _, w := range p.early {
-		add(w.prog)
-	}
-	for _, w := range p.late {
+	for _, w := range p.wheres {
 		add(w.prog)
 	}
 	for _, d := range p.derive {

@@ -63,6 +63,9 @@ func (p *Plan) Start(join *table.Table, limits Limits) (*Run, error) {
 	if p.join != nil {
 		r.lookup = map[string][]any{}
 		for _, row := range join.Rows {
+			if hasNull(row, p.join.onOut) {
+				continue // a null key matches nothing, as in SQL
+			}
 			k := keyOf(row, p.join.onOut)
 			if _, dup := r.lookup[k]; dup {
 				return nil, position.Errorf(p.View.Join.Pos, "view %q: join: %q has more than one row for %s; a lookup join needs one row per key",
@@ -82,7 +85,11 @@ func (r *Run) Add(in []any, at func() string) error {
 	row := r.row
 	n := copy(row, in)
 	if p.join != nil {
-		match, ok := r.lookup[keyOf(in, p.join.onIn)]
+		var match []any
+		ok := false
+		if !hasNull(in, p.join.onIn) {
+			match, ok = r.lookup[keyOf(in, p.join.onIn)]
+		}
 		if ok {
 			r.Counts.Joined++
 		} else {
@@ -102,7 +109,31 @@ func (r *Run) Add(in []any, at func() string) error {
 			r.env[p.rowCols[i].Name] = row[i]
 		}
 	}
-	for _, w := range p.early {
+	// Wheres run in file order, so each count is of the rows the ones
+	// before it kept; the derives run once, just before the first where
+	// that reads one of them (or after the last where), so rows a cheap
+	// filter drops are never derived.
+	derived := false
+	derive := func() error {
+		for _, d := range p.derive {
+			v, err := r.vm.Eval(d, r.env)
+			if err != nil {
+				return withRow(err, at)
+			}
+			v = normalize(v)
+			row[n] = v
+			r.env[p.rowCols[n].Name] = v
+			n++
+		}
+		derived = true
+		return nil
+	}
+	for _, w := range p.wheres {
+		if w.late && !derived {
+			if err := derive(); err != nil {
+				return err
+			}
+		}
 		keep, err := r.vm.Test(w.prog, r.env)
 		if err != nil {
 			return withRow(err, at)
@@ -112,25 +143,10 @@ func (r *Run) Add(in []any, at func() string) error {
 		}
 		r.Counts.Where[w.index]++
 	}
-	for _, d := range p.derive {
-		v, err := r.vm.Eval(d, r.env)
-		if err != nil {
-			return withRow(err, at)
+	if !derived {
+		if err := derive(); err != nil {
+			return err
 		}
-		v = normalize(v)
-		row[n] = v
-		r.env[p.rowCols[n].Name] = v
-		n++
-	}
-	for _, w := range p.late {
-		keep, err := r.vm.Test(w.prog, r.env)
-		if err != nil {
-			return withRow(err, at)
-		}
-		if !keep {
-			return nil
-		}
-		r.Counts.Where[w.index]++
 	}
 	if r.groups == nil {
 		if len(r.rows) >= r.limits.MaxRows {
@@ -140,6 +156,15 @@ func (r *Run) Add(in []any, at func() string) error {
 		return nil
 	}
 	return r.addToGroup(row, at)
+}
+
+func hasNull(row []any, idx []int) bool {
+	for _, i := range idx {
+		if row[i] == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func withRow(err error, at func() string) error {
