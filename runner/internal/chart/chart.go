@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -67,6 +69,9 @@ func Options(c *analysis.Chart, t *table.Table, id string) ([]byte, error) {
 		return nil, err
 	}
 	out, err := json.Marshal(obj)
+	if err == nil {
+		out, err = b.tune(out)
+	}
 	if err != nil {
 		return nil, position.Errorf(c.Pos, "internal error: cannot write the chart's options as JSON: %v", err)
 	}
@@ -96,7 +101,8 @@ type builder struct {
 	nf   numFormat
 	unit string // the unit's suffix, "" or "%" or " km"
 
-	xName, yName string // axis names
+	xName, yName string // what x and y are called in tooltips and the aria description
+	xAxisName    string // the name printed on the x (category) axis, often none
 }
 
 func newBuilder(c *analysis.Chart, t *table.Table) (*builder, error) {
@@ -110,9 +116,14 @@ func newBuilder(c *analysis.Chart, t *table.Table) (*builder, error) {
 	if c.Format.Set {
 		b.nf, _ = parseFormat(c.Format.Value) // Check has accepted it
 	}
+	// A category or date axis speaks for itself; a scatter's x is a
+	// measure and is named by its column unless x_label says otherwise.
 	b.xName = c.X.Name
+	if c.Type.Value == "scatter" {
+		b.xAxisName = c.X.Name
+	}
 	if c.XLabel.Set {
-		b.xName = c.XLabel.Value
+		b.xName, b.xAxisName = c.XLabel.Value, c.XLabel.Value
 	}
 	if c.YLabel.Set {
 		b.yName = c.YLabel.Value
@@ -259,13 +270,13 @@ const (
 )
 
 func (b *builder) dupError(r1, r2 int, x string) error {
-	return position.Errorf(b.c.X.Pos, "x value %q occurs in rows %d and %d of view %q; a %s chart needs one row per x value (aggregate the view with group_by: [%s])",
-		x, r1+1, r2+1, b.t.Name, b.kind, b.c.X.Name)
+	return position.Errorf(b.c.X.Pos, "x value %q occurs in rows %d and %d of view %q; %s chart needs one row per x value (aggregate the view with group_by: [%s])",
+		x, r1+1, r2+1, b.t.Name, withArticle(b.kind), b.c.X.Name)
 }
 
 func (b *builder) pairDupError(r1, r2 int, x, s string) error {
-	return position.Errorf(b.c.Series.Pos, "x value %q with series value %q occurs in rows %d and %d of view %q; a %s chart needs one row per pair (aggregate the view with group_by: [%s, %s])",
-		x, s, r1+1, r2+1, b.t.Name, b.kind, b.c.X.Name, b.c.Series.Name)
+	return position.Errorf(b.c.Series.Pos, "x value %q with series value %q occurs in rows %d and %d of view %q; %s chart needs one row per pair (aggregate the view with group_by: [%s, %s])",
+		x, s, r1+1, r2+1, b.t.Name, withArticle(b.kind), b.c.X.Name, b.c.Series.Name)
 }
 
 // groups splits the table into the drawn series: one per y column, or
@@ -485,12 +496,9 @@ func toFloat(v any) (float64, bool) {
 	return math.NaN(), false
 }
 
-// layout sizes, in pixels, of the blocks stacked above the plot.
-const (
-	titleHeight    = 30
-	subtitleHeight = 20
-	legendHeight   = 28
-)
+// legendHeight is the size, in pixels, of the legend above the plot (the
+// page prints the title and subtitle above the chart).
+const legendHeight = 28
 
 // grid is written by hand: go-echarts types its margins as strings.
 type grid struct {
@@ -501,15 +509,55 @@ type grid struct {
 	ContainLabel bool `json:"containLabel"`
 }
 
+// tune sets the options go-echarts has no field for, on the written
+// JSON: the page prints the title and subtitle above the chart, so the
+// canvas does not repeat them; every category label shows, wrapped when
+// long, instead of ECharts dropping the ones that would overlap; value
+// labels that would collide on a narrow screen are hidden.
+func (b *builder) tune(in []byte) ([]byte, error) {
+	var m map[string]any
+	if err := json.Unmarshal(in, &m); err != nil {
+		return nil, err
+	}
+	m["title"] = map[string]any{"show": false}
+	if b.kind != "pie" {
+		catAxis, valAxis := "xAxis", "yAxis"
+		width := 96
+		if b.c.Horizontal {
+			catAxis, valAxis, width = "yAxis", "xAxis", 140
+		}
+		label := func(axis string) map[string]any {
+			list, _ := m[axis].([]any)
+			if len(list) == 0 {
+				return nil
+			}
+			a, _ := list[0].(map[string]any)
+			if a == nil {
+				return nil
+			}
+			l, _ := a["axisLabel"].(map[string]any)
+			if l == nil {
+				l = map[string]any{}
+				a["axisLabel"] = l
+			}
+			return l
+		}
+		if b.x == axisCategory && b.kind != "scatter" {
+			if l := label(catAxis); l != nil {
+				l["interval"] = 0
+				l["overflow"] = "break"
+				l["width"] = width
+			}
+		}
+		if l := label(valAxis); l != nil {
+			l["hideOverlap"] = true
+		}
+	}
+	return json.Marshal(m)
+}
+
 func (b *builder) build(id string) (map[string]any, error) {
-	c := b.c
 	top := 0
-	if c.Title.Value != "" {
-		top += titleHeight
-	}
-	if c.Subtitle.Value != "" {
-		top += subtitleHeight
-	}
 
 	var (
 		ss   []series
@@ -543,7 +591,6 @@ func (b *builder) build(id string) (map[string]any, error) {
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id}),
 		charts.WithAnimation(false),
 		charts.WithColorsOpts(Palette),
-		charts.WithTitleOpts(opts.Title{Title: c.Title.Value, Subtitle: c.Subtitle.Value, Left: "0"}),
 		charts.WithLegendOpts(legend),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithAriaOpts(&opts.Aria{
@@ -586,7 +633,7 @@ func (b *builder) buildRect(global []charts.GlobalOpts, cats []string, ss []seri
 		}
 		valueLabel = &opts.AxisLabel{Formatter: types.FuncStr(tpl + b.unit)}
 	}
-	xAxis := opts.XAxis{Name: b.xName, NameLocation: "middle", NameGap: 30}
+	xAxis := opts.XAxis{Name: b.xAxisName, NameLocation: "middle", NameGap: 30}
 	yAxis := opts.YAxis{Name: b.yName, NameLocation: "end", Type: "value", AxisLabel: valueLabel}
 	switch b.x {
 	case axisTime:
@@ -604,7 +651,7 @@ func (b *builder) buildRect(global []charts.GlobalOpts, cats []string, ss []seri
 	if c.Horizontal {
 		// Categories run down the y axis, first row at the top.
 		xAxis = opts.XAxis{Name: b.yName, NameLocation: "middle", NameGap: 30, Type: "value", AxisLabel: valueLabel}
-		yAxis = opts.YAxis{Name: b.xName, NameLocation: "start", Type: "category", Inverse: opts.Bool(true)}
+		yAxis = opts.YAxis{Name: b.xAxisName, NameLocation: "start", Type: "category", Inverse: opts.Bool(true)}
 	}
 	global = append(global, charts.WithXAxisOpts(xAxis), charts.WithYAxisOpts(yAxis))
 
@@ -674,7 +721,10 @@ func (b *builder) buildRect(global []charts.GlobalOpts, cats []string, ss []seri
 	valid()
 	obj := rc.JSON()
 	bottom := 12
-	if !c.Horizontal && b.xName != "" || c.Horizontal && b.yName != "" {
+	if b.x == axisCategory && !c.Horizontal {
+		bottom = 28 // room for category labels wrapped on two lines
+	}
+	if !c.Horizontal && b.xAxisName != "" || c.Horizontal && b.yName != "" {
 		bottom = 36
 	}
 	obj["grid"] = grid{Left: 8, Right: 40, Top: top + 32, Bottom: bottom, ContainLabel: true}
@@ -705,12 +755,9 @@ func (b *builder) describe(ss []series) string {
 	case "pie":
 		d.WriteString(" Shares of " + b.yName + " by " + b.xName + ".")
 	case "scatter":
-		d.WriteString(" " + b.yName + " against " + b.xName + ".")
+		d.WriteString(" " + sentence(b.yName) + " against " + b.xName + ".")
 	default:
-		d.WriteString(" " + b.yName + " by " + b.xName + ".")
-	}
-	if b.nf.percent {
-		d.WriteString(" Values in percent.")
+		d.WriteString(" " + sentence(b.yName) + " by " + b.xName + ".")
 	}
 	if len(b.t.Rows) == 0 {
 		d.WriteString(" No data.")
@@ -733,4 +780,21 @@ func (b *builder) describe(ss []series) string {
 		d.WriteString(".")
 	}
 	return d.String()
+}
+
+// sentence upper-cases the first letter of s, which starts a sentence.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// withArticle is "a bar", "an area".
+func withArticle(kind string) string {
+	if kind == "area" {
+		return "an " + kind
+	}
+	return "a " + kind
 }

@@ -90,3 +90,23 @@ func monthly() *table.Table {
 		},
 	}
 }
+
+// votes is long data on categories, with one pair missing.
+func votes() *table.Table {
+	return &table.Table{
+		Name: "votes",
+		Columns: []table.Column{
+			col("region", analysis.TypeString),
+			col("party", analysis.TypeString),
+			col("share", analysis.TypeFloat),
+		},
+		Rows: [][]any{
+			{"North", "Green", 0.125},
+			{"North", "Blue", 0.4},
+			{"South", "Blue", 0.55},
+			{"East", "Green", 0.3},
+			{"East", "Blue", 0.35},
+			{"South", "Red", 0.2},
+		},
+	}
+}

@@ -72,6 +72,13 @@ func goldens() []golden {
 			c.Series = ref("counter", 45, 15)
 			return c
 		}, monthly},
+		{"bar_long", func() *analysis.Chart {
+			c := cell("bar", "region", "share")
+			c.Series = ref("party", 45, 15)
+			c.Format = str("0%", 46, 15)
+			c.YLabel = str("Vote share", 47, 16)
+			return c
+		}, votes},
 		{"pie", func() *analysis.Chart {
 			c := cell("pie", "counter", "low")
 			c.Title = str("Share of the low estimates", 45, 14)
@@ -175,8 +182,9 @@ func TestCommonOptions(t *testing.T) {
 	if desc != want {
 		t.Errorf("aria description:\n got %q\nwant %q", desc, want)
 	}
-	if title := m["title"].(map[string]any); title["text"] != "Civilian deaths in Mosul, by who counted" || title["subtext"] != "Low and high estimates" {
-		t.Errorf("title = %v", title)
+	// The page prints the title and subtitle; the canvas does not repeat them.
+	if title := m["title"].(map[string]any); title["show"] != false {
+		t.Errorf("title = %v, want it hidden", title)
 	}
 	colors := m["color"].([]any)
 	if len(colors) != len(Palette) || colors[0] != Palette[0] {
@@ -188,8 +196,8 @@ func TestCommonOptions(t *testing.T) {
 	if high[2] != nil {
 		t.Errorf("null y became %v, want null", high[2])
 	}
-	if !strings.Contains(string(out), `"data":[{"value":11000,`) {
-		t.Errorf("high series starts wrong: %s", out)
+	if v := high[0].(map[string]any)["value"]; v != float64(11000) {
+		t.Errorf("high series starts with %v, want 11000", v)
 	}
 }
 
@@ -226,7 +234,7 @@ func TestPercentFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(out)
-	for _, want := range []string{`{"value":51.25,`, `{"value":2.5,`, `"formatter":"{value}%"`, `US military\u003c/b\u003e\u003cbr/\u003eshare: 2.5%`, `AP\u003c/b\u003e\u003cbr/\u003eshare: 51.3%`} {
+	for _, want := range []string{`"value":51.25}`, `"value":2.5}`, `"formatter":"{value}%"`, `US military\u003c/b\u003e\u003cbr/\u003eshare: 2.5%`, `AP\u003c/b\u003e\u003cbr/\u003eshare: 51.3%`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %s:\n%s", want, s)
 		}
@@ -359,4 +367,38 @@ func TestBadID(t *testing.T) {
 			t.Errorf("id %q accepted", id)
 		}
 	}
+}
+
+func TestLongDataOrder(t *testing.T) {
+	c := cell("bar", "region", "share")
+	c.Series = ref("party", 45, 15)
+	m := decode(t, mustOptions(t, c, votes()))
+	cats := m["xAxis"].([]any)[0].(map[string]any)["data"]
+	if got, _ := json.Marshal(cats); string(got) != `["North","South","East"]` {
+		t.Errorf("categories = %s", got)
+	}
+	var names []string
+	var green []any
+	for _, s := range m["series"].([]any) {
+		s := s.(map[string]any)
+		names = append(names, s["name"].(string))
+		if s["name"] == "Green" {
+			green = s["data"].([]any)
+		}
+	}
+	if strings.Join(names, ",") != "Green,Blue,Red" {
+		t.Errorf("series = %v", names)
+	}
+	if len(green) != 3 || green[1] != nil {
+		t.Errorf("Green has no South row, want null there: %v", green)
+	}
+}
+
+func mustOptions(t *testing.T, c *analysis.Chart, tab *table.Table) []byte {
+	t.Helper()
+	out, err := Options(c, tab, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

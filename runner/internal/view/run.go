@@ -453,3 +453,89 @@ func (s *state) result(fn string, typ interface{ String() string }) any {
 	}
 	return s.v
 }
+
+// Merge folds the run of a later part of the same input into r: rows are
+// appended, groups combined, counts added. Merging the runs of a file's
+// chunks in file order gives exactly the run of the whole file: first and
+// last keep file order, median keeps every value, and sums add the chunk
+// sums in chunk order, which is fixed by the file, not by the number of
+// workers.
+func (r *Run) Merge(o *Run) error {
+	r.Counts.Read += o.Counts.Read
+	for i := range r.Counts.Where {
+		r.Counts.Where[i] += o.Counts.Where[i]
+	}
+	r.Counts.Joined += o.Counts.Joined
+	r.Counts.Unmatched += o.Counts.Unmatched
+	if r.groups == nil {
+		if len(r.rows)+len(o.rows) > r.limits.MaxRows {
+			return position.Errorf(r.p.View.Pos, "view %q outputs more than %d rows, the limit for one view; group or filter it", r.p.View.Name, r.limits.MaxRows)
+		}
+		r.rows = append(r.rows, o.rows...)
+		return nil
+	}
+	for _, g := range o.order {
+		k := keyOf(g.key, identity(len(g.key)))
+		mine, ok := r.groups[k]
+		if !ok {
+			if len(r.groups) >= r.limits.MaxGroups {
+				return position.Errorf(r.p.View.Pos, "view %q has more than %d groups, the limit; group by fewer or coarser columns", r.p.View.Name, r.limits.MaxGroups)
+			}
+			r.groups[k] = g
+			r.order = append(r.order, g)
+			continue
+		}
+		for i, a := range r.p.aggs {
+			for j, c := range a.calls {
+				mine.state[i][j].merge(c.fn, &g.state[i][j])
+			}
+		}
+	}
+	return nil
+}
+
+func identity(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+// merge folds the state of a later chunk into s.
+func (s *state) merge(fn string, o *state) {
+	switch fn {
+	case "count":
+		s.n += o.n
+	case "count_distinct":
+		if s.distinct == nil {
+			s.distinct = map[string]struct{}{}
+		}
+		for k := range o.distinct {
+			s.distinct[k] = struct{}{}
+		}
+	case "sum", "mean":
+		s.n += o.n
+		s.isum += o.isum
+		s.fsum += o.fsum
+		s.float = s.float || o.float
+	case "median":
+		s.vals = append(s.vals, o.vals...)
+	case "min":
+		if o.set && (!s.set || table.Compare(o.v, s.v) < 0) {
+			s.v, s.set = o.v, true
+		}
+	case "max":
+		if o.set && (!s.set || table.Compare(o.v, s.v) > 0) {
+			s.v, s.set = o.v, true
+		}
+	case "first":
+		if !s.set && o.set {
+			s.v, s.set = o.v, true
+		}
+	case "last":
+		if o.set {
+			s.v, s.set = o.v, true
+		}
+	}
+}
