@@ -30,7 +30,10 @@ type Result struct {
 	Values   []*ValueResult   // file order
 	Claims   []*ClaimResult   // file order
 	Inline   map[*analysis.Cell][]any
-	views    map[string]*ViewResult
+	// InlineDatasets lists, for each Markdown cell, the datasets its inline
+	// values depend on.
+	InlineDatasets map[*analysis.Cell][]string
+	views          map[string]*ViewResult
 }
 
 // DatasetResult is what was read of one dataset.
@@ -101,7 +104,8 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 	if opts.Limits == (view.Limits{}) {
 		opts.Limits = view.DefaultLimits
 	}
-	res := &Result{File: c.File, Inline: map[*analysis.Cell][]any{}, views: map[string]*ViewResult{}}
+	res := &Result{File: c.File, Inline: map[*analysis.Cell][]any{}, InlineDatasets: map[*analysis.Cell][]string{},
+		views: map[string]*ViewResult{}}
 	dsResults := map[string]*DatasetResult{}
 	for _, ds := range c.File.Datasets {
 		d := &DatasetResult{Dataset: ds}
@@ -269,6 +273,7 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 				}
 			}
 			res.Inline[cell] = append(res.Inline[cell], out)
+			res.InlineDatasets[cell] = uniq(append(res.InlineDatasets[cell], sources(prog.Refs)...))
 		}
 	}
 	return res, failed.Err()

@@ -120,6 +120,7 @@ func Render(res *engine.Result, opts Options) ([]byte, error) {
 				return nil, err
 			}
 			cd.Markdown = html
+			cd.Sources = cite(res.InlineDatasets[cell])
 		case analysis.CellTable:
 			vr := res.View(cell.Table.View.Name)
 			td, err := newTable(cell.Table, vr, cite(vr.Datasets))
@@ -189,6 +190,7 @@ type sourceLine struct {
 type cellData struct {
 	Line     int
 	Markdown template.HTML // rendered by goldmark from the analysis, values escaped
+	Sources  []*sourceData // of the inline values in Markdown
 	Table    *tableData
 	Chart    *chartData
 	Claim    *claimData
