@@ -55,11 +55,12 @@ screenshots: chromium reports
 
 FUZZTIME ?= 30s
 fuzz:
-	@for pkg in $$($(GO) list ./runner/...); do \
-	  for t in $$($(GO) test -list 'Fuzz.*' $$pkg | grep '^Fuzz'); do \
-	    echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	@fail=0; for pkg in $$($(GO) list ./runner/...); do \
+	  list=$$($(GO) test -list '^Fuzz' $$pkg) || { echo "$$list"; exit 1; }; \
+	  for t in $$(echo "$$list" | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || fail=1; \
 	  done; \
-	done
+	done; exit $$fail
 
 bench: $(GALLEY)
 	./runner/bench/bench.sh

@@ -48,6 +48,16 @@ func Parse(path string, src []byte) (*File, error) {
 		return nil, position.Errorf(position.Pos{File: path, Line: line, Col: 1},
 			"the analysis is not valid UTF-8; save it as UTF-8")
 	}
+	// yaml.v3 reads a lone carriage return as a line break, where every
+	// other tool (and every position Galley prints) counts only \n.
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			line := 1 + bytes.Count(src[:i], []byte("\n"))
+			col := i - bytes.LastIndexByte(src[:i], '\n')
+			return nil, position.Errorf(position.Pos{File: path, Line: line, Col: col},
+				"a carriage return without a line feed; save the analysis with LF (or CRLF) line ends")
+		}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, yamlError(path, src, err)
@@ -113,6 +123,11 @@ func yamlError(path string, src []byte, err error) error {
 			}
 		}
 		msg += " (an expression holding \": \", such as a ? b : c, must be quoted: 'a ? b : c')"
+	case strings.Contains(msg, "tab character"):
+		if i := strings.IndexByte(text, '\t'); i >= 0 {
+			col = i + 1
+		}
+		msg += " (indent with spaces, not tabs)"
 	case strings.Contains(msg, "found character that cannot start any token"):
 		if i := strings.IndexByte(text, '\t'); i >= 0 {
 			col = i + 1

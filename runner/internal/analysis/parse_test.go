@@ -351,7 +351,7 @@ func TestParseErrors(t *testing.T) {
 	}, {
 		name: "tab after spaces",
 		src:  "title: T\n\tdatasets: {}\n",
-		err:  "x.yaml:2:1: found a tab character that violates indentation",
+		err:  "x.yaml:2:1: found a tab character that violates indentation (indent with spaces, not tabs)",
 	}, {
 		name: "unquoted conditional",
 		src:  ds + "values:\n  is3: deaths >= 3 ? 1 : 0\n",
@@ -647,5 +647,16 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoneCarriageReturn is a fuzz finding: yaml.v3 counts a lone \r as a
+// line break, so positions fell past the end of the file. It is refused.
+func TestLoneCarriageReturn(t *testing.T) {
+	src := "title: T\ndatasets:\n  est:\n    path: d.csv\n    source: {title: S, publisher: P,\raccessed: 2020-01-01, license: L}\n    columns:\n      city: string\n"
+	_, err := Parse("x.yaml", []byte(src))
+	want := "x.yaml:5:37: a carriage return without a line feed; save the analysis with LF (or CRLF) line ends"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // pending holds the temporary files being written, so that an interrupt
@@ -46,6 +47,9 @@ func writeFiles(files map[string][]byte) error {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	for _, p := range paths {
+		removeStale(p)
+	}
 	temps := map[string]string{}
 	cleanup := func() {
 		pending.Lock()
@@ -79,9 +83,33 @@ func writeFiles(files map[string][]byte) error {
 	return nil
 }
 
+// staleAfter is the age past which a temporary file is taken to be left by
+// a run that was killed (SIGKILL, a crash, a power cut): a run writes and
+// renames its temporary files within moments.
+const staleAfter = time.Minute
+
+// removeStale removes the temporary files of path that a killed run left,
+// those older than staleAfter. Younger ones may belong to a run going on
+// at the same time, and are left alone: their names are random, so they
+// never get in the way.
+func removeStale(path string) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), tempPrefix(path)+"*"))
+	for _, m := range matches {
+		if st, err := os.Lstat(m); err == nil && st.Mode().IsRegular() && time.Since(st.ModTime()) > staleAfter {
+			os.Remove(m)
+		}
+	}
+}
+
+// tempPrefix is the start of the names of path's temporary files: hidden,
+// next to it.
+func tempPrefix(path string) string {
+	return "." + filepath.Base(path) + ".tmp-"
+}
+
 func writeTemp(path string, data []byte) (string, error) {
 	pending.Lock()
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*")
 	if err == nil {
 		pending.files[f.Name()] = true
 	}

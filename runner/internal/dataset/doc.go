@@ -22,7 +22,11 @@
 //
 // Memory use does not grow with the file: the file is read twice (once
 // through sha256, once parsed) through fixed-size buffers, and Read reuses
-// its row slice.
+// its row slice. One record may take at most MaxRecord bytes (8 MiB,
+// Options.MaxRecord in tests): encoding/csv holds a whole record, so the
+// bytes fed to it since the last record are counted, and a longer record (a
+// huge field, a line with no line break, a quote left open) stops reading
+// with an error positioned where the limit was passed.
 //
 // Reading rules, beyond those of encoding/csv (RFC 4180 quoting, no lazy
 // quotes):

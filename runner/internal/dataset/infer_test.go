@@ -85,7 +85,7 @@ func TestInfer(t *testing.T) {
 	}, {
 		name: "empty",
 		data: "",
-		err:  "datasets/x.csv: the file is empty; a dataset needs a header row naming its columns",
+		err:  "datasets/x.csv:1: the file is empty; a dataset needs a header row naming its columns",
 	}, {
 		name: "ragged",
 		data: "a,b\n1\n",

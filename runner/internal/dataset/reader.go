@@ -28,6 +28,26 @@ type Options struct {
 	// Skip, indexed like ds.Columns, marks columns not to parse: Read gives
 	// nil for them. The columns must still be in the file.
 	Skip []bool
+	// MaxRecord is the most bytes one record may take; 0 means
+	// MaxRecord, the constant. Tests set it lower.
+	MaxRecord int64
+}
+
+// MaxRecord is the most bytes one record of a data file may take, the
+// header included: a row, with every line of its quoted fields, counted in
+// the file's text decoded to UTF-8 from the end of the previous record.
+// encoding/csv holds a whole record in memory, so a longer one (a 100 MB
+// field, a line of a gigabyte with no line break, a quote left open that
+// swallows the rest of the file) stops the reading with an error positioned
+// where the limit was passed, instead of exhausting memory. Reading a record
+// this size takes about four times as much memory.
+const MaxRecord = 8 << 20
+
+func (o Options) maxRecord() int64 {
+	if o.MaxRecord > 0 {
+		return o.MaxRecord
+	}
+	return MaxRecord
 }
 
 // Sum returns the lowercase hex sha256 of the dataset's file, after the path
@@ -119,7 +139,8 @@ type Reader struct {
 	header []string
 	cols   []colReader
 	row    []any
-	clone  bool // copy string values (the file has columns not read)
+	clone  bool  // copy string values (the file has columns not read)
+	max    int64 // MaxRecord
 
 	rows int
 	line int // where the last row returned starts
@@ -189,7 +210,7 @@ func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc stri
 		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
 	prog.base, prog.n, prog.last = prog.n, 0, 0
-	r := &Reader{ds: ds, rel: loc.rel}
+	r := &Reader{ds: ds, rel: loc.rel, max: opts.maxRecord()}
 	if err := r.begin(f, prog, enc, comma); err != nil {
 		return nil, err
 	}
@@ -204,7 +225,11 @@ func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc stri
 func (r *Reader) begin(f *os.File, prog *progress, enc string, comma rune) error {
 	ds := r.ds
 	var err error
-	if r.in, err = openText(f, prog, enc, r.rel, pinCommand(ds)); err != nil {
+	max := r.max
+	if max <= 0 {
+		max = MaxRecord
+	}
+	if r.in, err = openText(f, prog, enc, r.rel, pinCommand(ds), max); err != nil {
 		return err
 	}
 	if n := ds.SkipRows.Value; n > 0 {
@@ -216,6 +241,7 @@ func (r *Reader) begin(f *os.File, prog *progress, enc string, comma rune) error
 			return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %d lines)", ds.Name, n, r.rel, got)
 		}
 	}
+	r.in.arm(r.in.skipped + 1)
 	r.cr = csv.NewReader(r.in.br)
 	r.cr.Comma = comma
 	r.cr.FieldsPerRecord = -1
@@ -225,7 +251,7 @@ func (r *Reader) begin(f *os.File, prog *progress, enc string, comma rune) error
 		if r.in.check != nil && r.in.check.err != nil {
 			return r.in.check.err
 		}
-		return position.Errorf(position.Pos{File: r.rel}, "the file is empty; a dataset needs a header row naming its columns")
+		return position.Errorf(position.Pos{File: r.rel, Line: 1}, "the file is empty; a dataset needs a header row naming its columns")
 	}
 	if err != nil {
 		return r.fileErr(err)
@@ -233,6 +259,7 @@ func (r *Reader) begin(f *os.File, prog *progress, enc string, comma rune) error
 	r.header = append([]string(nil), header...)
 	r.single = len(r.header) == 1
 	r.next = r.endLine(header) + 1
+	r.in.rearm(r.next)
 	return nil
 }
 
@@ -363,6 +390,9 @@ func (r *Reader) pos(i int) position.Pos {
 // fileErr turns an error from encoding/csv or from reading into a
 // positioned error at the data file.
 func (r *Reader) fileErr(err error) error {
+	if r.in.lim != nil && r.in.lim.err != nil {
+		return r.in.lim.err
+	}
 	if r.in.check != nil && r.in.check.err != nil {
 		return r.in.check.err
 	}
@@ -421,6 +451,7 @@ func (r *Reader) read() ([]any, error) {
 		if err != nil {
 			return nil, r.fileErr(err)
 		}
+		r.in.rearm(r.endLine(rec) + 1)
 		if r.single {
 			start, _ := r.cr.FieldPos(0)
 			if gap := start + r.in.skipped - r.next; gap > 0 {

@@ -296,12 +296,12 @@ func TestRead(t *testing.T) {
 		name: "empty file",
 		data: "",
 		cols: []*analysis.Column{str("a")},
-		err:  `datasets/x.csv: the file is empty; a dataset needs a header row naming its columns`,
+		err:  `datasets/x.csv:1: the file is empty; a dataset needs a header row naming its columns`,
 	}, {
 		name: "only a BOM and blank lines",
 		data: "\xef\xbb\xbf\n\n",
 		cols: []*analysis.Column{str("a")},
-		err:  `datasets/x.csv: the file is empty; a dataset needs a header row naming its columns`,
+		err:  `datasets/x.csv:1: the file is empty; a dataset needs a header row naming its columns`,
 	}, {
 		name: "header only",
 		data: "a,b\n",

@@ -306,6 +306,7 @@ type VM struct{ m vm.VM }
 // Eval runs p over env. A runtime error comes back positioned at the
 // expression; the caller adds which row it was evaluating.
 func (m *VM) Eval(p *Program, env any) (any, error) {
+	m.m.MemoryBudget = MemoryBudget
 	out, err := m.m.Run(p.prog, env)
 	if err != nil {
 		return nil, runtimeError(p.Src, err)

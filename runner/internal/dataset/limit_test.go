@@ -1,0 +1,243 @@
+package dataset
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"galley/runner/internal/analysis"
+)
+
+// TestRecordLimit checks the bound on one record with a small limit: the
+// error is positioned where the limit is passed, names the line where the
+// record started, and the rows before it are still returned.
+func TestRecordLimit(t *testing.T) {
+	const max = 1 << 10
+	long := strings.Repeat("x", 2*max)
+	tests := []struct {
+		name string
+		data string
+		skip int
+		want int // rows returned before the error
+		err  string
+	}{{
+		name: "just under the limit",
+		data: "a,b\n1," + strings.Repeat("y", max-3) + "\n2,z\n",
+		want: 2,
+	}, {
+		name: "a long unquoted line",
+		data: "a,b\n1,2\n3," + long + "\n",
+		want: 1,
+		err:  "datasets/x.csv:3:1025: a record is longer than 1 KiB, the limit (line 3 has no line break in its first 1 KiB: is this a CSV file?)",
+	}, {
+		name: "a long quoted field on one line",
+		data: "a,b\n1,\"" + long + "\"\n",
+		err:  "datasets/x.csv:2:1025: a record is longer than 1 KiB, the limit (line 2 has no line break in its first 1 KiB: is this a CSV file?)",
+	}, {
+		name: "a quote left open",
+		data: "a,b\n1,2\n3,\"open\n" + strings.Repeat("4,5\n", max) + "6,7\n",
+		want: 1,
+		err:  "datasets/x.csv:258:1: a record is longer than 1 KiB, the limit (is a quote left open at line 3?)",
+	}, {
+		name: "blank lines before the record do not count",
+		data: "a,b\n1,2\n" + strings.Repeat("\r\n", 2*max) + "3," + long,
+		want: 1,
+		err:  "datasets/x.csv:2051:1025: a record is longer than 1 KiB, the limit (line 2051 has no line break in its first 1 KiB: is this a CSV file?)",
+	}, {
+		name: "a long header",
+		data: long + "\n1\n",
+		err:  "datasets/x.csv:1:1025: a record is longer than 1 KiB, the limit (line 1 has no line break in its first 1 KiB: is this a CSV file?)",
+	}, {
+		name: "a long line skipped by skip_rows is not a record",
+		data: long + "\na,b\n1,2\n",
+		skip: 1,
+		want: 1,
+	}, {
+		// What the buffer read while skip_rows lines were skipped is not
+		// counted: reading stops where the bytes fetched pass the limit.
+		name: "after skip_rows",
+		data: "note\na,b\n1," + strings.Repeat("x", 100<<10) + "\n",
+		skip: 1,
+		err:  "datasets/x.csv:3:65528: a record is longer than 1 KiB, the limit (line 3 has no line break in its first 1 KiB: is this a CSV file?)",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeFile(t, root, "datasets/x.csv", tt.data)
+			ds := newDataset(tt.data, str("a"))
+			if tt.skip > 0 {
+				ds.SkipRows = analysis.Int{Value: tt.skip, Set: true}
+			}
+			rows, _, err := readAll(ds, Options{Root: root, MaxRecord: max})
+			if len(rows) != tt.want {
+				t.Errorf("%d rows before the error, want %d", len(rows), tt.want)
+			}
+			if tt.err == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.err {
+				t.Fatalf("error\n%v\nwant\n%s", err, tt.err)
+			}
+		})
+	}
+	t.Run("latin-1", func(t *testing.T) {
+		root := t.TempDir()
+		data := "a\n\xe9" + long + "\n"
+		writeFile(t, root, "datasets/x.csv", data)
+		ds := newDataset(data, str("a"))
+		ds.Encoding = analysis.String{Value: "latin-1", Set: true}
+		_, _, err := readAll(ds, Options{Root: root, MaxRecord: max})
+		want := "datasets/x.csv:2:1025: a record is longer than 1 KiB, the limit (line 2 has no line break in its first 1 KiB: is this a CSV file?)"
+		if err == nil || err.Error() != want {
+			t.Fatalf("error\n%v\nwant\n%s", err, want)
+		}
+	})
+	t.Run("infer", func(t *testing.T) {
+		root := t.TempDir()
+		writeFile(t, root, "datasets/x.csv", "a,b\n1,"+strings.Repeat("z", 20<<20)+"\n")
+		_, err := Infer("datasets/x.csv", root)
+		want := "datasets/x.csv:2:8388609: a record is longer than 8 MiB, the limit (line 2 has no line break in its first 8 MiB: is this a CSV file?)"
+		if err == nil || err.Error() != want {
+			t.Fatalf("error\n%v\nwant\n%s", err, want)
+		}
+	})
+}
+
+// repeatReader gives head, then body repeated until n bytes in all, then
+// tail.
+type repeatReader struct {
+	head, body, tail string
+	n                int64
+	off              int64
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	total := int64(len(r.head)) + r.n + int64(len(r.tail))
+	if r.off >= total {
+		return 0, io.EOF
+	}
+	i := 0
+	for i < len(p) && r.off < total {
+		var c byte
+		switch {
+		case r.off < int64(len(r.head)):
+			c = r.head[r.off]
+		case r.off < int64(len(r.head))+r.n:
+			c = r.body[(r.off-int64(len(r.head)))%int64(len(r.body))]
+		default:
+			c = r.tail[r.off-int64(len(r.head))-r.n]
+		}
+		p[i] = c
+		i++
+		r.off++
+	}
+	return i, nil
+}
+
+// writeHuge writes the file a repeatReader gives at rel under root and
+// returns its sha256.
+func writeHuge(t testing.TB, root, rel string, src io.Reader) string {
+	t.Helper()
+	full := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.CopyBuffer(io.MultiWriter(f, h), src, make([]byte, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestHugeRecords reads generated files with the real limit: a 100 MB
+// field, a 256 MB line with no line break and a quote left open before
+// 64 MB of rows. Each must fail within a second with the heap in use under 64 MiB.
+func TestHugeRecords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 400 MB of temporary files")
+	}
+	const mb = 1 << 20
+	tests := []struct {
+		name string
+		src  *repeatReader
+		err  string
+	}{{
+		name: "100 MB field",
+		src:  &repeatReader{head: "a,b\n1,\"", body: "field ", n: 100 * mb, tail: "\"\n"},
+		err:  "datasets/x.csv:2:8388609: a record is longer than 8 MiB, the limit (line 2 has no line break in its first 8 MiB: is this a CSV file?)",
+	}, {
+		name: "256 MB line",
+		src:  &repeatReader{head: "a,b\n", body: "0123456789abcdef", n: 256 * mb},
+		err:  "datasets/x.csv:2:8388609: a record is longer than 8 MiB, the limit (line 2 has no line break in its first 8 MiB: is this a CSV file?)",
+	}, {
+		name: "quote left open",
+		src:  &repeatReader{head: "a,b\n1,2\n3,\"x\n", body: "4,5\n", n: 64 * mb},
+		err:  "datasets/x.csv:2097154:4: a record is longer than 8 MiB, the limit (is a quote left open at line 3?)",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			pin := writeHuge(t, root, "datasets/x.csv", tt.src)
+			ds := newDataset("", str("a"))
+			ds.SHA256.Value = pin
+			runtime.GC()
+			stop := watchHeap()
+			start := time.Now()
+			_, _, err := readAll(ds, Options{Root: root})
+			took := time.Since(start)
+			peak := stop()
+			if err == nil || err.Error() != tt.err {
+				t.Fatalf("error\n%v\nwant\n%s", err, tt.err)
+			}
+			t.Logf("%s: %v, peak heap in use %d MiB", tt.name, took.Round(time.Millisecond), peak>>20)
+			if took > time.Second {
+				t.Errorf("took %v, more than a second", took)
+			}
+			if peak > 64<<20 {
+				t.Errorf("peak heap %d MiB, more than 64 MiB", peak>>20)
+			}
+		})
+	}
+}
+
+// watchHeap samples the heap in use (HeapInuse: live and not yet collected
+// objects) every millisecond until the returned function is called, which
+// gives the highest value seen.
+func watchHeap() func() uint64 {
+	done := make(chan struct{})
+	res := make(chan uint64)
+	go func() {
+		var peak uint64
+		var ms runtime.MemStats
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			select {
+			case <-done:
+				res <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		return <-res
+	}
+}
