@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -189,7 +190,7 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 		return false
 	}
 	progress := newProgress(stderr)
-	res, err := compiled.Execute(engine.Options{Root: root, Progress: progress.update})
+	res, err := compiled.Execute(engine.Options{Root: root, Progress: progress.update, Workers: runtime.NumCPU()})
 	progress.done()
 	if err != nil {
 		printErrors(stderr, err)

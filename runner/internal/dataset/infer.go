@@ -117,7 +117,7 @@ func Infer(path string, root string) (*Inferred, error) {
 	}
 	ds := &analysis.Dataset{Name: path, Path: analysis.String{Value: path, Set: true}, NullSet: true}
 	r := &Reader{ds: ds, rel: path}
-	if err := r.begin(f, &progress{}, enc, comma); err != nil {
+	if err := r.begin(f, f, &progress{}, enc, comma); err != nil {
 		return nil, err
 	}
 	for i := range r.header {

@@ -94,7 +94,7 @@ func (r *Reader) check(c *colReader, raw string) (msg string) {
 		_, err := strconv.ParseInt(s, 10, 0)
 		ok = err == nil
 	case analysis.TypeFloat:
-		_, ok = parseFloat(s)
+		ok = validFloat(s)
 	case analysis.TypeBool:
 		_, ok = parseBool(s)
 	case analysis.TypeDate:
@@ -154,6 +154,33 @@ func parseFloat(s string) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	return f, err == nil
+}
+
+// validFloat is parseFloat's answer without the conversion, for columns
+// no view uses: a plain decimal of up to 20 characters cannot overflow, so
+// its syntax is enough; anything else goes through parseFloat.
+func validFloat(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	digits, dot := 0, false
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits++
+		case c == '.' && !dot:
+			dot = true
+		default:
+			_, ok := parseFloat(s)
+			return ok
+		}
+	}
+	if digits == 0 || len(s) > 20 {
+		_, ok := parseFloat(s)
+		return ok
+	}
+	return true
 }
 
 func parseBool(s string) (bool, bool) {

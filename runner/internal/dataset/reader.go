@@ -142,6 +142,12 @@ type Reader struct {
 	clone  bool  // copy string values (the file has columns not read)
 	max    int64 // MaxRecord
 
+	full   string     // the file opened, for chunks
+	size   int64      // its size
+	enc    string     // its encoding
+	comma  rune       // its delimiter
+	bounds []boundary // where its chunks start; this Reader stops at the first
+
 	rows int
 	line int // where the last row returned starts
 	err  error
@@ -198,7 +204,11 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 
 func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc string, comma rune) (*Reader, error) {
 	prog := &progress{fn: opts.Progress, total: 2 * loc.size}
-	sum, err := hashFile(f, prog, loc.rel)
+	var chunk int64
+	if loc.size >= 2*ChunkSize {
+		chunk = ChunkSize
+	}
+	sum, bounds, err := hashSplit(f, prog, loc.rel, chunk)
 	if err != nil {
 		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s", ds.Name, err)
 	}
@@ -210,26 +220,107 @@ func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc stri
 		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
 	prog.base, prog.n, prog.last = prog.n, 0, 0
-	r := &Reader{ds: ds, rel: loc.rel, max: opts.maxRecord()}
-	if err := r.begin(f, prog, enc, comma); err != nil {
+	r := &Reader{ds: ds, rel: loc.rel, full: loc.full, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma}
+	var src io.Reader = f
+	if len(bounds) > 0 {
+		src = io.NewSectionReader(f, 0, bounds[0].off)
+	}
+	if err := r.begin(f, src, prog, enc, comma); err != nil {
 		return nil, err
 	}
+	if len(bounds) > 0 && r.next > bounds[0].line {
+		// The lines skipped and the header reach past the first boundary:
+		// rare enough to read such a file in one piece.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
+		}
+		bounds = nil
+		if err := r.begin(f, f, prog, enc, comma); err != nil {
+			return nil, err
+		}
+	}
+	r.bounds = bounds
 	if err := r.mapColumns(opts.Skip); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
+// ChunkSize is about how many bytes of a data file one chunk holds. A file
+// of at least two chunks is read as a sequence of chunks, each from a record
+// boundary to the next, which can be read in parallel (see Chunks). It is
+// a constant, not a setting, so that where a file splits depends on the
+// file alone.
+const ChunkSize = 4 << 20
+
+// Chunks returns the parts of the file after the one this Reader reads: it
+// reads from the header up to the first boundary, and each Chunk from one
+// boundary to the next. Reading this Reader and then each Chunk in order
+// gives the rows of the whole file, with the same lines and errors. A file
+// smaller than two chunks has no Chunks: this Reader reads it all.
+func (r *Reader) Chunks() []*Chunk {
+	out := make([]*Chunk, len(r.bounds))
+	for i, b := range r.bounds {
+		end := r.size
+		if i+1 < len(r.bounds) {
+			end = r.bounds[i+1].off
+		}
+		out[i] = &Chunk{parent: r, start: b, end: end}
+	}
+	return out
+}
+
+// Chunk is a part of a data file that starts at a record boundary.
+type Chunk struct {
+	parent *Reader
+	start  boundary
+	end    int64
+}
+
+// Offset and End are where the chunk lies in the file, in bytes.
+func (c *Chunk) Offset() int64 { return c.start.off }
+func (c *Chunk) End() int64    { return c.end }
+
+// Open returns a Reader of the chunk's rows, with the parent's columns and
+// reading rules; its Line and errors are positions in the whole file. The
+// pin is not checked again: the parent checked the file. Each Reader needs
+// its own goroutine; Close it when done.
+func (c *Chunk) Open() (*Reader, error) {
+	p := c.parent
+	f, err := os.Open(p.full)
+	if err != nil {
+		return nil, position.Errorf(or(p.ds.Path.Pos, p.ds.Pos), "dataset %q: %s cannot be read (%s)", p.ds.Name, p.rel, reason(err))
+	}
+	r := &Reader{ds: p.ds, rel: p.rel, full: p.full, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
+		header: p.header, cols: p.cols, clone: p.clone, single: p.single, row: make([]any, len(p.cols))}
+	max := r.max
+	if max <= 0 {
+		max = MaxRecord
+	}
+	src := io.NewSectionReader(f, c.start.off, c.end-c.start.off)
+	if r.in, err = openSection(f, src, c.start.line, &progress{}, r.enc, r.rel, pinCommand(r.ds), max); err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.in.arm(c.start.line)
+	r.cr = csv.NewReader(r.in.br)
+	r.cr.Comma = r.comma
+	r.cr.FieldsPerRecord = -1
+	r.cr.ReuseRecord = true
+	r.next = c.start.line
+	return r, nil
+}
+
 // begin starts reading f from its start: it skips ds.SkipRows lines and
 // reads the header.
-func (r *Reader) begin(f *os.File, prog *progress, enc string, comma rune) error {
+func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, comma rune) error {
 	ds := r.ds
 	var err error
 	max := r.max
 	if max <= 0 {
 		max = MaxRecord
 	}
-	if r.in, err = openText(f, prog, enc, r.rel, pinCommand(ds), max); err != nil {
+	if r.in, err = openText(f, src, prog, enc, r.rel, pinCommand(ds), max); err != nil {
 		return err
 	}
 	if n := ds.SkipRows.Value; n > 0 {

@@ -48,12 +48,97 @@ func (p *progress) Read(b []byte) (int, error) {
 
 // hashFile streams f through sha256 and returns the lowercase hex sum.
 func hashFile(f *os.File, prog *progress, rel string) (string, error) {
+	sum, _, err := hashSplit(f, prog, rel, 0)
+	return sum, err
+}
+
+// boundary is where a chunk of the file starts: just after a line break
+// that ends a record, at byte off, line line.
+type boundary struct {
+	off  int64
+	line int
+}
+
+// hashSplit is hashFile that, in the same pass, finds the chunk boundaries
+// of the file: the first record end at or after every chunk bytes. A line
+// break ends a record when the quotes before it are even in number (a
+// quoted field's quotes come in pairs, "" included) and the line it ends is
+// not blank, so that a chunk never ends in blank lines a one-column file
+// would read as rows. The boundaries depend on the file alone, never on the
+// machine, so a chunked read gives the same result everywhere. chunk 0
+// finds none.
+func hashSplit(f *os.File, prog *progress, rel string, chunk int64) (string, []boundary, error) {
 	h := sha256.New()
 	prog.r = f
-	if _, err := io.CopyBuffer(h, prog, make([]byte, bufSize)); err != nil {
-		return "", fmt.Errorf("%s cannot be read (%s)", rel, reason(err))
+	buf := make([]byte, bufSize)
+	var (
+		bounds []boundary
+		off    int64 // of buf[0] in the file
+		quotes int   // before buf[0]
+		lines  = 1   // line of buf[0]
+		prev   byte  // the byte before buf[0]
+		prev2  byte
+		next   = chunk
+	)
+	for {
+		n, err := prog.Read(buf)
+		b := buf[:n]
+		h.Write(b)
+		for chunk > 0 && off+int64(n) > next {
+			from := 0
+			if next > off {
+				from = int(next - off)
+			}
+			found := false
+			q := quotes + bytes.Count(b[:from], []byte{'"'}) // quotes before b[i]
+			for i := from; i < len(b); {
+				j := bytes.IndexByte(b[i:], '\n')
+				if j < 0 {
+					break
+				}
+				at := i + j
+				q += bytes.Count(b[i:at], []byte{'"'})
+				before, before2 := prev, prev2
+				if at >= 1 {
+					before = b[at-1]
+					before2 = prev
+					if at >= 2 {
+						before2 = b[at-2]
+					}
+				}
+				blank := before == '\n' || (before == '\r' && before2 == '\n')
+				if !blank && q%2 == 0 {
+					bounds = append(bounds, boundary{off: off + int64(at) + 1, line: lines + bytes.Count(b[:at+1], []byte{'\n'})})
+					next = off + int64(at) + 1 + chunk
+					found = true
+					break
+				}
+				i = at + 1
+			}
+			if !found {
+				break
+			}
+		}
+		quotes += bytes.Count(b, []byte{'"'})
+		lines += bytes.Count(b, []byte{'\n'})
+		if n >= 2 {
+			prev2, prev = b[n-2], b[n-1]
+		} else if n == 1 {
+			prev2, prev = prev, b[0]
+		}
+		off += int64(n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", nil, fmt.Errorf("%s cannot be read (%s)", rel, reason(err))
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	// A boundary at the very end of the file starts no chunk.
+	for len(bounds) > 0 && bounds[len(bounds)-1].off >= off {
+		bounds = bounds[:len(bounds)-1]
+	}
+	return hex.EncodeToString(h.Sum(nil)), bounds, nil
 }
 
 // encodingName normalizes a declared encoding; ok is false when unknown.
@@ -310,17 +395,26 @@ func (in *input) rearm(line int) {
 // openText decodes f from its start. It reports a UTF-8 byte-order mark in a
 // file declared in a single-byte encoding, which would otherwise turn into
 // mojibake.
-func openText(f *os.File, prog *progress, enc, file, fix string, maxRecord int64) (*input, error) {
-	prog.r = f
-	in := &input{f: f}
+func openText(f *os.File, src io.Reader, prog *progress, enc, file, fix string, maxRecord int64) (*input, error) {
+	return openSection(f, src, 1, prog, enc, file, fix, maxRecord)
+}
+
+// openSection decodes src, a part of f that starts at the beginning of
+// line (1 for the whole file). Only the file's own start may hold a
+// byte-order mark; elsewhere it is an error, as in the middle of the file.
+func openSection(f *os.File, src io.Reader, line int, prog *progress, enc, file, fix string, maxRecord int64) (*input, error) {
+	prog.r = src
+	in := &input{f: f, skipped: line - 1}
 	switch enc {
 	case "utf-8":
 		in.check = newUTF8Check(prog, file, fix)
+		in.check.line, in.check.started = line, line > 1
 		in.lim = newLimiter(in.check, maxRecord, file)
+		in.lim.line, in.lim.startLine = line, line
 		in.br = bufio.NewReaderSize(in.lim, csvBufSize)
 	default:
 		raw := bufio.NewReaderSize(prog, bufSize)
-		if head, _ := raw.Peek(len(bom)); bytes.Equal(head, bom) {
+		if head, _ := raw.Peek(len(bom)); line == 1 && bytes.Equal(head, bom) {
 			return nil, position.Errorf(position.Pos{File: file, Line: 1, Col: 1},
 				"the file starts with a UTF-8 byte-order mark, so it is UTF-8, not %s (remove encoding: %s from the dataset)", enc, enc)
 		}
@@ -329,6 +423,7 @@ func openText(f *os.File, prog *progress, enc, file, fix string, maxRecord int64
 			cm = charmap.Windows1252
 		}
 		in.lim = newLimiter(transform.NewReader(raw, cm.NewDecoder()), maxRecord, file)
+		in.lim.line, in.lim.startLine = line, line
 		in.br = bufio.NewReaderSize(in.lim, csvBufSize)
 	}
 	return in, nil

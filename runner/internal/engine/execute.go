@@ -6,6 +6,8 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/dataset"
@@ -19,6 +21,9 @@ import (
 type Options struct {
 	Root     string      // the project root; dataset paths are relative to it
 	Limits   view.Limits // zero means view.DefaultLimits
+	// Workers is how many chunks of a large dataset are read at once; 0
+	// or 1 reads them one after the other. The result is the same.
+	Workers int
 	Progress func(dataset string, read, total int64)
 }
 
@@ -103,6 +108,15 @@ func (r *Result) ClaimsPassed() int {
 func (c *Compiled) Execute(opts Options) (*Result, error) {
 	if opts.Limits == (view.Limits{}) {
 		opts.Limits = view.DefaultLimits
+	}
+	if progress := opts.Progress; progress != nil {
+		// Chunks are read on several goroutines; the callback sees one at a time.
+		var mu sync.Mutex
+		opts.Progress = func(path string, read, total int64) {
+			mu.Lock()
+			defer mu.Unlock()
+			progress(path, read, total)
+		}
 	}
 	res := &Result{File: c.File, Inline: map[*analysis.Cell][]any{}, InlineDatasets: map[*analysis.Cell][]string{},
 		views: map[string]*ViewResult{}}
@@ -367,34 +381,156 @@ func skipped(group []*planned) []bool {
 
 // stream reads ds once, feeding every row to each run of group.
 func stream(r *dataset.Reader, ds *analysis.Dataset, group []*planned, done map[string]*ViewResult, opts Options) (int, error) {
-	var err error
-	runs := make([]*view.Run, len(group))
+	lookups := make([]*view.Lookup, len(group))
 	for i, p := range group {
-		if runs[i], err = p.plan.Start(joinTable(done, p), opts.Limits); err != nil {
-			return 0, err
-		}
-	}
-	at := func() string { return fmt.Sprintf("%s line %d", ds.Path.Value, r.Line()) }
-	for {
-		row, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		l, err := p.plan.Lookup(joinTable(done, p))
 		if err != nil {
 			return 0, err
 		}
-		for _, run := range runs {
-			if err := run.Add(row, at); err != nil {
-				return 0, err
-			}
+		lookups[i] = l
+	}
+	start := func() []*view.Run {
+		runs := make([]*view.Run, len(group))
+		for i, p := range group {
+			runs[i] = p.plan.StartWith(lookups[i], opts.Limits)
 		}
+		return runs
+	}
+	var runs []*view.Run
+	var rows int
+	if chunks := r.Chunks(); len(chunks) > 0 {
+		var err error
+		if runs, rows, err = readChunks(r, chunks, ds, start, opts); err != nil {
+			return 0, err
+		}
+	} else {
+		runs = start()
+		if err := feed(r, ds, runs); err != nil {
+			return 0, err
+		}
+		rows = r.RowsRead()
 	}
 	for i, p := range group {
 		if err := finish(done, p, runs[i]); err != nil {
 			return 0, err
 		}
 	}
-	return r.RowsRead(), nil
+	return rows, nil
+}
+
+// feed reads every row of r into runs.
+func feed(r *dataset.Reader, ds *analysis.Dataset, runs []*view.Run) error {
+	at := func() string { return fmt.Sprintf("%s line %d", ds.Path.Value, r.Line()) }
+	for {
+		row, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, run := range runs {
+			if err := run.Add(row, at); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// piece is what reading one chunk gave.
+type piece struct {
+	runs  []*view.Run
+	rows  int
+	err   error
+	ready chan struct{}
+}
+
+// readChunks reads r (the file's first part) and its chunks on
+// opts.Workers goroutines, each chunk into runs of its own, and merges the
+// runs in file order. The chunks are fixed by the file, so the result, sums
+// of floats included, is the same whatever the number of workers; the
+// first error in file order is the one reported, as a serial read would.
+func readChunks(r *dataset.Reader, chunks []*dataset.Chunk, ds *analysis.Dataset, start func() []*view.Run, opts Options) ([]*view.Run, int, error) {
+	pieces := make([]*piece, len(chunks)+1)
+	for i := range pieces {
+		pieces[i] = &piece{ready: make(chan struct{})}
+	}
+	var stop atomic.Bool
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	workers := max(opts.Workers, 1)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				p := pieces[i]
+				if !stop.Load() {
+					p.runs, p.rows, p.err = readPiece(r, chunks, i, ds, start)
+				}
+				close(p.ready)
+			}
+		}()
+	}
+	go func() {
+		for i := range pieces {
+			if stop.Load() {
+				for ; i < len(pieces); i++ {
+					close(pieces[i].ready)
+				}
+				break
+			}
+			jobs <- i
+		}
+		close(jobs)
+	}()
+	defer wg.Wait()
+	var runs []*view.Run
+	rows := 0
+	for i, p := range pieces {
+		<-p.ready
+		if p.err == nil && p.runs == nil {
+			continue // after a stop
+		}
+		if p.err != nil {
+			stop.Store(true)
+			return nil, 0, p.err
+		}
+		rows += p.rows
+		if runs == nil {
+			runs = p.runs
+		} else {
+			for j := range runs {
+				if err := runs[j].Merge(p.runs[j]); err != nil {
+					stop.Store(true)
+					return nil, 0, err
+				}
+			}
+		}
+		pieces[i] = nil // merged: let it go
+		if size := chunks[len(chunks)-1].End(); opts.Progress != nil && i > 0 {
+			// As the dataset package counts: the sha256 pass, then the parse.
+			opts.Progress(ds.Path.Value, size+chunks[i-1].End(), 2*size)
+		}
+	}
+	return runs, rows, nil
+}
+
+// readPiece reads piece i: the file's first part for 0, else chunk i-1.
+func readPiece(r *dataset.Reader, chunks []*dataset.Chunk, i int, ds *analysis.Dataset, start func() []*view.Run) ([]*view.Run, int, error) {
+	rd := r
+	if i > 0 {
+		var err error
+		if rd, err = chunks[i-1].Open(); err != nil {
+			return nil, 0, err
+		}
+		defer rd.Close()
+	}
+	runs := start()
+	if err := feed(rd, ds, runs); err != nil {
+		return nil, 0, err
+	}
+	return runs, rd.RowsRead(), nil
 }
 
 // rowsValue builds the []struct a view is seen as inside values.

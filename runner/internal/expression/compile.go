@@ -159,7 +159,8 @@ type Program struct {
 	GoType reflect.Type
 	// Refs are the names from the Env the expression uses, sorted.
 	Refs []string
-	prog *vm.Program
+	prog *vm.Program // with null semantics
+	fast *vm.Program // with expr-lang's operators, for rows without nulls
 }
 
 // Want constrains the result type of an expression.
@@ -219,6 +220,11 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 		return nil, fileError(e, what, env, err)
 	}
 	p.prog = prog
+	// Pass 3: the expression as written, with expr-lang's own operators,
+	// for rows whose columns are all present (see VM.EvalPresent).
+	if fast, err := expr.Compile(e.Src, base()...); err == nil {
+		p.fast = fast
+	}
 	return p, nil
 }
 
@@ -312,6 +318,34 @@ func (m *VM) Eval(p *Program, env any) (any, error) {
 		return nil, runtimeError(p.Src, err)
 	}
 	return out, nil
+}
+
+// EvalPresent is Eval for a caller that knows none of the names p reads
+// is null: it runs the program with expr-lang's own operators, two to three
+// times faster than the null-aware ones, and falls back to Eval if that
+// fails (a null met along the way, or a real error, which Eval then
+// reports). When no value along the way is null, both give the same
+// result; a null made inside the expression (find() finding nothing)
+// stops the fast program, except where expr-lang turns it into text:
+// string(find(...)) is "<nil>" there, so row expressions should not.
+func (m *VM) EvalPresent(p *Program, env any) (any, error) {
+	if p.fast != nil {
+		m.m.MemoryBudget = MemoryBudget
+		if out, err := m.m.Run(p.fast, env); err == nil {
+			return out, nil
+		}
+	}
+	return m.Eval(p, env)
+}
+
+// TestPresent is Test through EvalPresent.
+func (m *VM) TestPresent(p *Program, env any) (bool, error) {
+	out, err := m.EvalPresent(p, env)
+	if err != nil {
+		return false, err
+	}
+	b, _ := out.(bool)
+	return b, nil
 }
 
 // Test runs a boolean program: a null result is false.

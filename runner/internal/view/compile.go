@@ -21,6 +21,7 @@ type Plan struct {
 	envCols   []int          // the rowCols some row expression reads: only these are put in the env
 	wheres    []where        // in file order
 	derive    []*expression.Program
+	deriveIn  [][]int // for each derive, the rowCols it reads
 	groupIdx  []int // indexes into rowCols
 	aggs      []aggregate
 	selectIdx []int // indexes into the pre-select output
@@ -31,6 +32,7 @@ type where struct {
 	prog  *expression.Program
 	index int  // position in View.Where, for counts
 	late  bool // reads a derived column, so the derives run before it
+	reads []int
 }
 
 type joinPlan struct {
@@ -51,6 +53,7 @@ type aggregate struct {
 type aggCall struct {
 	fn   string
 	arg  *expression.Program // nil for count()
+	in   []int               // the rowCols arg reads
 	typ  analysis.ColumnType // result type
 	name string              // identifier in the outer expression
 }
@@ -98,6 +101,7 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 			continue
 		}
 		p.derive = append(p.derive, prog)
+		p.deriveIn = append(p.deriveIn, reads(cols, prog))
 		cols = append(cols, table.Column{Name: d.Name, Type: prog.Type, Pos: d.Pos})
 	}
 	if len(errs) > 0 {
@@ -118,7 +122,7 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 		for _, r := range prog.Refs {
 			late = late || derived[r]
 		}
-		p.wheres = append(p.wheres, where{prog: prog, index: i, late: late})
+		p.wheres = append(p.wheres, where{prog: prog, index: i, late: late, reads: reads(cols, prog)})
 	}
 
 	out := cols
@@ -320,7 +324,7 @@ func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression
 				}
 				continue
 			}
-			ac.arg, argType = prog, prog.Type
+			ac.arg, argType, ac.in = prog, prog.Type, reads(cols, prog)
 		}
 		switch c.Func {
 		case "count", "count_distinct":
@@ -372,6 +376,17 @@ func argSrc(c expression.Call) string {
 		return ""
 	}
 	return c.Arg.Src
+}
+
+// reads lists the columns of cols that prog reads.
+func reads(cols []table.Column, prog *expression.Program) []int {
+	var out []int
+	for _, r := range prog.Refs {
+		if i := index(cols, r); i >= 0 {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func rowEnv(cols []table.Column) *expression.Env {

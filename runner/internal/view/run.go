@@ -55,26 +55,49 @@ type group struct {
 // Start begins a run. join is the computed table of the joined view, or nil
 // when the view has no join.
 func (p *Plan) Start(join *table.Table, limits Limits) (*Run, error) {
+	l, err := p.Lookup(join)
+	if err != nil {
+		return nil, err
+	}
+	return p.StartWith(l, limits), nil
+}
+
+// Lookup is the index of a joined view's rows by their join keys. It is
+// read only, so the runs of several chunks share one.
+type Lookup struct{ rows map[string][]any }
+
+// Lookup indexes join, the joined view's table, for runs of p; it is nil
+// when p has no join. A key held by two rows is an error.
+func (p *Plan) Lookup(join *table.Table) (*Lookup, error) {
+	if p.join == nil {
+		return nil, nil
+	}
+	l := &Lookup{rows: map[string][]any{}}
+	for _, row := range join.Rows {
+		if hasNull(row, p.join.onOut) {
+			continue // a null key matches nothing, as in SQL
+		}
+		k := keyOf(row, p.join.onOut)
+		if _, dup := l.rows[k]; dup {
+			return nil, position.Errorf(p.View.Join.Pos, "view %q: join: %q has more than one row for %s; a lookup join needs one row per key",
+				p.View.Name, p.join.view, describeKey(row, p.join.onOut, p.join.lookCol))
+		}
+		l.rows[k] = row
+	}
+	return l, nil
+}
+
+// StartWith begins a run that joins through l (from p.Lookup).
+func (p *Plan) StartWith(l *Lookup, limits Limits) *Run {
 	r := &Run{p: p, limits: limits, env: make(map[string]any, len(p.rowCols)), row: make([]any, len(p.rowCols))}
 	r.Counts.Where = make([]int, len(p.View.Where))
 	if len(p.groupIdx) > 0 || len(p.aggs) > 0 {
 		r.groups = map[string]*group{}
 	}
-	if p.join != nil {
-		r.lookup = map[string][]any{}
-		for _, row := range join.Rows {
-			if hasNull(row, p.join.onOut) {
-				continue // a null key matches nothing, as in SQL
-			}
-			k := keyOf(row, p.join.onOut)
-			if _, dup := r.lookup[k]; dup {
-				return nil, position.Errorf(p.View.Join.Pos, "view %q: join: %q has more than one row for %s; a lookup join needs one row per key",
-					p.View.Name, p.join.view, describeKey(row, p.join.onOut, p.join.lookCol))
-			}
-			r.lookup[k] = row
-		}
+	if l != nil {
+		r.lookup = l.rows
 	}
-	return r, nil
+	return r
 }
 
 // Add feeds one input row (in Plan.Input order). at names where the row
@@ -115,8 +138,8 @@ func (r *Run) Add(in []any, at func() string) error {
 	// filter drops are never derived.
 	derived := false
 	derive := func() error {
-		for _, d := range p.derive {
-			v, err := r.vm.Eval(d, r.env)
+		for i, d := range p.derive {
+			v, err := r.eval(d, p.deriveIn[i], row)
 			if err != nil {
 				return withRow(err, at)
 			}
@@ -134,11 +157,11 @@ func (r *Run) Add(in []any, at func() string) error {
 				return err
 			}
 		}
-		keep, err := r.vm.Test(w.prog, r.env)
+		v, err := r.eval(w.prog, w.reads, row)
 		if err != nil {
 			return withRow(err, at)
 		}
-		if !keep {
+		if keep, _ := v.(bool); !keep {
 			return nil
 		}
 		r.Counts.Where[w.index]++
@@ -156,6 +179,15 @@ func (r *Run) Add(in []any, at func() string) error {
 		return nil
 	}
 	return r.addToGroup(row, at)
+}
+
+// eval runs prog over the row's environment, on the fast path when none of
+// the columns it reads (at idx in row) is null.
+func (r *Run) eval(prog *expression.Program, idx []int, row []any) (any, error) {
+	if hasNull(row, idx) {
+		return r.vm.Eval(prog, r.env)
+	}
+	return r.vm.EvalPresent(prog, r.env)
 }
 
 func hasNull(row []any, idx []int) bool {
@@ -208,7 +240,7 @@ func (r *Run) addToGroup(row []any, at func() string) error {
 			var v any = true // count() counts rows
 			if c.arg != nil {
 				var err error
-				if v, err = r.vm.Eval(c.arg, r.env); err != nil {
+				if v, err = r.eval(c.arg, c.in, row); err != nil {
 					return withRow(err, at)
 				}
 				v = normalize(v)

@@ -1,0 +1,159 @@
+package dataset
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"galley/runner/internal/analysis"
+)
+
+// readChunked reads the Reader and then each of its Chunks, in order.
+func readChunked(t *testing.T, ds *analysis.Dataset, root string) (rows [][]any, lines []int, chunks int, err error) {
+	t.Helper()
+	r, err := Open(ds, Options{Root: root})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	readers := []*Reader{r}
+	for _, c := range r.Chunks() {
+		cr, err := c.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		readers = append(readers, cr)
+	}
+	for _, rd := range readers {
+		defer rd.Close()
+		for {
+			row, err := rd.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return rows, lines, len(readers), err
+			}
+			rows = append(rows, append([]any(nil), row...))
+			lines = append(lines, rd.Line())
+		}
+	}
+	return rows, lines, len(readers), nil
+}
+
+// bigCSV writes about size bytes of rows whose fields hold commas, doubled
+// quotes and line breaks, so that chunk boundaries must respect quotes.
+func bigCSV(size int, crlf bool) string {
+	nl := "\n"
+	if crlf {
+		nl = "\r\n"
+	}
+	var b strings.Builder
+	b.WriteString("id,note,n" + nl)
+	for i := 0; b.Len() < size; i++ {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&b, "%d,plain,%d%s", i, i%97, nl)
+		case 1:
+			fmt.Fprintf(&b, "%d,\"with, a comma and \"\"quotes\"\"\",%d%s", i, i%97, nl)
+		case 2:
+			fmt.Fprintf(&b, "%d,\"two%slines\",%d%s", i, nl, i%97, nl)
+		default:
+			fmt.Fprintf(&b, "%d,\"\",%s", i, nl)
+		}
+	}
+	return b.String()
+}
+
+// TestChunksReadLikeOneReader checks that a file split into chunks gives
+// exactly the rows and lines encoding/csv reads from it whole.
+func TestChunksReadLikeOneReader(t *testing.T) {
+	for _, crlf := range []bool{false, true} {
+		t.Run(fmt.Sprintf("crlf=%v", crlf), func(t *testing.T) {
+			data := bigCSV(3*ChunkSize+12345, crlf)
+			root := t.TempDir()
+			writeFile(t, root, "datasets/x.csv", data)
+			ds := newDataset(data, col("id", analysis.TypeInt), str("note"), col("n", analysis.TypeInt))
+			rows, lines, chunks, err := readChunked(t, ds, root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if chunks < 3 {
+				t.Fatalf("read in %d pieces, want at least 3", chunks)
+			}
+			ref := csv.NewReader(strings.NewReader(data))
+			ref.Read()
+			for i := 0; ; i++ {
+				rec, err := ref.Read()
+				if err == io.EOF {
+					if i != len(rows) {
+						t.Fatalf("read %d rows, want %d", len(rows), i)
+					}
+					break
+				}
+				line, _ := ref.FieldPos(0)
+				if i >= len(rows) {
+					t.Fatalf("only %d rows read, want more", len(rows))
+				}
+				var note any = strings.ReplaceAll(rec[1], "\r\n", "\n")
+				if note == "" {
+					note = nil // an empty cell is null
+				}
+				if fmt.Sprint(rows[i][0]) != rec[0] || rows[i][1] != note || lines[i] != line {
+					t.Fatalf("row %d: got %v at line %d, want %q at line %d", i, rows[i], lines[i], rec, line)
+				}
+			}
+		})
+	}
+}
+
+// TestChunkErrorsAreFilePositions puts a bad cell deep in the file: the
+// chunk that meets it names the line and column in the whole file.
+func TestChunkErrorsAreFilePositions(t *testing.T) {
+	data := bigCSV(3*ChunkSize, false)
+	lines := strings.Split(data, "\n")
+	target := len(lines) - 20
+	for !strings.HasSuffix(lines[target], ",plain,0") && !strings.Contains(lines[target], ",plain,") {
+		target--
+	}
+	lines[target] = strings.Replace(lines[target], ",plain,", ",plain,x", 1)
+	data = strings.Join(lines, "\n")
+	root := t.TempDir()
+	writeFile(t, root, "datasets/x.csv", data)
+	ds := newDataset(data, col("id", analysis.TypeInt), str("note"), col("n", analysis.TypeInt))
+	_, _, _, err := readChunked(t, ds, root)
+	col := strings.Index(lines[target], ",plain,") + len(",plain,") + 1
+	want := fmt.Sprintf("datasets/x.csv:%d:%d: column \"n\" (int): cannot read %q as an integer", target+1, col,
+		lines[target][col-1:])
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestSmallFileHasNoChunks: below two chunks a file is read in one piece.
+func TestSmallFileHasNoChunks(t *testing.T) {
+	data := bigCSV(ChunkSize, false)
+	root := t.TempDir()
+	writeFile(t, root, "datasets/x.csv", data)
+	r, err := Open(newDataset(data, str("id")), Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n := len(r.Chunks()); n != 0 {
+		t.Fatalf("%d chunks, want 0", n)
+	}
+}
+
+// TestValidFloat checks the fast syntax check against parseFloat itself.
+func TestValidFloat(t *testing.T) {
+	for _, s := range []string{"", "1", "-1", "+1.5", "1.", ".5", ".", "-", "1.2.3", "1e5", "1e999", "NaN", "inf", "0x10",
+		"12345678901234567890", "123456789012345678901", "1_000", " 1", "1,5", "--1", "00.00"} {
+		_, want := parseFloat(s)
+		if got := validFloat(s); got != want {
+			t.Errorf("validFloat(%q) = %v, parseFloat says %v", s, got, want)
+		}
+	}
+}

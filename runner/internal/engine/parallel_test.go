@@ -1,0 +1,76 @@
+package engine
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"galley/runner/internal/dataset"
+)
+
+// TestWorkersGiveTheSameResult reads a file of several chunks with one
+// worker and with several: the results, float sums, medians, first and last
+// included, must be identical.
+func TestWorkersGiveTheSameResult(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("city,x,n,note\n")
+	cities := []string{"Mosul", "Raqqa", "Aleppo"}
+	for i := 0; b.Len() < 3*dataset.ChunkSize+1000; i++ {
+		fmt.Fprintf(&b, "%s,%d.%03d,%d,\"note, %d\"\n", cities[i%3], i%1000, (i*7919)%1000, i%13, i)
+	}
+	data := b.String()
+	analysisSrc := `title: Parallel
+datasets:
+  t:
+    path: datasets/t.csv
+    sha256: ` + sum(data) + `
+    source: {title: T, publisher: P, accessed: 2026-11-24, license: CC0}
+    columns:
+      city: string
+      x: float
+      n: int
+      note: string
+views:
+  by_city:
+    from: t
+    where: n != 5
+    group_by: [city]
+    aggregate:
+      rows: count()
+      total: sum(x)
+      avg: mean(x)
+      mid: median(x)
+      first_note: first(note)
+      last_note: last(note)
+      kinds: count_distinct(n)
+  big:
+    from: t
+    where: x > 998.9
+    select: [note, x]
+`
+	dir := project{src: analysisSrc, files: map[string]string{"t": data}}.write(t)
+	var results []*Result
+	for _, workers := range []int{1, 2, 5} {
+		c := compile(t, analysisSrc)
+		res, err := c.Execute(Options{Root: dir, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, res)
+	}
+	for i, res := range results[1:] {
+		for _, name := range []string{"by_city", "big"} {
+			a, b := results[0].View(name), res.View(name)
+			if !reflect.DeepEqual(a.Table.Rows, b.Table.Rows) || !reflect.DeepEqual(a.Counts, b.Counts) {
+				t.Errorf("view %s differs between 1 worker and run %d:\n%v %+v\n%v %+v", name, i+1, a.Table.Rows, a.Counts, b.Table.Rows, b.Counts)
+			}
+		}
+		if results[0].RowsRead() != res.RowsRead() {
+			t.Errorf("rows read %d and %d", results[0].RowsRead(), res.RowsRead())
+		}
+	}
+	if n := results[0].View("by_city").Counts.Read; n != results[0].RowsRead() || n < 100000 {
+		t.Errorf("by_city read %d rows of %d", n, results[0].RowsRead())
+	}
+}
