@@ -19,11 +19,11 @@ import (
 
 // Options are everything a run depends on besides the analysis and data.
 type Options struct {
-	Root     string      // the project root; dataset paths are relative to it
-	Limits   view.Limits // zero means view.DefaultLimits
+	Root   string      // the project root; dataset paths are relative to it
+	Limits view.Limits // zero means view.DefaultLimits
 	// Workers is how many chunks of a large dataset are read at once; 0
 	// or 1 reads them one after the other. The result is the same.
-	Workers int
+	Workers  int
 	Progress func(dataset string, read, total int64)
 }
 

@@ -22,7 +22,7 @@ type Plan struct {
 	wheres    []where        // in file order
 	derive    []*expression.Program
 	deriveIn  [][]int // for each derive, the rowCols it reads
-	groupIdx  []int // indexes into rowCols
+	groupIdx  []int   // indexes into rowCols
 	aggs      []aggregate
 	selectIdx []int // indexes into the pre-select output
 	order     []orderKey
