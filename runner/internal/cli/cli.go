@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -160,9 +161,42 @@ func run(args []string, stdout, stderr io.Writer, write bool) int {
 			return exitFailure
 		}
 	}
+	if len(files) == 1 {
+		if !runOne(files[0], c.root, out, script, write, stderr, true) {
+			return exitFailure
+		}
+		return exitOK
+	}
+	// Several analyses run at once, one per core; each one's lines are held
+	// and printed in the order the analyses were named, so the output, like
+	// every report, is the same as a run one after the other.
+	type result struct {
+		out  bytes.Buffer
+		ok   bool
+		done chan struct{}
+	}
+	results := make([]*result, len(files))
+	slots := make(chan struct{}, runtime.NumCPU())
+	for i, path := range files {
+		r := &result{done: make(chan struct{})}
+		results[i] = r
+		go func() {
+			slots <- struct{}{}
+			defer func() { <-slots; close(r.done) }()
+			defer func() {
+				if p := recover(); p != nil {
+					fmt.Fprintf(&r.out, "galley: internal error: %v (please report this with the analysis that caused it)\n", p)
+					r.ok = false
+				}
+			}()
+			r.ok = runOne(path, c.root, out, script, write, &r.out, false)
+		}()
+	}
 	code := exitOK
-	for _, path := range files {
-		if !runOne(path, c.root, out, script, write, stderr) {
+	for _, r := range results {
+		<-r.done
+		stderr.Write(r.out.Bytes())
+		if !r.ok {
 			code = exitFailure
 		}
 	}
@@ -171,7 +205,7 @@ func run(args []string, stdout, stderr io.Writer, write bool) int {
 
 // runOne runs one analysis and reports on stderr; it returns false on
 // failure, having printed why.
-func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writer) bool {
+func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writer, showProgress bool) bool {
 	start := time.Now() // only for the timing line on stderr; never in a report
 	display := displayPath(root, path)
 	src, err := os.ReadFile(path)
@@ -190,6 +224,7 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 		return false
 	}
 	progress := newProgress(stderr)
+	progress.on = progress.on && showProgress
 	res, err := compiled.Execute(engine.Options{Root: root, Progress: progress.update, Workers: runtime.NumCPU()})
 	progress.done()
 	if err != nil {
