@@ -215,14 +215,14 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	}
 
 	// Pass 2: the same source, operators rewritten to null-aware calls.
-	prog, err := expr.Compile(e.Src, append(base(), expr.Patch(nullPatch{}))...)
+	prog, err := expr.Compile(e.Src, append(base(), expr.Patch(foldDates{}), expr.Patch(nullPatch{}))...)
 	if err != nil {
 		return nil, fileError(e, what, env, err)
 	}
 	p.prog = prog
 	// Pass 3: the expression as written, with expr-lang's own operators,
 	// for rows whose columns are all present (see VM.EvalPresent).
-	if fast, err := expr.Compile(e.Src, base()...); err == nil {
+	if fast, err := expr.Compile(e.Src, append(base(), expr.Patch(foldDates{}))...); err == nil {
 		p.fast = fast
 	}
 	return p, nil
@@ -410,6 +410,32 @@ func runtimeError(e analysis.Expr, err error) error {
 		return position.Errorf(e.At(fe.Line, byteCol(e.Src, fe.Line, fe.Column)), "%s", msg)
 	}
 	return position.Errorf(e.Pos, "%s", msg)
+}
+
+// foldDates replaces date("2016-10-17") (literal arguments) by the date
+// itself, once at compile time instead of on every row. checkLiterals has
+// already refused a literal that is not a date.
+type foldDates struct{}
+
+func (foldDates) Visit(node *ast.Node) {
+	c, ok := (*node).(*ast.CallNode)
+	if !ok {
+		return
+	}
+	if id, ok := c.Callee.(*ast.IdentifierNode); !ok || id.Value != "date" || len(c.Arguments) == 0 || len(c.Arguments) > 2 {
+		return
+	}
+	args := make([]any, len(c.Arguments))
+	for i, a := range c.Arguments {
+		str, ok := a.(*ast.StringNode)
+		if !ok {
+			return
+		}
+		args[i] = str.Value
+	}
+	if v, err := dateFn(args...); err == nil {
+		ast.Patch(node, &ast.ConstantNode{Value: v})
+	}
 }
 
 // nullPatch rewrites operators that fail on nil into null-aware calls.
