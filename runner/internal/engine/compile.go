@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -108,7 +107,7 @@ func Compile(f *analysis.File) (*Compiled, error) {
 			order = append(order, &analysis.View{Name: ds.Name, Pos: ds.Pos, From: analysis.Ref{Name: ds.Name, Pos: ds.Pos}})
 		}
 	}
-	sorted, err := sortViews(f.Views, datasets)
+	sorted, err := sortViews(f.Views)
 	if err != nil {
 		return nil, err
 	}
@@ -252,12 +251,12 @@ func rowStruct(cols []table.Column) reflect.Type {
 
 // sortViews orders views so each comes after what it reads and joins.
 // A cycle is an error naming it.
-func sortViews(views []*analysis.View, datasets map[string]*analysis.Dataset) ([]*analysis.View, error) {
+func sortViews(views []*analysis.View) ([]*analysis.View, error) {
 	byName := map[string]*analysis.View{}
 	for _, v := range views {
 		byName[v.Name] = v
 	}
-	deps := func(v *analysis.View) []string {
+	return dependencyOrder(views, byName, func(v *analysis.View) []string {
 		var d []string
 		if _, ok := byName[v.From.Name]; ok {
 			d = append(d, v.From.Name)
@@ -268,38 +267,9 @@ func sortViews(views []*analysis.View, datasets map[string]*analysis.Dataset) ([
 			}
 		}
 		return d
-	}
-	var out []*analysis.View
-	state := map[string]int{} // 1 visiting, 2 done
-	var path []string
-	var visit func(v *analysis.View) error
-	visit = func(v *analysis.View) error {
-		switch state[v.Name] {
-		case 2:
-			return nil
-		case 1:
-			i := indexOf(path, v.Name)
-			cycle := append(append([]string(nil), path[i:]...), v.Name)
-			return position.Errorf(v.Pos, "views read each other in a circle: %s", strings.Join(cycle, " → "))
-		}
-		state[v.Name] = 1
-		path = append(path, v.Name)
-		for _, d := range deps(v) {
-			if err := visit(byName[d]); err != nil {
-				return err
-			}
-		}
-		path = path[:len(path)-1]
-		state[v.Name] = 2
-		out = append(out, v)
-		return nil
-	}
-	for _, v := range views {
-		if err := visit(v); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	}, func(v *analysis.View, cycle []string) error {
+		return position.Errorf(v.Pos, "views read each other in a circle: %s", strings.Join(cycle, " → "))
+	})
 }
 
 // sortValues orders values so each comes after the values it reads; a
@@ -309,37 +279,55 @@ func sortValues(values []*analysis.Value) ([]*analysis.Value, error) {
 	for _, v := range values {
 		byName[v.Name] = v
 	}
-	var out []*analysis.Value
-	state := map[string]int{}
+	return dependencyOrder(values, byName, func(v *analysis.Value) []string {
+		var d []string
+		for _, n := range expression.Names(v.Expr) { // sorted
+			if _, ok := byName[n]; ok {
+				d = append(d, n)
+			}
+		}
+		return d
+	}, func(v *analysis.Value, cycle []string) error {
+		return position.Errorf(v.Pos, "values depend on each other in a circle: %s", strings.Join(cycle, " → "))
+	})
+}
+
+// dependencyOrder sorts items, named by byName, so that each comes after
+// its deps, keeping file order otherwise (a depth-first walk in file
+// order). The first cycle met is reported through cycleErr, with the names
+// around it.
+func dependencyOrder[T comparable](items []T, byName map[string]T, deps func(T) []string, cycleErr func(T, []string) error) ([]T, error) {
+	name := map[T]string{}
+	for n, it := range byName {
+		name[it] = n
+	}
+	var out []T
+	state := map[string]int{} // 1 visiting, 2 done
 	var path []string
-	var visit func(v *analysis.Value) error
-	visit = func(v *analysis.Value) error {
-		switch state[v.Name] {
+	var visit func(it T) error
+	visit = func(it T) error {
+		n := name[it]
+		switch state[n] {
 		case 2:
 			return nil
 		case 1:
-			i := indexOf(path, v.Name)
-			cycle := append(append([]string(nil), path[i:]...), v.Name)
-			return position.Errorf(v.Pos, "values depend on each other in a circle: %s", strings.Join(cycle, " → "))
+			i := indexOf(path, n)
+			return cycleErr(it, append(append([]string(nil), path[i:]...), n))
 		}
-		state[v.Name] = 1
-		path = append(path, v.Name)
-		names := expression.Names(v.Expr)
-		sort.Strings(names)
-		for _, n := range names {
-			if d, ok := byName[n]; ok {
-				if err := visit(d); err != nil {
-					return err
-				}
+		state[n] = 1
+		path = append(path, n)
+		for _, d := range deps(it) {
+			if err := visit(byName[d]); err != nil {
+				return err
 			}
 		}
 		path = path[:len(path)-1]
-		state[v.Name] = 2
-		out = append(out, v)
+		state[n] = 2
+		out = append(out, it)
 		return nil
 	}
-	for _, v := range values {
-		if err := visit(v); err != nil {
+	for _, it := range items {
+		if err := visit(it); err != nil {
 			return nil, err
 		}
 	}
