@@ -25,14 +25,17 @@ import (
 var update = flag.Bool("update", false, "rewrite want/stderr in testdata/*.txtar with what galley prints")
 
 const (
-	maxTime = time.Second
-	maxHeap = 64 << 20
+	// hangGuard only catches a run that does not stop: that reading stops
+	// at the limit is proven by bytes read, not by a clock, in
+	// dataset.TestHugeRecords; the time each case takes is logged.
+	hangGuard = 30 * time.Second
+	maxHeap   = 64 << 20
 )
 
 // TestBadInputs runs `galley run analyses/a.yaml` in each testdata project
 // and checks the exit code, the exact standard error, that no report was
-// written (or, on success, that a whole one was), and that the run took
-// under a second with the heap in use under 64 MiB.
+// written (or, on success, that a whole one was), and that the heap in use
+// stays under 64 MiB.
 func TestBadInputs(t *testing.T) {
 	script, err := os.ReadFile(filepath.Join("..", "..", "..", filepath.FromSlash(chart.ScriptPath)))
 	if err != nil {
@@ -131,8 +134,8 @@ func runCase(t *testing.T, file string, script []byte) {
 	if stdout.Len() > 0 {
 		t.Errorf("stdout: %q", stdout.String())
 	}
-	if took > maxTime {
-		t.Errorf("took %v, more than %v", took, maxTime)
+	if took > hangGuard {
+		t.Errorf("took %v, more than %v: it does not stop", took, hangGuard)
 	}
 	if peak > maxHeap {
 		t.Errorf("peak heap in use %d MiB, more than %d MiB", peak>>20, maxHeap>>20)
