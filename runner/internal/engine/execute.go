@@ -162,7 +162,6 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 				return nil, err
 			}
 			for n, row := range up.Table.Rows {
-				n := n
 				if err := run.Add(row, func() string { return fmt.Sprintf("row %d of view %q", n+1, up.Table.Name) }); err != nil {
 					return nil, err
 				}
@@ -214,8 +213,7 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 	}
 
 	// Values see views as lists of rows.
-	envPtr := reflect.New(c.env.Struct())
-	envVal := envPtr.Elem()
+	envVal := reflect.New(c.env.Struct()).Elem()
 	set := func(name string, v any) {
 		if i := c.env.Field(name); i >= 0 && v != nil {
 			envVal.Field(i).Set(reflect.ValueOf(v))
