@@ -259,7 +259,7 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 		fmt.Fprintf(stderr, "%s: %v\n", display, err)
 		return false
 	}
-	fmt.Fprintf(stderr, "%s: %s, wrote %s (%s)\n", display, summary, filepath.ToSlash(htmlPath), elapsed(start))
+	fmt.Fprintf(stderr, "%s: %s, wrote %s (%s)\n", display, summary, displayPath(root, htmlPath), elapsed(start))
 	return true
 }
 

@@ -157,3 +157,31 @@ func TestValidFloat(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipRowsReadsInOnePiece: lines skipped before the header may hold
+// anything (an odd number of quotes, here), so such a file is not chunked,
+// and skip_rows may reach far into it.
+func TestSkipRowsReadsInOnePiece(t *testing.T) {
+	var b strings.Builder
+	for b.Len() < 5*ChunkSize {
+		b.WriteString("a \"note\" line of the preamble\n")
+	}
+	preamble := strings.Count(b.String(), "\n")
+	b.WriteString("note \" with one quote\n")
+	body := bigCSV(3*ChunkSize, false)
+	data := b.String() + body
+	root := t.TempDir()
+	writeFile(t, root, "datasets/x.csv", data)
+	ds := newDataset(data, col("id", analysis.TypeInt), str("note"), col("n", analysis.TypeInt))
+	ds.SkipRows = analysis.Int{Value: preamble + 1, Set: true}
+	rows, lines, chunks, err := readChunked(t, ds, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chunks != 1 {
+		t.Errorf("read in %d pieces, want 1", chunks)
+	}
+	if want := strings.Count(body, "\n") - 1; len(rows) == 0 || lines[0] != preamble+3 {
+		t.Errorf("%d rows, first at line %d; want rows from line %d (%d lines of data)", len(rows), lines[0], preamble+3, want)
+	}
+}

@@ -205,7 +205,9 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc string, comma rune) (*Reader, error) {
 	prog := &progress{fn: opts.Progress, total: 2 * loc.size}
 	var chunk int64
-	if loc.size >= 2*ChunkSize {
+	if loc.size >= 2*ChunkSize && ds.SkipRows.Value == 0 {
+		// Lines skipped before the header are not CSV: their quotes would
+		// throw the boundary search off, so such a file is read in one piece.
 		chunk = ChunkSize
 	}
 	sum, bounds, err := hashSplit(f, prog, loc.rel, chunk)

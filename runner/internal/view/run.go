@@ -394,7 +394,7 @@ func describeKey(row []any, idx []int, cols []table.Column) string {
 type state struct {
 	n        int
 	isum     int
-	fsum     float64
+	fsum     exactSum
 	float    bool
 	vals     []float64
 	distinct map[string]struct{}
@@ -420,7 +420,7 @@ func (s *state) add(fn string, v any) {
 		case int:
 			s.isum += x
 		case float64:
-			s.fsum += x
+			s.fsum.add(x)
 			s.float = true
 		}
 	case "median":
@@ -460,12 +460,12 @@ func (s *state) result(fn string, typ interface{ String() string }) any {
 		if typ.String() == "int" && !s.float {
 			return s.isum
 		}
-		return s.fsum + float64(s.isum)
+		return s.fsum.plus(s.isum)
 	case "mean":
 		if s.n == 0 {
 			return nil
 		}
-		return (s.fsum + float64(s.isum)) / float64(s.n)
+		return s.fsum.plus(s.isum) / float64(s.n)
 	case "median":
 		if len(s.vals) == 0 {
 			return nil
@@ -549,7 +549,7 @@ func (s *state) merge(fn string, o *state) {
 	case "sum", "mean":
 		s.n += o.n
 		s.isum += o.isum
-		s.fsum += o.fsum
+		s.fsum.merge(&o.fsum)
 		s.float = s.float || o.float
 	case "median":
 		s.vals = append(s.vals, o.vals...)
@@ -570,4 +570,95 @@ func (s *state) merge(fn string, o *state) {
 			s.v, s.set = o.v, true
 		}
 	}
+}
+
+// exactSum adds floats without rounding error (Shewchuk's algorithm, as in
+// Python's math.fsum): it keeps the exact sum as a few non-overlapping
+// partials and rounds once, at the end. The result is the correctly rounded
+// sum whatever the order of the values, so a file read in chunks, merged in
+// any grouping, sums to the very same float as a single pass.
+type exactSum struct {
+	partials []float64
+	special  float64 // the sum of infinities and NaNs, which partials cannot hold
+	hasSpec  bool
+}
+
+func (s *exactSum) add(x float64) {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		s.special += x
+		s.hasSpec = true
+		return
+	}
+	i := 0
+	for _, y := range s.partials {
+		if math.Abs(x) < math.Abs(y) {
+			x, y = y, x
+		}
+		hi := x + y
+		lo := y - (hi - x)
+		if lo != 0 {
+			s.partials[i] = lo
+			i++
+		}
+		x = hi
+	}
+	s.partials = append(s.partials[:i], x)
+}
+
+// merge adds every value o has summed.
+func (s *exactSum) merge(o *exactSum) {
+	for _, p := range o.partials {
+		s.add(p)
+	}
+	if o.hasSpec {
+		s.special += o.special
+		s.hasSpec = true
+	}
+}
+
+// plus returns the sum, with n (an int sum) added exactly too, rounded once.
+func (s *exactSum) plus(n int) float64 {
+	if s.hasSpec {
+		return s.special
+	}
+	t := exactSum{partials: append([]float64(nil), s.partials...)}
+	if n != 0 {
+		// An int beyond 2^53 is not exact as one float: add it in two parts.
+		hi := float64(n >> 26 << 26)
+		t.add(hi)
+		t.add(float64(n - int(hi)))
+	}
+	return t.value()
+}
+
+// value rounds the exact sum of the partials to the nearest float, ties to
+// even, as math.fsum does.
+func (s *exactSum) value() float64 {
+	p := s.partials
+	n := len(p)
+	if n == 0 {
+		return 0
+	}
+	n--
+	hi := p[n]
+	lo := 0.0
+	for n > 0 {
+		x := hi
+		n--
+		y := p[n]
+		hi = x + y
+		lo = y - (hi - x)
+		if lo != 0 {
+			break
+		}
+	}
+	// Round half to even across the partials left below.
+	if n > 0 && ((lo < 0 && p[n-1] < 0) || (lo > 0 && p[n-1] > 0)) {
+		y := lo * 2
+		x := hi + y
+		if y == x-hi {
+			hi = x
+		}
+	}
+	return hi
 }
