@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -149,6 +150,10 @@ func run(args []string, stdout, stderr io.Writer, write bool) int {
 	if out == "" {
 		out = filepath.Join(c.root, "reports")
 	}
+	// A run's heap is small (group states and view outputs); collecting
+	// half as often costs a few MiB and saves about a tenth of a large
+	// file's time (task T, 1M rows: 0.88 s at GOGC 100, 0.80 s at 200).
+	debug.SetGCPercent(200)
 	files, ok := analyses(c.root, fs.Args(), stderr)
 	if !ok {
 		return exitUsage

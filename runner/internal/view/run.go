@@ -44,6 +44,7 @@ type Run struct {
 
 	rows   [][]any
 	groups map[string]*group
+	key    []byte // reused to look groups up
 	order  []*group
 }
 
@@ -219,8 +220,8 @@ func normalize(v any) any {
 
 func (r *Run) addToGroup(row []any, at func() string) error {
 	p := r.p
-	k := keyOf(row, p.groupIdx)
-	g, ok := r.groups[k]
+	r.key = appendKey(r.key[:0], row, p.groupIdx)
+	g, ok := r.groups[string(r.key)]
 	if !ok {
 		if len(r.groups) >= r.limits.MaxGroups {
 			return position.Errorf(p.View.Pos, "view %q has more than %d groups, the limit; group by fewer or coarser columns", p.View.Name, r.limits.MaxGroups)
@@ -232,7 +233,7 @@ func (r *Run) addToGroup(row []any, at func() string) error {
 		for i, a := range p.aggs {
 			g.state[i] = make([]state, len(a.calls))
 		}
-		r.groups[k] = g
+		r.groups[string(r.key)] = g
 		r.order = append(r.order, g)
 	}
 	for i, a := range p.aggs {
@@ -349,37 +350,42 @@ func compareRows(a, b []any) int {
 // keyOf encodes the values at idx as a map key. Each value is tagged by type
 // so that the int 1 and the string "1" are different keys.
 func keyOf(row []any, idx []int) string {
-	var b strings.Builder
+	return string(appendKey(nil, row, idx))
+}
+
+// appendKey is keyOf into a buffer the caller reuses: looking a group up by
+// string(buf) allocates nothing, so only a new group's key is copied.
+func appendKey(b []byte, row []any, idx []int) []byte {
 	for _, i := range idx {
 		switch v := row[i].(type) {
 		case nil:
-			b.WriteString("n;")
+			b = append(b, "n;"...)
 		case string:
-			b.WriteString("s")
-			b.WriteString(strconv.Itoa(len(v)))
-			b.WriteByte(':')
-			b.WriteString(v)
+			b = append(b, 's')
+			b = strconv.AppendInt(b, int64(len(v)), 10)
+			b = append(b, ':')
+			b = append(b, v...)
 		case int:
-			b.WriteString("i")
-			b.WriteString(strconv.Itoa(v))
-			b.WriteByte(';')
+			b = append(b, 'i')
+			b = strconv.AppendInt(b, int64(v), 10)
+			b = append(b, ';')
 		case float64:
-			b.WriteString("f")
-			b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
-			b.WriteByte(';')
+			b = append(b, 'f')
+			b = strconv.AppendFloat(b, v, 'g', -1, 64)
+			b = append(b, ';')
 		case bool:
-			b.WriteString("b")
-			b.WriteString(strconv.FormatBool(v))
-			b.WriteByte(';')
+			b = append(b, 'b')
+			b = strconv.AppendBool(b, v)
+			b = append(b, ';')
 		case time.Time:
-			b.WriteString("d")
-			b.WriteString(v.Format("2006-01-02"))
-			b.WriteByte(';')
+			b = append(b, 'd')
+			b = v.AppendFormat(b, "2006-01-02")
+			b = append(b, ';')
 		default:
-			fmt.Fprintf(&b, "x%v;", v)
+			b = fmt.Appendf(b, "x%v;", v)
 		}
 	}
-	return b.String()
+	return b
 }
 
 func describeKey(row []any, idx []int, cols []table.Column) string {
