@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"galley/runner/internal/analysis"
 	"galley/runner/internal/dataset"
 )
 
@@ -16,6 +15,7 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 	fs, c := newFlags("init", "init [flags] DATASET.csv", stderr)
 	accessed := fs.String("accessed", "", "the date you fetched the file, YYYY-MM-DD (default today)")
 	name := fs.String("name", "", "the dataset's name in the analysis (default: from the file name)")
+	skip := fs.Int("skip-rows", 0, "lines before the header (a title, notes) to skip")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -29,7 +29,11 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 		*accessed = time.Now().Format("2006-01-02")
 	}
 	path := filepath.ToSlash(fs.Arg(0))
-	inf, err := dataset.Infer(path, c.root)
+	if *skip < 0 {
+		fmt.Fprintf(stderr, "galley init: -skip-rows must be 0 or more, not %d\n", *skip)
+		return exitUsage
+	}
+	inf, err := dataset.Infer(path, c.root, *skip)
 	if err != nil {
 		printErrors(stderr, err)
 		return exitFailure
@@ -85,6 +89,9 @@ func formatInit(inf *dataset.Inferred, name, accessed string) string {
 	if inf.Encoding != "" && inf.Encoding != "utf-8" {
 		fmt.Fprintf(&b, "    encoding: %s\n", inf.Encoding)
 	}
+	if inf.SkipRows > 0 {
+		fmt.Fprintf(&b, "    skip_rows: %d\n", inf.SkipRows)
+	}
 	if inf.Delimiter != "" && inf.Delimiter != "," {
 		fmt.Fprintf(&b, "    delimiter: %s\n", strconv.Quote(inf.Delimiter))
 	}
@@ -119,5 +126,3 @@ func formatInit(inf *dataset.Inferred, name, accessed string) string {
 	}
 	return b.String()
 }
-
-var _ = analysis.TypeString

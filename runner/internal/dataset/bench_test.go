@@ -55,7 +55,7 @@ func BenchmarkInfer(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := Infer("datasets/x.csv", root); err != nil {
+		if _, err := Infer("datasets/x.csv", root, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -116,7 +116,7 @@ func FuzzBytes(f *testing.F) {
 		}
 		_, _, err := readAll(ds, Options{Root: root, Skip: []bool{opt&4 != 0}})
 		check(err)
-		_, err = Infer("datasets/x.csv", root)
+		_, err = Infer("datasets/x.csv", root, 0)
 		check(err)
 	})
 }

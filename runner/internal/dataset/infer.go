@@ -28,6 +28,7 @@ type Inferred struct {
 	Delimiter string   // ",", ";", "\t" or "|"
 	Null      []string // null markers: always "" first (the default), then the others found
 	Rows      int      // data rows
+	SkipRows  int      // lines before the header, as asked
 	Columns   []InferredColumn
 }
 
@@ -74,9 +75,9 @@ func init() {
 
 // Infer reads the file at path (slash form, relative to root), streaming it
 // twice, and proposes how to declare it: encoding, delimiter, null markers,
-// and for every header column a name, type and layout. It reads no
-// skip_rows: the header must be the first line.
-func Infer(path string, root string) (*Inferred, error) {
+// and for every header column a name, type and layout. skipRows lines
+// (a title, notes) come before the header and are not read as CSV.
+func Infer(path string, root string, skipRows int) (*Inferred, error) {
 	loc, err := locate(path, root)
 	if err != nil {
 		return nil, position.Errorf(position.Pos{File: path}, "%s", strings.TrimPrefix(err.Error(), path+" "))
@@ -108,14 +109,24 @@ func Infer(path string, root string) (*Inferred, error) {
 			enc = "windows-1252"
 		}
 	}
-	comma := sniffDelimiter(sn.sample, sn.n > int64(len(sn.sample)))
-	inf := &Inferred{Path: path, SHA256: hex.EncodeToString(sn.h.Sum(nil)), Encoding: enc, Delimiter: string(comma)}
+	sample := sn.sample
+	for i := 0; i < skipRows && len(sample) > 0; i++ {
+		nl := bytes.IndexByte(sample, '\n')
+		if nl < 0 {
+			sample = nil
+			break
+		}
+		sample = sample[nl+1:]
+	}
+	comma := sniffDelimiter(sample, sn.n > int64(len(sn.sample)))
+	inf := &Inferred{Path: path, SHA256: hex.EncodeToString(sn.h.Sum(nil)), Encoding: enc, Delimiter: string(comma), SkipRows: skipRows}
 
 	// Pass 2: read every cell as a string.
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
 	}
-	ds := &analysis.Dataset{Name: path, Path: analysis.String{Value: path, Set: true}, NullSet: true}
+	ds := &analysis.Dataset{Name: path, Path: analysis.String{Value: path, Set: true}, NullSet: true,
+		SkipRows: analysis.Int{Value: skipRows, Set: skipRows > 0}}
 	r := &Reader{ds: ds, rel: path}
 	if err := r.begin(f, f, &progress{}, enc, comma); err != nil {
 		return nil, err

@@ -95,7 +95,7 @@ func TestInfer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
 			writeFile(t, root, "datasets/x.csv", tt.data)
-			got, err := Infer("datasets/x.csv", root)
+			got, err := Infer("datasets/x.csv", root, 0)
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err {
 					t.Fatalf("error %v, want %s", err, tt.err)
@@ -116,7 +116,7 @@ func TestInfer(t *testing.T) {
 
 func TestInferPath(t *testing.T) {
 	root := t.TempDir()
-	_, err := Infer("datasets/nope.csv", root)
+	_, err := Infer("datasets/nope.csv", root, 0)
 	want := "datasets/nope.csv: does not exist (there is no directory datasets)"
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v, want %s", err, want)

@@ -104,7 +104,7 @@ func TestRecordLimit(t *testing.T) {
 	t.Run("infer", func(t *testing.T) {
 		root := t.TempDir()
 		writeFile(t, root, "datasets/x.csv", "a,b\n1,"+strings.Repeat("z", 20<<20)+"\n")
-		_, err := Infer("datasets/x.csv", root)
+		_, err := Infer("datasets/x.csv", root, 0)
 		want := "datasets/x.csv:2:8388609: a record is longer than 8 MiB, the limit (line 2 has no line break in its first 8 MiB: is this a CSV file?)"
 		if err == nil || err.Error() != want {
 			t.Fatalf("error\n%v\nwant\n%s", err, want)
