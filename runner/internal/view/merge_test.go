@@ -125,3 +125,14 @@ func TestExactSum(t *testing.T) {
 		t.Errorf("plus a large int: %v", got)
 	}
 }
+
+// TestDeriveListRefused: a derive must give one value per row.
+func TestDeriveListRefused(t *testing.T) {
+	v := newView()
+	v.Derive = []*analysis.Named{nm(5, "parts", `split(city, "s")`)}
+	_, _, err := run(v, []table.Column{col("city", analysis.TypeString)}, [][]any{{"Mosul"}}, DefaultLimits)
+	want := `a.yaml:5:12: derive parts gives a list, not one value; a column holds one value per row (pick one, e.g. first(...) or join(..., ", ")) (evaluating datasets/x.csv line 2)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}

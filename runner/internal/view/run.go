@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -145,6 +146,10 @@ func (r *Run) Add(in []any, at func() string) error {
 				return withRow(err, at)
 			}
 			v = normalize(v)
+			if !scalar(v) {
+				return withRow(position.Errorf(d.Src.Pos, "derive %s gives %s, not one value; a column holds one value per row (pick one, e.g. first(...) or join(..., \", \"))",
+					p.rowCols[n].Name, kindOf(v)), at)
+			}
 			row[n] = v
 			r.env[p.rowCols[n].Name] = v
 			n++
@@ -216,6 +221,25 @@ func normalize(v any) any {
 		return float64(x)
 	}
 	return v
+}
+
+// scalar reports whether v is a value a table cell can hold.
+func scalar(v any) bool {
+	switch v.(type) {
+	case nil, string, int, float64, bool, time.Time:
+		return true
+	}
+	return false
+}
+
+func kindOf(v any) string {
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a record"
+	}
+	return fmt.Sprintf("a %T", v)
 }
 
 func (r *Run) addToGroup(row []any, at func() string) error {
