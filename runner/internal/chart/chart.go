@@ -257,9 +257,10 @@ func tip(parts ...string) *tooltip {
 // series is one drawn series: its ECharts data and, for the aria
 // description, its points as text.
 type series struct {
-	name string
-	data []any
-	desc []string
+	name  string
+	data  []any
+	desc  []string
+	dates []string // on a time axis, the date of each point in data
 }
 
 // ariaPoints bounds the points per series, and ariaSeries the series, that
@@ -394,10 +395,47 @@ func (b *builder) timeSeries() ([]series, error) {
 				s.data = append(s.data, item{Value: []any{d, b.nf.plotValue(v)}, Tooltip: tip("<b>", tipText(d), "</b><br/>", tipText(g.name), ": ", tipText(b.value(v)))})
 			}
 			s.desc = append(s.desc, d+" "+b.value(v))
+			s.dates = append(s.dates, d)
 		}
 		out = append(out, s)
 	}
+	if b.c.Stack && len(out) > 1 {
+		alignDates(out)
+	}
 	return out, nil
+}
+
+// alignDates gives every series a point at every date of any series, null
+// where it has none: ECharts stacks the points of a time axis by their
+// index, not their date, so series of different lengths would stack one
+// month's bar on another's.
+func alignDates(ss []series) {
+	seen := map[string]bool{}
+	var all []string
+	for _, s := range ss {
+		for _, d := range s.dates {
+			if !seen[d] {
+				seen[d] = true
+				all = append(all, d)
+			}
+		}
+	}
+	sort.Strings(all) // YYYY-MM-DD sorts as dates do
+	for i := range ss {
+		at := map[string]any{}
+		for j, d := range ss[i].dates {
+			at[d] = ss[i].data[j]
+		}
+		data := make([]any, len(all))
+		for j, d := range all {
+			if v, ok := at[d]; ok {
+				data[j] = v
+			} else {
+				data[j] = []any{d, nil}
+			}
+		}
+		ss[i].data, ss[i].dates = data, all
+	}
 }
 
 // scatterSeries lays the data out as [x, y] points in row order; x is a

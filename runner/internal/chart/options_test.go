@@ -402,3 +402,37 @@ func mustOptions(t *testing.T, c *analysis.Chart, tab *table.Table) []byte {
 	}
 	return out
 }
+
+// TestStackedTimeSeriesAligned: ECharts stacks the points of a time axis by
+// index, so a stacked chart gives every series a point at every date.
+func TestStackedTimeSeriesAligned(t *testing.T) {
+	tab := monthly()
+	tab.Rows = tab.Rows[1:] // AP has no January row
+	c := cell("bar", "month", "deaths")
+	c.Series = ref("counter", 45, 15)
+	c.Stack = true
+	out, err := Options(c, tab, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := decode(t, out)
+	var dates [][]string
+	for _, s := range m["series"].([]any) {
+		var ds []string
+		for _, p := range s.(map[string]any)["data"].([]any) {
+			switch v := p.(type) {
+			case []any:
+				ds = append(ds, v[0].(string))
+			case map[string]any:
+				ds = append(ds, v["value"].([]any)[0].(string))
+			}
+		}
+		dates = append(dates, ds)
+	}
+	want := []string{"2017-01-01", "2017-02-01", "2017-03-01"}
+	for i, ds := range dates {
+		if strings.Join(ds, " ") != strings.Join(want, " ") {
+			t.Errorf("series %d has dates %v, want %v", i, ds, want)
+		}
+	}
+}
