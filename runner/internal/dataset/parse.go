@@ -62,9 +62,6 @@ func (r *Reader) value(c *colReader, raw string) (v any, msg string) {
 	var ok bool
 	v, ok = parseCell(c.col.Type, c.col.Layout, s)
 	if ok {
-		if str, isStr := v.(string); isStr && r.clone {
-			v = strings.Clone(str)
-		}
 		return v, ""
 	}
 	return nil, cellError(c.col, raw, s)

@@ -139,7 +139,6 @@ type Reader struct {
 	header []string
 	cols   []colReader
 	row    []any
-	clone  bool  // copy string values (the file has columns not read)
 	max    int64 // MaxRecord
 
 	full   string     // the file opened, for chunks
@@ -294,7 +293,7 @@ func (c *Chunk) Open() (*Reader, error) {
 		return nil, position.Errorf(or(p.ds.Path.Pos, p.ds.Pos), "dataset %q: %s cannot be read (%s)", p.ds.Name, p.rel, reason(err))
 	}
 	r := &Reader{ds: p.ds, rel: p.rel, full: p.full, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
-		header: p.header, cols: p.cols, clone: p.clone, single: p.single, row: make([]any, len(p.cols))}
+		header: p.header, cols: p.cols, single: p.single, row: make([]any, len(p.cols))}
 	max := r.max
 	if max <= 0 {
 		max = MaxRecord
@@ -365,7 +364,6 @@ func (r *Reader) mapColumns(skip []bool) error {
 	}
 	var errs position.List
 	r.cols = make([]colReader, len(ds.Columns))
-	used := make([]bool, len(r.header))
 	for i, c := range ds.Columns {
 		cr := colReader{col: c, idx: -1}
 		cr.skip = i < len(skip) && skip[i]
@@ -394,9 +392,6 @@ func (r *Reader) mapColumns(skip []bool) error {
 			}
 			cr.idx = at[0]
 		}
-		if !cr.skip {
-			used[cr.idx] = true
-		}
 		cr.trim = c.Type != analysis.TypeString
 		if ds.NullSet {
 			for _, n := range ds.Null {
@@ -408,11 +403,6 @@ func (r *Reader) mapColumns(skip []bool) error {
 		cr.nulls = append(cr.nulls, c.Null...)
 		cr.emptyNA = len(cr.nulls) == 1 && cr.nulls[0] == ""
 		r.cols[i] = cr
-	}
-	for _, u := range used {
-		if !u {
-			r.clone = true
-		}
 	}
 	r.row = make([]any, len(r.cols))
 	if len(errs) == 1 {
@@ -513,7 +503,9 @@ func (r *Reader) fileErr(err error) error {
 // Read returns the next row, values in ds.Columns order: string, int,
 // float64, bool, time.Time or nil. The slice is reused by the next call. At
 // the end of the file it returns io.EOF; after an error it keeps returning
-// that error.
+// that error. A string shares memory with the whole record it came from:
+// a caller that keeps one past the row (package view does) copies it, so
+// that a kept city name does not hold its row's free-text column alive.
 func (r *Reader) Read() ([]any, error) {
 	if r.err != nil {
 		return nil, r.err
