@@ -49,7 +49,7 @@
 //     column's layout (Go time layout, "2006-01-02" by default), validated
 //     (2017-02-30 is an error); any time of day in the layout is dropped.
 //   - String values are substrings of the one string encoding/csv allocates
-//     per row; that memory is never reused, so callers may keep them. When the
-//     file has columns the reader does not use, string values are copied so
-//     that keeping them does not keep the whole line alive.
+//     per row; that memory is never reused, so callers may keep them, but a
+//     kept value keeps its whole record alive: a caller that keeps many
+//     (package view, for output rows and group keys) copies them.
 package dataset
