@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -330,8 +329,4 @@ func subExpr(src string, lines []position.Pos, off, length int) Expr {
 		out = []position.Pos{{}}
 	}
 	return Expr{Src: src[off : off+length], Pos: out[0], Lines: out}
-}
-
-func describe(n *yaml.Node) string {
-	return fmt.Sprintf("%s at line %d", kindNames[n.Kind], n.Line)
 }
