@@ -35,7 +35,7 @@ check: $(GALLEY) $(ECHARTS)
 	  cmp -s "$$f" "reports/$${f#.check/}" || { echo "reports/$${f#.check/} is not what its analysis produces now: run make and commit it"; rm -rf .check; exit 1; }; \
 	done; rm -rf .check; echo "reports/ matches the analyses and data"
 
-test: unit browser
+test: unit browser check
 
 unit: $(ECHARTS)
 	$(GO) vet ./...
