@@ -185,3 +185,40 @@ func TestSkipRowsReadsInOnePiece(t *testing.T) {
 		t.Errorf("%d rows, first at line %d; want rows from line %d (%d lines of data)", len(rows), lines[0], preamble+3, want)
 	}
 }
+
+// TestChunksKeepBlankRowsOfOneColumn: in a one-column file a blank line is a
+// row with an empty cell; chunk boundaries must not lose or add any.
+func TestChunksKeepBlankRowsOfOneColumn(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("v\n")
+	var want []any
+	for i := 0; b.Len() < 3*ChunkSize; i++ {
+		if i%3 == 1 {
+			b.WriteString("\n")
+			want = append(want, nil)
+			continue
+		}
+		fmt.Fprintf(&b, "%d\n", i)
+		want = append(want, i)
+	}
+	b.WriteString("\n\n") // blank lines at the very end are not rows
+	data := b.String()
+	root := t.TempDir()
+	writeFile(t, root, "datasets/x.csv", data)
+	ds := newDataset(data, col("v", analysis.TypeInt))
+	rows, lines, chunks, err := readChunked(t, ds, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chunks < 3 {
+		t.Fatalf("read in %d pieces, want at least 3", chunks)
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows, want %d", len(rows), len(want))
+	}
+	for i := range rows {
+		if rows[i][0] != want[i] || lines[i] != i+2 {
+			t.Fatalf("row %d: %v at line %d, want %v at line %d", i, rows[i][0], lines[i], want[i], i+2)
+		}
+	}
+}
