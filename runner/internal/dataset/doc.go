@@ -28,6 +28,13 @@
 // huge field, a line with no line break, a quote left open) stops reading
 // with an error positioned where the limit was passed.
 //
+// A file of at least two chunks (ChunkSize, 4 MiB) and no skip_rows is split,
+// during the sha256 pass, at record ends found by quote parity; Reader.Chunks
+// then gives the parts after the first, each opened as a Reader of its own,
+// so that they can be read on several goroutines. Read in order, the parts
+// give the rows, lines and errors of one reader over the whole file. Where a
+// file splits depends on its bytes alone.
+//
 // Reading rules, beyond those of encoding/csv (RFC 4180 quoting, no lazy
 // quotes):
 //
