@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,7 +63,7 @@ func (d *decoder) mapping(n, owner *yaml.Node, what string, allowed, required []
 			d.errorf(k, "%s: key %q is written twice (first at line %d); keep one", what, k.Value, prev.keyN.Line)
 			continue
 		}
-		if allowed != nil && !contains(allowed, k.Value) {
+		if allowed != nil && !slices.Contains(allowed, k.Value) {
 			d.errorf(k, "%s: unknown key %q%s", what, k.Value, hintOrList(k.Value, allowed, "keys"))
 			continue
 		}
@@ -114,15 +115,6 @@ func hintOrList(name string, allowed []string, noun string) string {
 	sorted := append([]string(nil), allowed...)
 	sort.Strings(sorted)
 	return " (known " + noun + ": " + strings.Join(sorted, ", ") + ")"
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // scalar returns n's text, reporting anything that is not a single value.

@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -244,7 +245,7 @@ func (d *decoder) dataset(p entry) *Dataset {
 	}
 	if e, ok := m["encoding"]; ok {
 		ds.Encoding = d.str(e.value, what+": encoding")
-		if ds.Encoding.Set && !contains(Encodings, ds.Encoding.Value) {
+		if ds.Encoding.Set && !slices.Contains(Encodings, ds.Encoding.Value) {
 			d.errorf(e.value, "%s: unknown encoding %q (known: %s)", what, ds.Encoding.Value, strings.Join(Encodings, ", "))
 		}
 	}
@@ -684,7 +685,7 @@ func (d *decoder) chart(e entry) *Chart {
 			c.Horizontal = d.boolean(e.value, "chart: horizontal")
 		}
 	}
-	if c.Type.Set && !contains(ChartTypes, c.Type.Value) {
+	if c.Type.Set && !slices.Contains(ChartTypes, c.Type.Value) {
 		d.errs.Add(c.Type.Pos, "chart: unknown type %q%s", c.Type.Value, hintOrList(c.Type.Value, ChartTypes, "chart types"))
 	}
 	return c
@@ -717,13 +718,13 @@ func (d *decoder) resolve(f *File) {
 	}
 	sources := append(append([]string(nil), datasets...), views...)
 	for _, v := range f.Views {
-		if v.From.Name != "" && !contains(sources, v.From.Name) {
+		if v.From.Name != "" && !slices.Contains(sources, v.From.Name) {
 			d.errs.Add(v.From.Pos, "view %q: from: no dataset or view named %q%s", v.Name, v.From.Name, suggest.Hint(v.From.Name, sources))
 		}
 		if v.From.Name == v.Name {
 			d.errs.Add(v.From.Pos, "view %q reads from itself", v.Name)
 		}
-		if v.Join != nil && v.Join.View.Name != "" && !contains(sources, v.Join.View.Name) {
+		if v.Join != nil && v.Join.View.Name != "" && !slices.Contains(sources, v.Join.View.Name) {
 			d.errs.Add(v.Join.View.Pos, "view %q: join: no view named %q%s", v.Name, v.Join.View.Name, suggest.Hint(v.Join.View.Name, sources))
 		}
 	}
@@ -744,11 +745,11 @@ func (d *decoder) resolve(f *File) {
 				d.errs.Add(c.Claim.Pos, "no claim with id %q%s", c.Claim.Name, suggest.Hint(c.Claim.Name, ids))
 			}
 		case CellTable:
-			if n := c.Table.View.Name; n != "" && !contains(views, n) {
+			if n := c.Table.View.Name; n != "" && !slices.Contains(views, n) {
 				d.errs.Add(c.Table.View.Pos, "table: no view named %q%s", n, hintView(n, views, datasets))
 			}
 		case CellChart:
-			if n := c.Chart.Data.Name; n != "" && !contains(views, n) {
+			if n := c.Chart.Data.Name; n != "" && !slices.Contains(views, n) {
 				d.errs.Add(c.Chart.Data.Pos, "chart: data: no view named %q%s", n, hintView(n, views, datasets))
 			}
 		}
@@ -758,7 +759,7 @@ func (d *decoder) resolve(f *File) {
 // hintView suggests a near view, or explains that datasets are shown
 // through a view.
 func hintView(name string, views, datasets []string) string {
-	if contains(datasets, name) {
+	if slices.Contains(datasets, name) {
 		return " (" + strconv.Quote(name) + " is a dataset; show it through a view: views: {all_rows: {from: " + name + "}})"
 	}
 	return suggest.Hint(name, views)

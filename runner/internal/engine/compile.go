@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -311,7 +312,7 @@ func dependencyOrder[T comparable](items []T, byName map[string]T, deps func(T) 
 		case 2:
 			return nil
 		case 1:
-			i := indexOf(path, n)
+			i := slices.Index(path, n)
 			return cycleErr(it, append(append([]string(nil), path[i:]...), n))
 		}
 		state[n] = 1
@@ -332,13 +333,4 @@ func dependencyOrder[T comparable](items []T, byName map[string]T, deps func(T) 
 		}
 	}
 	return out, nil
-}
-
-func indexOf(s []string, x string) int {
-	for i, y := range s {
-		if y == x {
-			return i
-		}
-	}
-	return -1
 }

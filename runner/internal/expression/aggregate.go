@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -150,7 +151,7 @@ func aggregateCall(n ast.Node) (string, []ast.Node, bool) {
 		return "", nil, false
 	}
 	id, ok := c.Callee.(*ast.IdentifierNode)
-	if !ok || !contains(Aggregates, id.Value) {
+	if !ok || !slices.Contains(Aggregates, id.Value) {
 		return "", nil, false
 	}
 	return id.Value, c.Arguments, true
@@ -164,15 +165,6 @@ func containsCall(n ast.Node, name string) bool {
 		}
 	}))
 	return found
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // offsetPos maps a rune offset in e.Src to the analysis file.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -247,7 +248,7 @@ func checkLiterals(n ast.Node, e analysis.Expr) error {
 		}
 		switch id.Value {
 		case "date_trunc":
-			if !contains(TruncUnits, s.Value) {
+			if !slices.Contains(TruncUnits, s.Value) {
 				err = position.Errorf(offsetPos(e, s.Location().From), "date_trunc: unknown unit %q (use one of %s)", s.Value, strings.Join(TruncUnits, ", "))
 			}
 		case "date":
@@ -265,15 +266,6 @@ func checkLiterals(n ast.Node, e analysis.Expr) error {
 		}
 	}))
 	return err
-}
-
-func isDisabled(name string) bool {
-	for _, d := range disabled {
-		if d == name {
-			return true
-		}
-	}
-	return false
 }
 
 func article(t analysis.ColumnType) string {
@@ -338,16 +330,6 @@ func (m *VM) EvalPresent(p *Program, env any) (any, error) {
 	return m.Eval(p, env)
 }
 
-// TestPresent is Test through EvalPresent.
-func (m *VM) TestPresent(p *Program, env any) (bool, error) {
-	out, err := m.EvalPresent(p, env)
-	if err != nil {
-		return false, err
-	}
-	b, _ := out.(bool)
-	return b, nil
-}
-
 // Test runs a boolean program: a null result is false.
 func (m *VM) Test(p *Program, env any) (bool, error) {
 	out, err := m.Eval(p, env)
@@ -370,7 +352,7 @@ func fileError(e analysis.Expr, what string, env *Env, err error) error {
 	}
 	pos := e.At(fe.Line, byteCol(e.Src, fe.Line, fe.Column))
 	msg := fe.Message
-	if m := unknownNameRE.FindStringSubmatch(msg); m != nil && isDisabled(m[1]) {
+	if m := unknownNameRE.FindStringSubmatch(msg); m != nil && slices.Contains(disabled, m[1]) {
 		msg = fmt.Sprintf("%s() is not available in an analysis: expressions are pure, so a report never depends on the clock or the machine", m[1])
 		if m[1] == "date" || m[1] == "keys" || m[1] == "values" {
 			msg = fmt.Sprintf("%s: %s", what, fe.Message)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,15 +27,8 @@ var Functions = []string{"date", "date_trunc", "round", "percent", "keys", "valu
 // Reserved reports whether name cannot be a column or value name because an
 // expression would read it as a function or keyword.
 func Reserved(name string) bool {
-	for _, f := range Functions {
-		if f == name {
-			return true
-		}
-	}
-	for _, b := range builtin.Names {
-		if b == name {
-			return true
-		}
+	if slices.Contains(Functions, name) || slices.Contains(builtin.Names, name) {
+		return true
 	}
 	switch name {
 	case "nil", "true", "false", "not", "and", "or", "in", "matches", "contains",

@@ -112,15 +112,15 @@ func BenchmarkWhere(b *testing.B) {
 	row["day"] = d("2016-11-01")
 	for _, bc := range []struct {
 		name string
-		test func(*VM, *Program, any) (bool, error)
-	}{{"null-aware", (*VM).Test}, {"present", (*VM).TestPresent}} {
+		eval func(*VM, *Program, any) (any, error)
+	}{{"null-aware", (*VM).Eval}, {"present", (*VM).EvalPresent}} {
 		b.Run(bc.name, func(b *testing.B) {
 			var m VM
 			b.ReportAllocs()
 			for b.Loop() {
-				ok, err := bc.test(&m, p, row)
-				if err != nil || !ok {
-					b.Fatalf("Test = %v, %v", ok, err)
+				ok, err := bc.eval(&m, p, row)
+				if err != nil || ok != true {
+					b.Fatalf("Eval = %v, %v", ok, err)
 				}
 			}
 		})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -287,7 +288,7 @@ func newSource(d *engine.DatasetResult, res *engine.Result) *sourceData {
 	}
 	// Views over views count their rows too, under the dataset they come from.
 	for _, vr := range res.Views {
-		if vr.View.From.Name == ds.Name || !contains(vr.Datasets, ds.Name) || res.View(vr.View.From.Name) == nil {
+		if vr.View.From.Name == ds.Name || !slices.Contains(vr.Datasets, ds.Name) || res.View(vr.View.From.Name) == nil {
 			continue
 		}
 		s.Views = append(s.Views, newViewCount(vr))
@@ -306,15 +307,6 @@ func newViewCount(vr *engine.ViewResult) viewCount {
 		vc.Where = append(vc.Where, whereCount{Src: strings.TrimSpace(w.Src), Line: w.Pos.Line, Kept: vr.Counts.Where[i]})
 	}
 	return vc
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func newClaim(c *engine.ClaimResult, res *engine.Result, cite func([]string) []*sourceData) *claimData {
