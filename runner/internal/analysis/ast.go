@@ -1,6 +1,10 @@
 package analysis
 
-import "galley/runner/internal/position"
+import (
+	"strings"
+
+	"galley/runner/internal/position"
+)
 
 // File is one parsed analysis.
 type File struct {
@@ -62,6 +66,19 @@ func (e Expr) At(line, col int) position.Pos {
 	p := e.Lines[line-1]
 	p.Col += col
 	return p
+}
+
+// Slice is the part [from, to) of e, byte offsets in Src, with the file
+// positions to match, so that an error inside the part points into it.
+func (e Expr) Slice(from, to int) Expr {
+	line := strings.Count(e.Src[:from], "\n") + 1
+	col := from - (strings.LastIndexByte(e.Src[:from], '\n') + 1)
+	first := e.At(line, col)
+	lines := []position.Pos{first}
+	for l := line + 1; l <= line+strings.Count(e.Src[from:to], "\n"); l++ {
+		lines = append(lines, e.At(l, 0))
+	}
+	return Expr{Src: e.Src[from:to], Pos: first, Lines: lines}
 }
 
 // Dataset is one entry of `datasets:`: a CSV file pinned by sha256 and cited.

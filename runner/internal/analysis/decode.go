@@ -303,22 +303,3 @@ func (d *decoder) expr(n *yaml.Node, what string) Expr {
 	lines := d.scalarLines(n)
 	return Expr{Src: s, Pos: lines[0], Lines: lines}
 }
-
-// sub returns the part of e (or of a scalar's text with the given lines)
-// starting at byte offset off and of length n, with positions to match.
-func subExpr(src string, lines []position.Pos, off, length int) Expr {
-	line := strings.Count(src[:off], "\n")
-	col := off - (strings.LastIndexByte(src[:off], '\n') + 1)
-	var out []position.Pos
-	for i := line; i < len(lines); i++ {
-		p := lines[i]
-		if i == line {
-			p.Col += col
-		}
-		out = append(out, p)
-	}
-	if len(out) == 0 {
-		out = []position.Pos{{}}
-	}
-	return Expr{Src: src[off : off+length], Pos: out[0], Lines: out}
-}

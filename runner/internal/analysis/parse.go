@@ -552,6 +552,7 @@ func (d *decoder) inline(n *yaml.Node) []Expr {
 			out = append(out, e)
 		}
 	}
+	text := Expr{Src: src, Pos: lines[0], Lines: lines}
 	for off := 0; ; {
 		i := strings.Index(src[off:], "{{")
 		if i < 0 {
@@ -560,11 +561,11 @@ func (d *decoder) inline(n *yaml.Node) []Expr {
 		start := off + i + 2
 		j := strings.Index(src[start:], "}}")
 		if j < 0 {
-			e := subExpr(src, lines, off+i, 2)
+			e := text.Slice(off+i, off+i+2)
 			d.errs.Add(e.Pos, "{{ is not closed; write {{ value }}")
 			return out
 		}
-		e := subExpr(src, lines, start, j)
+		e := text.Slice(start, start+j)
 		if strings.TrimSpace(e.Src) == "" {
 			d.errs.Add(e.Pos, "empty {{ }}; write an expression inside, such as {{ total }}")
 		}

@@ -92,7 +92,7 @@ func argument(e analysis.Expr, call int, arg ast.Node) *analysis.Expr {
 			lead := len(inner) - len(strings.TrimLeft(inner, " \t\n"))
 			trail := len(strings.TrimRight(inner, " \t\n"))
 			if trail > lead {
-				sub := subExpr(e, from+lead, from+trail)
+				sub := e.Slice(from+lead, from+trail)
 				return &sub
 			}
 		}
@@ -131,18 +131,6 @@ func byteOffset(s string, runes int) int {
 		b += n
 	}
 	return b
-}
-
-// subExpr is the part [from, to) of e with positions to match.
-func subExpr(e analysis.Expr, from, to int) analysis.Expr {
-	line := strings.Count(e.Src[:from], "\n") + 1
-	col := from - (strings.LastIndexByte(e.Src[:from], '\n') + 1)
-	first := e.At(line, col)
-	lines := []position.Pos{first}
-	for l := line + 1; l <= line+strings.Count(e.Src[from:to], "\n"); l++ {
-		lines = append(lines, e.At(l, 0))
-	}
-	return analysis.Expr{Src: e.Src[from:to], Pos: first, Lines: lines}
 }
 
 func aggregateCall(n ast.Node) (string, []ast.Node, bool) {
