@@ -182,30 +182,30 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 	return p, errs.Err()
 }
 
-// referenced lists the rowCols that row expressions read.
+// referenced lists, in order, the rowCols that row expressions read: the
+// union of what each where, derive and aggregate argument reads.
 func (p *Plan) referenced() []int {
-	seen := map[string]bool{}
-	add := func(prog *expression.Program) {
-		if prog != nil {
-			for _, r := range prog.Refs {
-				seen[r] = true
-			}
+	seen := make([]bool, len(p.rowCols))
+	for _, w := range p.wheres {
+		for _, i := range w.reads {
+			seen[i] = true
 		}
 	}
-	for _, w := range p.wheres {
-		add(w.prog)
-	}
-	for _, d := range p.derive {
-		add(d)
+	for _, in := range p.deriveIn {
+		for _, i := range in {
+			seen[i] = true
+		}
 	}
 	for _, a := range p.aggs {
 		for _, c := range a.calls {
-			add(c.arg)
+			for _, i := range c.in {
+				seen[i] = true
+			}
 		}
 	}
 	var out []int
-	for i, c := range p.rowCols {
-		if seen[c.Name] {
+	for i, ok := range seen {
+		if ok {
 			out = append(out, i)
 		}
 	}
