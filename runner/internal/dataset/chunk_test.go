@@ -152,7 +152,7 @@ func TestValidFloat(t *testing.T) {
 	for _, s := range []string{"", "1", "-1", "+1.5", "1.", ".5", ".", "-", "1.2.3", "1e5", "1e999", "NaN", "inf", "0x10",
 		"12345678901234567890", "123456789012345678901", "1_000", " 1", "1,5", "--1", "00.00"} {
 		_, want := parseFloat(s)
-		if got := validFloat(s); got != want {
+		if got := validFloat([]byte(s)); got != want {
 			t.Errorf("validFloat(%q) = %v, parseFloat says %v", s, got, want)
 		}
 	}

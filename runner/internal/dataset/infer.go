@@ -92,7 +92,7 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 	sn := &sniffer{h: sha256.New()}
 	tee := io.TeeReader(f, sn)
 	chk := newUTF8Check(tee, path, "galley pin")
-	_, err = io.CopyBuffer(io.Discard, struct{ io.Reader }{chk}, make([]byte, csvBufSize))
+	_, err = io.CopyBuffer(io.Discard, struct{ io.Reader }{chk}, make([]byte, 64<<10))
 	enc := "utf-8"
 	if err != nil {
 		if chk.err == nil {
@@ -277,7 +277,7 @@ func (s *colStat) add(raw string) {
 	s.others++
 	zero := leadingZero(t)
 	if s.canInt {
-		_, ok := parseCell(analysis.TypeInt, "", t)
+		_, ok := parseCell(analysis.TypeInt, "", []byte(t))
 		s.canInt = ok && !zero
 	}
 	if s.canFloat {

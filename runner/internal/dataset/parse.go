@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,13 +15,13 @@ import (
 const defaultLayout = "2006-01-02"
 
 // fill converts one record into r.row.
-func (r *Reader) fill(rec []string) ([]any, error) {
+func (r *Reader) fill(rec [][]byte) ([]any, error) {
 	if len(rec) != len(r.header) {
 		pos := r.pos(0)
 		pos.Col = 0
 		hint := ""
 		if len(rec) > len(r.header) {
-			hint = fmt.Sprintf(" (is a value holding %q not quoted?)", r.cr.Comma)
+			hint = fmt.Sprintf(" (is a value holding %q not quoted?)", r.comma)
 		}
 		return nil, position.Errorf(pos, "row has %s, but the header has %d%s", plural(len(rec), "field"), len(r.header), hint)
 	}
@@ -45,14 +46,14 @@ func (r *Reader) fill(rec []string) ([]any, error) {
 }
 
 // value converts one cell; msg says what is wrong when it cannot.
-func (r *Reader) value(c *colReader, raw string) (v any, msg string) {
+func (r *Reader) value(c *colReader, raw []byte) (v any, msg string) {
 	s := raw
 	if c.trim {
-		s = strings.TrimSpace(raw)
+		s = bytes.TrimSpace(raw)
 	}
 	if c.isNull(raw, s) {
 		if c.col.Required {
-			if raw == "" {
+			if len(raw) == 0 {
 				return nil, "the column is required, but the cell is empty"
 			}
 			return nil, fmt.Sprintf("the column is required, but the cell is %q, a null marker", raw)
@@ -64,19 +65,19 @@ func (r *Reader) value(c *colReader, raw string) (v any, msg string) {
 	if ok {
 		return v, ""
 	}
-	return nil, cellError(c.col, raw, s)
+	return nil, cellError(c.col, string(raw), string(s))
 }
 
 // check is value without the conversion, for columns no view uses: it
 // allocates nothing.
-func (r *Reader) check(c *colReader, raw string) (msg string) {
+func (r *Reader) check(c *colReader, raw []byte) (msg string) {
 	t := c.col.Type
 	if t == analysis.TypeString && !c.col.Required {
 		return ""
 	}
 	s := raw
 	if c.trim {
-		s = strings.TrimSpace(raw)
+		s = bytes.TrimSpace(raw)
 	}
 	if c.isNull(raw, s) {
 		if c.col.Required {
@@ -88,50 +89,83 @@ func (r *Reader) check(c *colReader, raw string) (msg string) {
 	ok := true
 	switch t {
 	case analysis.TypeInt:
-		_, err := strconv.ParseInt(s, 10, 0)
-		ok = err == nil
+		_, ok = parseInt(s)
 	case analysis.TypeFloat:
 		ok = validFloat(s)
 	case analysis.TypeBool:
-		_, ok = parseBool(s)
+		_, ok = parseBool(string(s))
 	case analysis.TypeDate:
-		_, err := parseDate(c.col.Layout, s)
-		ok = err == nil
+		_, ok = parseDateBytes(c.col.Layout, s)
 	}
 	if ok {
 		return ""
 	}
-	return cellError(c.col, raw, s)
+	return cellError(c.col, string(raw), string(s))
 }
 
-func (c *colReader) isNull(raw, trimmed string) bool {
+func (c *colReader) isNull(raw, trimmed []byte) bool {
 	if c.emptyNA {
-		return trimmed == ""
+		return len(trimmed) == 0
 	}
 	for _, n := range c.nulls {
-		if raw == n || trimmed == n {
+		if string(raw) == n || string(trimmed) == n {
 			return true
 		}
 	}
 	return false
 }
 
+// parseInt reads a base-10 integer of up to 18 digits without strconv,
+// and anything else with it.
+func parseInt(s []byte) (int, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		i = 1
+	}
+	if i == len(s) || len(s)-i > 18 {
+		n, err := strconv.ParseInt(string(s), 10, 0)
+		return int(n), err == nil
+	}
+	n := 0
+	for ; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + int(c)
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// parseDateBytes is parseDate on the cell's bytes.
+func parseDateBytes(layout string, s []byte) (time.Time, bool) {
+	if layout == "" || layout == defaultLayout {
+		if t, ok := fastDate(s); ok {
+			return t, true
+		}
+	}
+	t, err := parseDate(layout, string(s))
+	return t, err == nil
+}
+
 // parseCell converts a non-null cell, already trimmed unless a string.
-func parseCell(t analysis.ColumnType, layout, s string) (any, bool) {
+func parseCell(t analysis.ColumnType, layout string, s []byte) (any, bool) {
 	switch t {
 	case analysis.TypeString, analysis.TypeAny:
-		return s, true
+		return string(s), true
 	case analysis.TypeInt:
-		n, err := strconv.ParseInt(s, 10, 0)
-		return int(n), err == nil
+		return parseInt(s)
 	case analysis.TypeFloat:
-		f, ok := parseFloat(s)
+		f, ok := parseFloat(string(s))
 		return f, ok
 	case analysis.TypeBool:
-		return parseBool(s)
+		return parseBool(string(s))
 	case analysis.TypeDate:
-		d, err := parseDate(layout, s)
-		return d, err == nil
+		return parseDateBytes(layout, s)
 	}
 	return nil, false
 }
@@ -156,7 +190,7 @@ func parseFloat(s string) (float64, bool) {
 // validFloat is parseFloat's answer without the conversion, for columns
 // no view uses: a plain decimal of up to 20 characters cannot overflow, so
 // its syntax is enough; anything else goes through parseFloat.
-func validFloat(s string) bool {
+func validFloat(s []byte) bool {
 	i := 0
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {
 		i++
@@ -169,12 +203,12 @@ func validFloat(s string) bool {
 		case c == '.' && !dot:
 			dot = true
 		default:
-			_, ok := parseFloat(s)
+			_, ok := parseFloat(string(s))
 			return ok
 		}
 	}
 	if digits == 0 || len(s) > 20 {
-		_, ok := parseFloat(s)
+		_, ok := parseFloat(string(s))
 		return ok
 	}
 	return true
@@ -305,11 +339,11 @@ func plural(n int, what string) string {
 
 // fastDate reads a valid YYYY-MM-DD date without time.Parse, which is
 // slower; anything else is left to time.Parse.
-func fastDate(s string) (time.Time, bool) {
+func fastDate[T string | []byte](s T) (time.Time, bool) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return time.Time{}, false
 	}
-	n := func(s string) int {
+	n := func(s T) int {
 		v := 0
 		for i := 0; i < len(s); i++ {
 			if s[i] < '0' || s[i] > '9' {

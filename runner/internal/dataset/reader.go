@@ -135,7 +135,6 @@ type Reader struct {
 	ds     *analysis.Dataset
 	rel    string
 	in     *input
-	cr     *csv.Reader
 	header []string
 	cols   []colReader
 	row    []any
@@ -155,9 +154,9 @@ type Reader struct {
 	// but encoding/csv skips it. next is the line after the last record.
 	single    bool
 	next      int
-	blanks    int      // blank rows still to return before held
-	held      []string // a record read and held behind blank rows
-	synthetic bool     // the row just returned is a blank line
+	blanks    int  // blank rows still to return before the record held
+	held      bool // the scanner holds a record behind blank rows
+	synthetic bool // the row just returned is a blank line
 	closed    bool
 }
 
@@ -299,15 +298,10 @@ func (c *Chunk) Open() (*Reader, error) {
 		max = MaxRecord
 	}
 	src := io.NewSectionReader(f, c.start.off, c.end-c.start.off)
-	if r.in, err = openSection(f, src, c.start.line, &progress{}, r.enc, r.rel, pinCommand(r.ds), max); err != nil {
+	if r.in, err = openSection(f, src, c.start.line, &progress{}, r.enc, r.comma, r.rel, pinCommand(r.ds), max); err != nil {
 		f.Close()
 		return nil, err
 	}
-	r.in.arm(c.start.line)
-	r.cr = csv.NewReader(r.in.br)
-	r.cr.Comma = r.comma
-	r.cr.FieldsPerRecord = -1
-	r.cr.ReuseRecord = true
 	r.next = c.start.line
 	return r, nil
 }
@@ -321,7 +315,7 @@ func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, co
 	if max <= 0 {
 		max = MaxRecord
 	}
-	if r.in, err = openText(f, src, prog, enc, r.rel, pinCommand(ds), max); err != nil {
+	if r.in, err = openText(f, src, prog, enc, comma, r.rel, pinCommand(ds), max); err != nil {
 		return err
 	}
 	if n := ds.SkipRows.Value; n > 0 {
@@ -333,25 +327,19 @@ func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, co
 			return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %d lines)", ds.Name, n, r.rel, got)
 		}
 	}
-	r.in.arm(r.in.skipped + 1)
-	r.cr = csv.NewReader(r.in.br)
-	r.cr.Comma = comma
-	r.cr.FieldsPerRecord = -1
-	r.cr.ReuseRecord = true
-	header, err := r.cr.Read()
+	err = r.in.sc.read()
 	if err == io.EOF {
-		if r.in.check != nil && r.in.check.err != nil {
-			return r.in.check.err
-		}
 		return position.Errorf(position.Pos{File: r.rel, Line: 1}, "the file is empty; a dataset needs a header row naming its columns")
 	}
 	if err != nil {
 		return r.fileErr(err)
 	}
-	r.header = append([]string(nil), header...)
+	r.header = make([]string, len(r.in.sc.fields))
+	for i, h := range r.in.sc.fields {
+		r.header[i] = string(h)
+	}
 	r.single = len(r.header) == 1
-	r.next = r.endLine(header) + 1
-	r.in.rearm(r.next)
+	r.next = r.endLine() + 1
 	return nil
 }
 
@@ -454,30 +442,26 @@ func listInts(at []int) string {
 	return b.String()
 }
 
-// endLine is the line where the record just read by cr ends.
-func (r *Reader) endLine(rec []string) int {
-	last := len(rec) - 1
-	line, _ := r.cr.FieldPos(last)
-	return line + r.in.skipped + strings.Count(rec[last], "\n")
-}
+// endLine is the line where the record just read ends.
+func (r *Reader) endLine() int { return r.in.base + r.in.sc.endLine }
 
 // pos is the file position of field i of the record just read.
 func (r *Reader) pos(i int) position.Pos {
 	if r.synthetic {
 		return position.Pos{File: r.rel, Line: r.line, Col: 1}
 	}
-	line, col := r.cr.FieldPos(i)
-	return position.Pos{File: r.rel, Line: line + r.in.skipped, Col: col}
+	p := r.in.sc.pos[i]
+	return position.Pos{File: r.rel, Line: r.in.base + p.line, Col: p.col}
 }
 
-// fileErr turns an error from encoding/csv or from reading into a
-// positioned error at the data file.
+// fileErr turns an error from the scanner or from reading into a
+// positioned error at the data file. The scanner stops at the first error
+// in the file's order, so an error in the text (bad UTF-8) is reported only
+// when the records before it are read.
 func (r *Reader) fileErr(err error) error {
-	if r.in.lim != nil && r.in.lim.err != nil {
-		return r.in.lim.err
-	}
-	if r.in.check != nil && r.in.check.err != nil {
-		return r.in.check.err
+	var tl *tooLong
+	if errors.As(err, &tl) {
+		return r.in.tooLongErr(tl, r.rel)
 	}
 	var pe *position.Error
 	if errors.As(err, &pe) {
@@ -485,12 +469,13 @@ func (r *Reader) fileErr(err error) error {
 	}
 	var ce *csv.ParseError
 	if errors.As(err, &ce) {
-		pos := position.Pos{File: r.rel, Line: ce.Line + r.in.skipped, Col: ce.Column}
+		base := r.in.base
+		pos := position.Pos{File: r.rel, Line: ce.Line + base, Col: ce.Column}
 		switch {
 		case errors.Is(ce.Err, csv.ErrBareQuote):
 			return position.Errorf(pos, `a " in an unquoted field (quote the whole field and double the quotes inside it: "say ""hi""")`)
 		case errors.Is(ce.Err, csv.ErrQuote) && ce.StartLine != ce.Line:
-			start := position.Pos{File: r.rel, Line: ce.StartLine + r.in.skipped}
+			start := position.Pos{File: r.rel, Line: ce.StartLine + base}
 			return position.Errorf(start, `the quoted field starting on this line is not closed properly (a " is missing, or a " inside it is not doubled; reading stopped at line %d, column %d)`, pos.Line, pos.Col)
 		case errors.Is(ce.Err, csv.ErrQuote):
 			return position.Errorf(pos, `a quoted field is followed by text before the next delimiter (put the whole field in quotes and double the quotes inside it)`)
@@ -522,29 +507,25 @@ func (r *Reader) Read() ([]any, error) {
 	return row, nil
 }
 
-var blankRecord = []string{""}
+var blankRecord = [][]byte{nil}
 
 func (r *Reader) read() ([]any, error) {
-	if r.blanks == 0 && r.held == nil {
-		rec, err := r.cr.Read()
+	sc := r.in.sc
+	if r.blanks == 0 && !r.held {
+		err := sc.read()
 		if err == io.EOF {
-			if r.in.check != nil && r.in.check.err != nil {
-				return nil, r.in.check.err
-			}
 			return nil, io.EOF
 		}
 		if err != nil {
 			return nil, r.fileErr(err)
 		}
-		r.in.rearm(r.endLine(rec) + 1)
 		if r.single {
-			start, _ := r.cr.FieldPos(0)
-			if gap := start + r.in.skipped - r.next; gap > 0 {
-				r.blanks, r.held = gap, rec
+			if gap := r.in.base + sc.pos[0].line - r.next; gap > 0 {
+				r.blanks, r.held = gap, true
 			}
 		}
-		if r.held == nil {
-			return r.record(rec)
+		if !r.held {
+			return r.record()
 		}
 	}
 	if r.blanks > 0 {
@@ -554,18 +535,16 @@ func (r *Reader) read() ([]any, error) {
 		r.next++
 		return r.fill(blankRecord)
 	}
-	rec := r.held
-	r.held = nil
-	return r.record(rec)
+	r.held = false
+	return r.record()
 }
 
-// record converts a record read by encoding/csv; it is still the last one
-// read, so FieldPos describes it.
-func (r *Reader) record(rec []string) ([]any, error) {
+// record converts the record the scanner just read.
+func (r *Reader) record() ([]any, error) {
 	r.synthetic = false
 	r.line = r.pos(0).Line
-	r.next = r.endLine(rec) + 1
-	return r.fill(rec)
+	r.next = r.endLine() + 1
+	return r.fill(r.in.sc.fields)
 }
 
 // Line returns the line of the file where the row just returned starts.

@@ -20,7 +20,6 @@ import (
 
 const (
 	bufSize       = 256 << 10 // file reads
-	csvBufSize    = 64 << 10  // what encoding/csv reads lines from
 	progressEvery = 1 << 20
 )
 
@@ -264,107 +263,24 @@ func (c *utf8Check) fail(at int) {
 	c.err = position.Errorf(pos, "not valid UTF-8 (byte 0x%02x); if the file is in another encoding, declare it in the dataset: encoding: windows-1252 or encoding: latin-1", c.buf[at])
 }
 
-// input is an opened, decoded data file, positioned after the skipped lines.
+// input is an opened, decoded data file, split into records.
 type input struct {
-	f       *os.File
-	br      *bufio.Reader // decoded text, what encoding/csv reads
-	check   *utf8Check    // nil unless utf-8
-	lim     *limiter      // between the decoded text and br
-	skipped int           // physical lines skipped before the header
+	f     *os.File
+	sc    *scanner
+	check *utf8Check // nil unless utf-8
+	base  int        // lines of the file before the scanner's first
 }
 
-// limiter bounds the memory encoding/csv may use: encoding/csv holds a whole
-// record (every line of its quoted fields) in memory, so the decoded bytes
-// fed to it since the start of the current record are counted, and once they
-// pass max the next read fails with a positioned error. Reading goes through
-// a bufio.Reader, which asks for more bytes only when the line it holds is
-// not complete: so when the limiter is asked for more with max bytes already
-// given since the record started, all of them belong to that one record, and
-// the limit is exact.
-type limiter struct {
-	src       io.Reader
-	max       int64
-	armed     bool  // off while skip_rows lines are skipped
-	off       int64 // decoded bytes passed on
-	line      int   // line of the byte at off, 1-based, counting every physical line
-	col       int   // bytes between the last line break and off
-	start     int64 // offset where the current record starts
-	startLine int   // its line
-	blank     bool  // the record so far is only line breaks (skipped by encoding/csv)
-	err       error // sticky
-	file      string
-}
-
-func newLimiter(src io.Reader, max int64, file string) *limiter {
-	return &limiter{src: src, max: max, line: 1, startLine: 1, blank: true, file: file}
-}
-
-func (l *limiter) Read(p []byte) (int, error) {
-	if l.err != nil {
-		return 0, l.err
+// tooLongErr turns the scanner's *tooLong into a user's error: a record
+// longer than the limit is most likely a quote left open or not CSV at all.
+func (in *input) tooLongErr(e *tooLong, file string) error {
+	pos := position.Pos{File: file, Line: in.base + e.Line, Col: e.Col}
+	size := formatSize(int64(in.sc.max))
+	start := in.base + e.StartLine
+	if e.Line > e.StartLine {
+		return position.Errorf(pos, "a record is longer than %s, the limit (is a quote left open at line %d?)", size, start)
 	}
-	if l.armed {
-		room := l.start + l.max - l.off
-		if room <= 0 {
-			l.trip()
-			return 0, l.err
-		}
-		if int64(len(p)) > room {
-			p = p[:room]
-		}
-	}
-	n, err := l.src.Read(p)
-	l.advance(p[:n])
-	return n, err
-}
-
-// advance counts the bytes b just passed on.
-func (l *limiter) advance(b []byte) {
-	if l.blank {
-		l.skipBlank(b)
-	}
-	l.off += int64(len(b))
-	if nl := bytes.Count(b, []byte{'\n'}); nl > 0 {
-		l.line += nl
-		l.col = len(b) - bytes.LastIndexByte(b, '\n') - 1
-	} else {
-		l.col += len(b)
-	}
-}
-
-// skipBlank moves the record's start past the line breaks that begin b,
-// b starting where the record's bytes counted so far end.
-func (l *limiter) skipBlank(b []byte) {
-	for _, c := range b {
-		switch c {
-		case '\n':
-			l.startLine++
-		case '\r':
-		default:
-			l.blank = false
-			return
-		}
-		l.start++
-	}
-}
-
-// reset starts a new record at line, after the record encoding/csv just
-// returned; buffered is what br holds already, read ahead.
-func (l *limiter) reset(line int, buffered []byte) {
-	l.start = l.off - int64(len(buffered))
-	l.startLine = line
-	l.blank = true
-	l.skipBlank(buffered)
-}
-
-func (l *limiter) trip() {
-	pos := position.Pos{File: l.file, Line: l.line, Col: l.col + 1}
-	size := formatSize(l.max)
-	if l.line > l.startLine {
-		l.err = position.Errorf(pos, "a record is longer than %s, the limit (is a quote left open at line %d?)", size, l.startLine)
-		return
-	}
-	l.err = position.Errorf(pos, "a record is longer than %s, the limit (line %d has no line break in its first %s: is this a CSV file?)", size, l.startLine, size)
+	return position.Errorf(pos, "a record is longer than %s, the limit (line %d has no line break in its first %s: is this a CSV file?)", size, start, size)
 }
 
 // formatSize writes n bytes as MiB or KiB when exact.
@@ -378,40 +294,26 @@ func formatSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// arm starts counting at the record that begins at line, the next byte br
-// gives.
-func (in *input) arm(line int) {
-	in.lim.armed = true
-	in.rearm(line)
-}
-
-// rearm starts a new record at line, after the record encoding/csv just
-// returned.
-func (in *input) rearm(line int) {
-	buf, _ := in.br.Peek(in.br.Buffered())
-	in.lim.reset(line, buf)
-}
-
 // openText decodes f from its start. It reports a UTF-8 byte-order mark in a
 // file declared in a single-byte encoding, which would otherwise turn into
 // mojibake.
-func openText(f *os.File, src io.Reader, prog *progress, enc, file, fix string, maxRecord int64) (*input, error) {
-	return openSection(f, src, 1, prog, enc, file, fix, maxRecord)
+func openText(f *os.File, src io.Reader, prog *progress, enc string, comma rune, file, fix string, maxRecord int64) (*input, error) {
+	return openSection(f, src, 1, prog, enc, comma, file, fix, maxRecord)
 }
 
 // openSection decodes src, a part of f that starts at the beginning of
-// line (1 for the whole file). Only the file's own start may hold a
-// byte-order mark; elsewhere it is an error, as in the middle of the file.
-func openSection(f *os.File, src io.Reader, line int, prog *progress, enc, file, fix string, maxRecord int64) (*input, error) {
+// line (1 for the whole file), and splits it into records of at most
+// maxRecord bytes. Only the file's own start may hold a byte-order mark;
+// elsewhere it is an error, as in the middle of the file.
+func openSection(f *os.File, src io.Reader, line int, prog *progress, enc string, comma rune, file, fix string, maxRecord int64) (*input, error) {
 	prog.r = src
-	in := &input{f: f, skipped: line - 1}
+	in := &input{f: f, base: line - 1}
+	var text io.Reader
 	switch enc {
 	case "utf-8":
 		in.check = newUTF8Check(prog, file, fix)
 		in.check.line, in.check.started = line, line > 1
-		in.lim = newLimiter(in.check, maxRecord, file)
-		in.lim.line, in.lim.startLine = line, line
-		in.br = bufio.NewReaderSize(in.lim, csvBufSize)
+		text = in.check
 	default:
 		raw := bufio.NewReaderSize(prog, bufSize)
 		if head, _ := raw.Peek(len(bom)); line == 1 && bytes.Equal(head, bom) {
@@ -422,39 +324,28 @@ func openSection(f *os.File, src io.Reader, line int, prog *progress, enc, file,
 		if enc == "windows-1252" {
 			cm = charmap.Windows1252
 		}
-		in.lim = newLimiter(transform.NewReader(raw, cm.NewDecoder()), maxRecord, file)
-		in.lim.line, in.lim.startLine = line, line
-		in.br = bufio.NewReaderSize(in.lim, csvBufSize)
+		text = transform.NewReader(raw, cm.NewDecoder())
 	}
+	in.sc = newScanner(text, comma, int(maxRecord))
 	return in, nil
 }
 
 // skipLines skips n physical lines; it returns how many there were.
 func (in *input) skipLines(n int) (int, error) {
 	for i := 0; i < n; i++ {
-		for {
-			_, err := in.br.ReadSlice('\n')
-			if err == bufio.ErrBufferFull {
-				continue
-			}
-			if err == io.EOF {
-				return i, nil
-			}
-			if err != nil {
-				return i, in.readErr(err)
-			}
-			break
+		ok, err := in.sc.skipLine()
+		if err != nil {
+			return i, in.readErr(err)
 		}
-		in.skipped++
+		if !ok {
+			return i, nil
+		}
 	}
 	return n, nil
 }
 
 // readErr turns an error from reading the text into a user's error.
 func (in *input) readErr(err error) error {
-	if in.lim != nil && in.lim.err != nil {
-		return in.lim.err
-	}
 	if in.check != nil && in.check.err != nil {
 		return in.check.err
 	}

@@ -1,0 +1,375 @@
+package dataset
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"unicode/utf8"
+)
+
+// scanner splits CSV text into records exactly as encoding/csv does with
+// FieldsPerRecord -1 and neither LazyQuotes, TrimLeadingSpace nor Comment:
+// the same fields, the same field positions and the same *csv.ParseError
+// for a bad quote (scan_test.go checks this against encoding/csv, fuzzing
+// included). It differs in what it costs: a field is a slice of the
+// scanner's buffer, valid until the next read, and is copied only when it
+// is quoted and holds "" or a CRLF; encoding/csv copies every record into a
+// new string. It also bounds a record: one longer than max bytes stops the
+// reading with a *tooLong instead of growing the buffer without end.
+type scanner struct {
+	src  io.Reader
+	buf  []byte
+	r, w int   // buf[r:w] is not yet consumed
+	eof  bool  // src gave io.EOF
+	rerr error // src gave another error; returned once buf[r:w] is used up
+	max  int   // the most bytes a record may take (0: no bound)
+
+	comma  []byte
+	comma1 int // comma[0] when the delimiter is one byte, else -1
+	line   int // physical lines consumed so far
+
+	// The record just read.
+	fields  [][]byte
+	pos     []fieldPos
+	recLine int // its first line
+	endLine int // its last line
+	quoted  []byte
+}
+
+type fieldPos struct{ line, col int }
+
+// tooLong is the error for a record longer than max bytes: the byte at
+// Line, Col is the first past the bound, in a record that starts at
+// StartLine. Lines count from the start of the scanner's input.
+type tooLong struct{ Line, Col, StartLine int }
+
+func (e *tooLong) Error() string { return "record too long" }
+
+const scanBufSize = 256 << 10
+
+func newScanner(src io.Reader, comma rune, max int) *scanner {
+	s := &scanner{src: src, buf: make([]byte, scanBufSize), max: max, comma1: -1}
+	s.comma = utf8.AppendRune(nil, comma)
+	if len(s.comma) == 1 {
+		s.comma1 = int(s.comma[0])
+	}
+	return s
+}
+
+// fill reads more input, keeping buf[keep:w] (moved to the front). It
+// returns false when there is no more: at the end of the input or after an
+// error.
+func (s *scanner) fill(keep int) bool {
+	if s.eof || s.rerr != nil {
+		return false
+	}
+	if keep > 0 {
+		s.w = copy(s.buf, s.buf[keep:s.w])
+		s.r -= keep
+	}
+	if s.w == len(s.buf) {
+		grown := make([]byte, 2*len(s.buf))
+		copy(grown, s.buf[:s.w])
+		s.buf = grown
+	}
+	for {
+		n, err := s.src.Read(s.buf[s.w:])
+		s.w += n
+		if err == io.EOF {
+			s.eof = true
+		} else if err != nil {
+			s.rerr = err
+		}
+		if n > 0 || err != nil {
+			return n > 0
+		}
+	}
+}
+
+// skipLine consumes one physical line, whatever it holds, in constant
+// memory; it returns false at the end of the input.
+func (s *scanner) skipLine() (bool, error) {
+	partial := false // part of the line was consumed already
+	for {
+		if i := bytes.IndexByte(s.buf[s.r:s.w], '\n'); i >= 0 {
+			s.r += i + 1
+			s.line++
+			return true, nil
+		}
+		partial = partial || s.r < s.w
+		s.r = s.w
+		if !s.fill(s.r) {
+			if s.rerr != nil {
+				return false, s.rerr
+			}
+			if partial {
+				s.line++
+			}
+			return partial, nil
+		}
+	}
+}
+
+// read reads the next record into s.fields and s.pos. It returns io.EOF at
+// the end of the input, a *csv.ParseError for a bad quote, a *tooLong, or
+// the input's own error.
+func (s *scanner) read() error {
+	for {
+		// Blank lines are skipped, as encoding/csv does.
+		for s.r < s.w {
+			switch {
+			case s.buf[s.r] == '\n':
+				s.r++
+				s.line++
+				continue
+			case s.buf[s.r] == '\r' && s.r+1 < s.w && s.buf[s.r+1] == '\n':
+				s.r += 2
+				s.line++
+				continue
+			case s.buf[s.r] == '\r' && s.r+1 == s.w && !s.eof:
+				// Is it a CRLF? Read on to know.
+			case s.buf[s.r] == '\r' && s.r+1 == s.w:
+				s.r++ // a CR at the very end is dropped, leaving a blank line
+				s.line++
+				continue
+			}
+			break
+		}
+		if s.r == s.w || (s.buf[s.r] == '\r' && s.r+1 == s.w && !s.eof) {
+			if !s.fill(s.r) {
+				if s.r < s.w {
+					continue // the CR at the end
+				}
+				if s.rerr != nil {
+					return s.rerr
+				}
+				return io.EOF
+			}
+			continue
+		}
+		n, err := s.parse(s.buf[s.r:s.w], s.eof)
+		if err == errMore {
+			if s.max > 0 && s.w-s.r > s.max {
+				return s.tooLong()
+			}
+			if !s.fill(s.r) {
+				if s.rerr != nil {
+					return s.rerr
+				}
+				// Only at the end of the input is a record ended by it.
+				continue
+			}
+			continue
+		}
+		if err == nil && s.max > 0 && n > s.max {
+			return s.tooLong()
+		}
+		if err != nil {
+			return err
+		}
+		s.r += n
+		s.line = s.endLine
+		return nil
+	}
+}
+
+// errMore says that the record does not end in the bytes given.
+var errMore = &csv.ParseError{}
+
+func (s *scanner) tooLong() error {
+	b := s.buf[s.r : s.r+s.max]
+	e := &tooLong{Line: s.line + 1 + bytes.Count(b, []byte{'\n'}), StartLine: s.line + 1}
+	e.Col = len(b) - bytes.LastIndexByte(b, '\n')
+	return e
+}
+
+// parse reads one record from b, which starts at a line that is not
+// blank; atEOF says that no more input follows b. It returns the bytes the
+// record takes, its terminating line break included, or errMore when the
+// record does not end in b.
+func (s *scanner) parse(b []byte, atEOF bool) (int, error) {
+	s.fields = s.fields[:0]
+	s.pos = s.pos[:0]
+	s.quoted = s.quoted[:0]
+	line := s.line + 1
+	s.recLine = line
+	lineStart := 0 // offset in b of the current line
+	i := 0         // where the current field starts
+	for {
+		if i < len(b) && b[i] == '"' {
+			end, next, err := s.quotedField(b, i, atEOF, &line, &lineStart)
+			if err != nil || end > 0 {
+				return end, err
+			}
+			i = next
+			continue
+		}
+		// An unquoted field: up to the delimiter or the end of the line.
+		k := s.stop(b[i:])
+		switch {
+		case k < 0:
+			if !atEOF {
+				return 0, errMore
+			}
+			end := len(b)
+			if end > i && b[end-1] == '\r' {
+				end-- // dropped at the end of the input, as encoding/csv does
+			}
+			s.add(b[i:end], line, i-lineStart+1)
+			s.endLine = line
+			return len(b), nil
+		case b[i+k] == '"':
+			return 0, &csv.ParseError{StartLine: s.recLine, Line: line, Column: i + k - lineStart + 1, Err: csv.ErrBareQuote}
+		case b[i+k] == '\n':
+			end := i + k
+			if end > i && b[end-1] == '\r' {
+				end--
+			}
+			s.add(b[i:end], line, i-lineStart+1)
+			s.endLine = line
+			return i + k + 1, nil
+		}
+		s.add(b[i:i+k], line, i-lineStart+1) // b[i+k:] starts with the delimiter
+		i += k + len(s.comma)
+	}
+}
+
+// quotedField reads the quoted field that starts at b[i]. When it ends the
+// record, end is what the record takes; otherwise next is where the next
+// field starts.
+func (s *scanner) quotedField(b []byte, i int, atEOF bool, line, lineStart *int) (end, next int, err error) {
+	fp := fieldPos{*line, i - *lineStart + 1}
+	start := i + 1
+	j := start
+	copied := false // the field is in s.quoted, from qstart
+	qstart := len(s.quoted)
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			if !atEOF {
+				return 0, 0, errMore
+			}
+			return 0, 0, s.openAtEOF(b, j, *line, *lineStart)
+		}
+		q := j + k // a quote
+		if nl := bytes.Count(b[j:q], []byte{'\n'}); nl > 0 {
+			*line += nl
+			*lineStart = j + bytes.LastIndexByte(b[j:q], '\n') + 1
+			if !copied && bytes.Contains(b[j:q], []byte("\r\n")) {
+				s.quoted = append(s.quoted, b[start:j]...)
+				copied = true
+			}
+		}
+		if copied {
+			s.quoted = appendCRLF(s.quoted, b[j:q])
+		}
+		after := q + 1
+		if after == len(b) && !atEOF {
+			return 0, 0, errMore // is it ""?
+		}
+		if after < len(b) && b[after] == '"' { // "" stands for "
+			if !copied {
+				s.quoted = append(s.quoted, b[start:q]...)
+				copied = true
+			}
+			s.quoted = append(s.quoted, '"')
+			j = after + 1
+			continue
+		}
+		field := b[start:q]
+		if copied {
+			field = s.quoted[qstart:]
+		}
+		rest := b[after:]
+		switch {
+		case len(rest) == 0: // the end of the input
+			end = after
+		case rest[0] == '\n':
+			end = after + 1
+		case rest[0] == '\r' && len(rest) >= 2 && rest[1] == '\n':
+			end = after + 2
+		case rest[0] == '\r' && len(rest) == 1:
+			if !atEOF {
+				return 0, 0, errMore
+			}
+			end = after + 1 // a CR at the end of the input is dropped
+		case bytes.HasPrefix(rest, s.comma):
+			s.fields = append(s.fields, field)
+			s.pos = append(s.pos, fp)
+			return 0, after + len(s.comma), nil
+		case !atEOF && len(rest) < len(s.comma) && bytes.HasPrefix(s.comma, rest):
+			return 0, 0, errMore
+		default:
+			return 0, 0, &csv.ParseError{StartLine: s.recLine, Line: *line, Column: q - *lineStart + 1, Err: csv.ErrQuote}
+		}
+		s.fields = append(s.fields, field)
+		s.pos = append(s.pos, fp)
+		s.endLine = *line
+		return end, 0, nil
+	}
+}
+
+// openAtEOF is the error for quotes still open at the end of the input,
+// b[j:] being what follows the last quote. encoding/csv places it just
+// past the last line that holds anything, counted as it reads lines: CRLF
+// as one byte, and a CR at the very end dropped.
+func (s *scanner) openAtEOF(b []byte, j, line, lineStart int) error {
+	t := b[j:]
+	if k := bytes.LastIndexByte(t, '\n'); k >= 0 {
+		if tail := t[k+1:]; len(tail) == 0 || (len(tail) == 1 && tail[0] == '\r') {
+			t = t[:k+1] // nothing after the last line break: no line
+		}
+	}
+	end := j + len(t)
+	u := bytes.TrimSuffix(t, []byte{'\n'})
+	if n := bytes.Count(u, []byte{'\n'}); n > 0 {
+		line += n
+		lineStart = j + bytes.LastIndexByte(u, '\n') + 1
+	}
+	last := b[lineStart:end]
+	col := len(last) + 1
+	if bytes.HasSuffix(last, []byte("\r\n")) || (len(last) > 0 && last[len(last)-1] == '\r') {
+		col--
+	}
+	return &csv.ParseError{StartLine: s.recLine, Line: line, Column: col, Err: csv.ErrQuote}
+}
+
+func (s *scanner) add(field []byte, line, col int) {
+	s.fields = append(s.fields, field)
+	s.pos = append(s.pos, fieldPos{line, col})
+}
+
+// stop returns the index in b of the first line break, quote or
+// delimiter, or -1 when b has none.
+func (s *scanner) stop(b []byte) int {
+	if s.comma1 >= 0 {
+		c := byte(s.comma1)
+		for x, ch := range b {
+			if ch == c || ch == '\n' || ch == '"' {
+				return x
+			}
+		}
+		return -1
+	}
+	c := s.comma[0]
+	for x, ch := range b {
+		if ch == '\n' || ch == '"' || (ch == c && bytes.HasPrefix(b[x:], s.comma)) {
+			return x
+		}
+	}
+	return -1
+}
+
+// appendCRLF appends b to dst with each CRLF as LF, as encoding/csv reads
+// the line breaks inside quotes.
+func appendCRLF(dst, b []byte) []byte {
+	for {
+		k := bytes.Index(b, []byte("\r\n"))
+		if k < 0 {
+			return append(dst, b...)
+		}
+		dst = append(dst, b[:k]...)
+		dst = append(dst, '\n')
+		b = b[k+2:]
+	}
+}
