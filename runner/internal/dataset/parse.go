@@ -36,13 +36,54 @@ func (r *Reader) fill(rec [][]byte) ([]any, error) {
 			r.row[i] = nil
 			continue
 		}
-		v, msg := r.value(c, rec[c.idx])
+		v, msg := r.memoValue(c, &r.memo[i], rec[c.idx])
 		if msg != "" {
 			return nil, position.Errorf(r.pos(c.idx), "column %q (%s): %s", c.col.Name, c.col.Type, msg)
 		}
 		r.row[i] = v
 	}
 	return r.row, nil
+}
+
+// memo remembers the values of a column's cells by their text, so that a
+// value seen before (a city, a date, a small count) is neither parsed nor
+// allocated again. A column whose cells rarely repeat (an identifier, a
+// coordinate) stops being remembered after its first memoTrial cells.
+type memo struct {
+	values      map[string]any
+	tries, hits int
+	off         bool
+}
+
+const (
+	memoTrial = 4096 // cells looked up before deciding whether to go on
+	memoMax   = 4096 // values remembered per column
+)
+
+// memoValue is value through the column's memo.
+func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
+	if m.off {
+		return r.value(c, raw)
+	}
+	if v, ok := m.values[string(raw)]; ok {
+		m.hits++
+		return v, ""
+	}
+	v, msg := r.value(c, raw)
+	if msg != "" {
+		return v, msg
+	}
+	if m.tries++; m.tries == memoTrial && m.hits < memoTrial/2 {
+		m.off, m.values = true, nil
+		return v, ""
+	}
+	if m.values == nil {
+		m.values = make(map[string]any)
+	}
+	if len(m.values) < memoMax {
+		m.values[string(raw)] = v
+	}
+	return v, ""
 }
 
 // value converts one cell; msg says what is wrong when it cannot.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"galley/runner/internal/analysis"
@@ -138,13 +139,16 @@ type Reader struct {
 	header []string
 	cols   []colReader
 	row    []any
-	max    int64 // MaxRecord
+	memo   []memo // per column
+	max    int64  // MaxRecord
 
-	full   string     // the file opened, for chunks
-	size   int64      // its size
-	enc    string     // its encoding
-	comma  rune       // its delimiter
-	bounds []boundary // where its chunks start; this Reader stops at the first
+	full   string   // the file opened, for chunks
+	size   int64    // its size
+	enc    string   // its encoding
+	comma  rune     // its delimiter
+	hash   *hashing // the sha256 pass over a large file; nil for a small one
+	whole  bool     // this Reader reads the whole file: there are no chunks
+	chunks int      // chunks given by NextChunk
 
 	rows int
 	line int // where the last row returned starts
@@ -202,72 +206,195 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 
 func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc string, comma rune) (*Reader, error) {
 	prog := &progress{fn: opts.Progress, total: 2 * loc.size}
-	var chunk int64
-	if loc.size >= 2*ChunkSize && ds.SkipRows.Value == 0 {
+	r := &Reader{ds: ds, rel: loc.rel, full: loc.full, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma}
+	if loc.size < 2*ChunkSize || ds.SkipRows.Value > 0 {
+		// A small file is hashed, and its pin checked, before it is read.
 		// Lines skipped before the header are not CSV: their quotes would
 		// throw the boundary search off, so such a file is read in one piece.
-		chunk = ChunkSize
-	}
-	sum, bounds, err := hashSplit(f, prog, loc.rel, chunk)
-	if err != nil {
-		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s", ds.Name, err)
-	}
-	if sum != ds.SHA256.Value {
-		return nil, position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 of %s does not match its pin: expected %s, got %s (if the file changed on purpose, run %s)",
-			ds.Name, loc.rel, ds.SHA256.Value, sum, pinCommand(ds))
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
-	}
-	prog.base, prog.n, prog.last = prog.n, 0, 0
-	r := &Reader{ds: ds, rel: loc.rel, full: loc.full, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma}
-	var src io.Reader = f
-	if len(bounds) > 0 {
-		src = io.NewSectionReader(f, 0, bounds[0].off)
-	}
-	if err := r.begin(f, src, prog, enc, comma); err != nil {
-		return nil, err
-	}
-	if len(bounds) > 0 && r.next > bounds[0].line {
-		// The lines skipped and the header reach past the first boundary:
-		// rare enough to read such a file in one piece.
+		sum, err := hashFile(f, prog, loc.rel)
+		if err != nil {
+			return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s", ds.Name, err)
+		}
+		if err := r.checkSum(sum); err != nil {
+			return nil, err
+		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 		}
-		bounds = nil
+		prog.base, prog.n, prog.last = prog.n, 0, 0
+		r.whole = true
 		if err := r.begin(f, f, prog, enc, comma); err != nil {
 			return nil, err
 		}
+		return r, r.mapColumns(opts.Skip)
 	}
-	r.bounds = bounds
+
+	// A large file is hashed on a goroutine of its own while its chunks are
+	// read: the boundaries come from that pass, and its sum, once known,
+	// decides whether anything read counts (Verify). Its progress is that
+	// of the reading alone.
+	hf, err := os.Open(loc.full)
+	if err != nil {
+		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
+	}
+	r.hash = newHashing()
+	go func() {
+		defer hf.Close()
+		sum, err := hashSplit(hf, &progress{}, loc.rel, ChunkSize, r.hash.add)
+		r.hash.finish(sum, err)
+	}()
+	prog.base = loc.size
+	first, ok := r.hash.boundary(0)
+	var src io.Reader = f
+	if ok && first.off < loc.size {
+		src = io.NewSectionReader(f, 0, first.off)
+	} else {
+		r.whole = true
+	}
+	if err := r.begin(f, src, prog, enc, comma); err != nil {
+		return nil, r.pinFirst(err)
+	}
+	if !r.whole && r.next > first.line {
+		// The header reaches past the first boundary: rare enough to read
+		// such a file in one piece.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, r.pinFirst(position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err)))
+		}
+		r.whole = true
+		if err := r.begin(f, f, prog, enc, comma); err != nil {
+			return nil, r.pinFirst(err)
+		}
+	}
 	if err := r.mapColumns(opts.Skip); err != nil {
-		return nil, err
+		return nil, r.pinFirst(err)
 	}
 	return r, nil
 }
 
+// checkSum compares the file's sha256 with the pin.
+func (r *Reader) checkSum(sum string) error {
+	ds := r.ds
+	if sum != ds.SHA256.Value {
+		return position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 of %s does not match its pin: expected %s, got %s (if the file changed on purpose, run %s)",
+			ds.Name, r.rel, ds.SHA256.Value, sum, pinCommand(ds))
+	}
+	return nil
+}
+
+// Verify waits for the sha256 pass over a large file and checks the pin: a
+// caller uses nothing read from the file before Verify returns nil. For a
+// small file, Open checked the pin already.
+func (r *Reader) Verify() error {
+	if r.hash == nil {
+		return nil
+	}
+	sum, err := r.hash.wait()
+	if err != nil {
+		return position.Errorf(or(r.ds.Path.Pos, r.ds.Pos), "dataset %q: %s", r.ds.Name, err)
+	}
+	return r.checkSum(sum)
+}
+
+// pinFirst returns the pin's error, if the pin is wrong, instead of err: a
+// changed file explains any other error in it.
+func (r *Reader) pinFirst(err error) error {
+	if perr := r.Verify(); perr != nil {
+		return perr
+	}
+	return err
+}
+
 // ChunkSize is about how many bytes of a data file one chunk holds. A file
 // of at least two chunks is read as a sequence of chunks, each from a record
-// boundary to the next, which can be read in parallel (see Chunks). It is
-// a constant, not a setting, so that where a file splits depends on the
+// boundary to the next, which can be read in parallel (see NextChunk). It
+// is a constant, not a setting, so that where a file splits depends on the
 // file alone.
 const ChunkSize = 4 << 20
 
-// Chunks returns the parts of the file after the one this Reader reads: it
-// reads from the header up to the first boundary, and each Chunk from one
-// boundary to the next. Reading this Reader and then each Chunk in order
-// gives the rows of the whole file, with the same lines and errors. A file
-// smaller than two chunks has no Chunks: this Reader reads it all.
+// NextChunk returns the next part of the file after the one this Reader
+// reads, or nil when there is none: this Reader reads from the header up to
+// the first boundary, and each Chunk from one boundary to the next. Reading
+// this Reader and then each Chunk in order gives the rows of the whole
+// file, with the same lines and errors. A file smaller than two chunks has
+// no chunks: this Reader reads it all. NextChunk waits for the sha256 pass
+// to find the chunk's end; call it from one goroutine.
+func (r *Reader) NextChunk() *Chunk {
+	if r.whole {
+		return nil
+	}
+	start, ok := r.hash.boundary(r.chunks)
+	if !ok || start.off >= r.size {
+		return nil
+	}
+	end := r.size
+	if b, ok := r.hash.boundary(r.chunks + 1); ok && b.off < r.size {
+		end = b.off
+	}
+	r.chunks++
+	return &Chunk{parent: r, start: start, end: end}
+}
+
+// Chunks returns every chunk NextChunk has still to give.
 func (r *Reader) Chunks() []*Chunk {
-	out := make([]*Chunk, len(r.bounds))
-	for i, b := range r.bounds {
-		end := r.size
-		if i+1 < len(r.bounds) {
-			end = r.bounds[i+1].off
-		}
-		out[i] = &Chunk{parent: r, start: b, end: end}
+	var out []*Chunk
+	for c := r.NextChunk(); c != nil; c = r.NextChunk() {
+		out = append(out, c)
 	}
 	return out
+}
+
+// hashing is the sha256 pass over a large file, run beside the reading:
+// it hands out the chunk boundaries as it finds them, then the sum.
+type hashing struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	bounds []boundary
+	done   bool
+	sum    string
+	err    error
+}
+
+func newHashing() *hashing {
+	h := &hashing{}
+	h.cond.L = &h.mu
+	return h
+}
+
+func (h *hashing) add(b boundary) {
+	h.mu.Lock()
+	h.bounds = append(h.bounds, b)
+	h.mu.Unlock()
+	h.cond.Broadcast()
+}
+
+func (h *hashing) finish(sum string, err error) {
+	h.mu.Lock()
+	h.sum, h.err, h.done = sum, err, true
+	h.mu.Unlock()
+	h.cond.Broadcast()
+}
+
+// boundary waits for boundary i; ok is false when the file has fewer.
+func (h *hashing) boundary(i int) (b boundary, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i >= len(h.bounds) && !h.done {
+		h.cond.Wait()
+	}
+	if i < len(h.bounds) {
+		return h.bounds[i], true
+	}
+	return boundary{}, false
+}
+
+// wait waits for the end of the pass.
+func (h *hashing) wait() (string, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for !h.done {
+		h.cond.Wait()
+	}
+	return h.sum, h.err
 }
 
 // Chunk is a part of a data file that starts at a record boundary.
@@ -292,7 +419,7 @@ func (c *Chunk) Open() (*Reader, error) {
 		return nil, position.Errorf(or(p.ds.Path.Pos, p.ds.Pos), "dataset %q: %s cannot be read (%s)", p.ds.Name, p.rel, reason(err))
 	}
 	r := &Reader{ds: p.ds, rel: p.rel, full: p.full, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
-		header: p.header, cols: p.cols, single: p.single, row: make([]any, len(p.cols))}
+		header: p.header, cols: p.cols, single: p.single, row: make([]any, len(p.cols)), memo: make([]memo, len(p.cols))}
 	max := r.max
 	if max <= 0 {
 		max = MaxRecord
@@ -393,6 +520,7 @@ func (r *Reader) mapColumns(skip []bool) error {
 		r.cols[i] = cr
 	}
 	r.row = make([]any, len(r.cols))
+	r.memo = make([]memo, len(r.cols))
 	if len(errs) == 1 {
 		return errs[0]
 	}
@@ -555,6 +683,9 @@ func (r *Reader) RowsRead() int { return r.rows }
 
 // Path returns the dataset's path as written in the analysis (slash form).
 func (r *Reader) Path() string { return r.rel }
+
+// Size returns the file's size in bytes.
+func (r *Reader) Size() int64 { return r.size }
 
 // Header returns the file's header row.
 func (r *Reader) Header() []string { return r.header }

@@ -47,8 +47,7 @@ func (p *progress) Read(b []byte) (int, error) {
 
 // hashFile streams f through sha256 and returns the lowercase hex sum.
 func hashFile(f *os.File, prog *progress, rel string) (string, error) {
-	sum, _, err := hashSplit(f, prog, rel, 0)
-	return sum, err
+	return hashSplit(f, prog, rel, 0, nil)
 }
 
 // boundary is where a chunk of the file starts: just after a line break
@@ -64,14 +63,14 @@ type boundary struct {
 // quoted field's quotes come in pairs, "" included) and the line it ends is
 // not blank, so that a chunk never ends in blank lines a one-column file
 // would read as rows. The boundaries depend on the file alone, never on the
-// machine, so a chunked read gives the same result everywhere. chunk 0
-// finds none.
-func hashSplit(f *os.File, prog *progress, rel string, chunk int64) (string, []boundary, error) {
+// machine, so a chunked read gives the same result everywhere. Each is
+// given to found as soon as it is known, which may be the very end of the
+// file. chunk 0 finds none.
+func hashSplit(f *os.File, prog *progress, rel string, chunk int64, add func(boundary)) (string, error) {
 	h := sha256.New()
 	prog.r = f
 	buf := make([]byte, bufSize)
 	var (
-		bounds []boundary
 		off    int64 // of buf[0] in the file
 		quotes int   // before buf[0]
 		lines  = 1   // line of buf[0]
@@ -107,7 +106,7 @@ func hashSplit(f *os.File, prog *progress, rel string, chunk int64) (string, []b
 				}
 				blank := before == '\n' || (before == '\r' && before2 == '\n')
 				if !blank && q%2 == 0 {
-					bounds = append(bounds, boundary{off: off + int64(at) + 1, line: lines + bytes.Count(b[:at+1], []byte{'\n'})})
+					add(boundary{off: off + int64(at) + 1, line: lines + bytes.Count(b[:at+1], []byte{'\n'})})
 					next = off + int64(at) + 1 + chunk
 					found = true
 					break
@@ -130,14 +129,10 @@ func hashSplit(f *os.File, prog *progress, rel string, chunk int64) (string, []b
 			break
 		}
 		if err != nil {
-			return "", nil, fmt.Errorf("%s cannot be read (%s)", rel, reason(err))
+			return "", fmt.Errorf("%s cannot be read (%s)", rel, reason(err))
 		}
 	}
-	// A boundary at the very end of the file starts no chunk.
-	for len(bounds) > 0 && bounds[len(bounds)-1].off >= off {
-		bounds = bounds[:len(bounds)-1]
-	}
-	return hex.EncodeToString(h.Sum(nil)), bounds, nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // encodingName normalizes a declared encoding; ok is false when unknown.

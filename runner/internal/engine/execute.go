@@ -132,79 +132,16 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 		}
 	}
 
-	// Every dataset is opened, and so its pin verified, before anything is
-	// computed.
-	readers := map[string]*dataset.Reader{}
-	defer func() {
-		for _, r := range readers {
-			r.Close()
-		}
-	}()
-	for _, ds := range c.File.Datasets {
-		r, err := open(ds, opts, skipped(c.onDataset(ds)))
-		if err != nil {
-			return nil, err
-		}
-		readers[ds.Name] = r
-		dsResults[ds.Name].SHA256 = ds.SHA256.Value
+	rd := &reading{c: c, opts: opts, readers: map[string]*dataset.Reader{}, done: map[string]*ViewResult{}, results: dsResults}
+	defer rd.close()
+	err := rd.readAll()
+	if perr := rd.verify(); perr != nil {
+		return nil, perr
 	}
-
-	done := map[string]*ViewResult{}
-	for i, p := range c.plans {
-		if done[p.name] != nil {
-			continue
-		}
-		var err error
-		if p.dataset == nil {
-			up := done[p.upstream]
-			run, err := p.plan.Start(joinTable(done, p), opts.Limits)
-			if err != nil {
-				return nil, err
-			}
-			for n, row := range up.Table.Rows {
-				if err := run.Add(row, func() string { return fmt.Sprintf("row %d of view %q", n+1, up.Table.Name) }); err != nil {
-					return nil, err
-				}
-			}
-			if err := finish(done, p, run); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		// One read of the dataset feeds every view on it that is ready.
-		group := []*planned{p}
-		for _, q := range c.plans[i+1:] {
-			if q.dataset == p.dataset && done[q.name] == nil && (q.join == "" || done[q.join] != nil) {
-				group = append(group, q)
-			}
-		}
-		r := readers[p.dataset.Name]
-		if r == nil { // read a second time, for a view joined to a view of the same file
-			if r, err = open(p.dataset, opts, skipped(c.onDataset(p.dataset))); err != nil {
-				return nil, err
-			}
-		}
-		delete(readers, p.dataset.Name)
-		n, err := stream(r, p.dataset, group, done, opts)
-		r.Close()
-		if err != nil {
-			return nil, err
-		}
-		dsResults[p.dataset.Name].RowsRead = n
+	if err != nil {
+		return nil, err
 	}
-	// A dataset no view reads is still read through once: every cell is
-	// checked against its type and every row counted.
-	for _, ds := range c.File.Datasets {
-		if r := readers[ds.Name]; r != nil {
-			delete(readers, ds.Name)
-			n, err := stream(r, ds, nil, done, opts)
-			r.Close()
-			if err != nil {
-				return nil, err
-			}
-			dsResults[ds.Name].RowsRead = n
-		}
-	}
+	done := rd.done
 	for _, v := range c.File.Views {
 		if vr := done[v.Name]; vr != nil {
 			res.Views = append(res.Views, vr)
@@ -289,6 +226,115 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 		}
 	}
 	return res, failed.Err()
+}
+
+// reading is one Execute's reading of the datasets. Every dataset is
+// opened before anything is computed. A small file's pin is checked as it
+// is opened; a large file is hashed while it is read, and nothing read is
+// kept unless its pin holds: whatever the reading found, a wrong pin is the
+// error, the first in the analysis's order (verify).
+type reading struct {
+	c       *Compiled
+	opts    Options
+	readers map[string]*dataset.Reader // opened and not yet read
+	opened  []*dataset.Reader          // every Reader opened, in dataset order
+	done    map[string]*ViewResult
+	results map[string]*DatasetResult
+}
+
+func (rd *reading) open(ds *analysis.Dataset) (*dataset.Reader, error) {
+	r, err := open(ds, rd.opts, skipped(rd.c.onDataset(ds)))
+	if err == nil {
+		rd.opened = append(rd.opened, r)
+	}
+	return r, err
+}
+
+// verify waits for the pins of the files opened and returns the first
+// that does not hold.
+func (rd *reading) verify() error {
+	for _, r := range rd.opened {
+		if err := r.Verify(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (rd *reading) close() {
+	for _, r := range rd.readers {
+		r.Close()
+	}
+}
+
+// readAll computes every view, reading each dataset once (twice for a view
+// joined to a view of its own file).
+func (rd *reading) readAll() error {
+	for _, ds := range rd.c.File.Datasets {
+		r, err := rd.open(ds)
+		if err != nil {
+			return err
+		}
+		rd.readers[ds.Name] = r
+		rd.results[ds.Name].SHA256 = ds.SHA256.Value
+	}
+
+	for i, p := range rd.c.plans {
+		if rd.done[p.name] != nil {
+			continue
+		}
+		var err error
+		if p.dataset == nil {
+			up := rd.done[p.upstream]
+			run, err := p.plan.Start(joinTable(rd.done, p), rd.opts.Limits)
+			if err != nil {
+				return err
+			}
+			for n, row := range up.Table.Rows {
+				if err := run.Add(row, func() string { return fmt.Sprintf("row %d of view %q", n+1, up.Table.Name) }); err != nil {
+					return err
+				}
+			}
+			if err := finish(rd.done, p, run); err != nil {
+				return err
+			}
+			continue
+		}
+		// One read of the dataset feeds every view on it that is ready.
+		group := []*planned{p}
+		for _, q := range rd.c.plans[i+1:] {
+			if q.dataset == p.dataset && rd.done[q.name] == nil && (q.join == "" || rd.done[q.join] != nil) {
+				group = append(group, q)
+			}
+		}
+		r := rd.readers[p.dataset.Name]
+		if r == nil { // read a second time, for a view joined to a view of the same file
+			if r, err = rd.open(p.dataset); err != nil {
+				return err
+			}
+		}
+		delete(rd.readers, p.dataset.Name)
+		n, err := stream(r, p.dataset, group, rd.done, rd.opts)
+		r.Close()
+		if err != nil {
+			return err
+		}
+		rd.results[p.dataset.Name].RowsRead = n
+	}
+	// A dataset no view reads is still read through once: every cell is
+	// checked against its type and every row counted.
+	for _, ds := range rd.c.File.Datasets {
+		if r := rd.readers[ds.Name]; r != nil {
+			delete(rd.readers, ds.Name)
+			n, err := stream(r, ds, nil, rd.done, rd.opts)
+			r.Close()
+			if err != nil {
+				return err
+			}
+			rd.results[ds.Name].RowsRead = n
+		}
+	}
+	return nil
 }
 
 func describeInputs(in []Input) string {
@@ -394,19 +440,9 @@ func stream(r *dataset.Reader, ds *analysis.Dataset, group []*planned, done map[
 		}
 		return runs
 	}
-	var runs []*view.Run
-	var rows int
-	if chunks := r.Chunks(); len(chunks) > 0 {
-		var err error
-		if runs, rows, err = readChunks(r, chunks, ds, start, opts); err != nil {
-			return 0, err
-		}
-	} else {
-		runs = start()
-		if err := feed(r, ds, runs); err != nil {
-			return 0, err
-		}
-		rows = r.RowsRead()
+	runs, rows, err := readChunks(r, ds, start, opts)
+	if err != nil {
+		return 0, err
 	}
 	for i, p := range group {
 		if err := finish(done, p, runs[i]); err != nil {
@@ -435,61 +471,69 @@ func feed(r *dataset.Reader, ds *analysis.Dataset, runs []*view.Run) error {
 	}
 }
 
-// piece is what reading one chunk gave.
+// piece is what reading one part of a file gave.
 type piece struct {
+	chunk *dataset.Chunk // nil for the part r reads itself
 	runs  []*view.Run
 	rows  int
 	err   error
 	ready chan struct{}
 }
 
-// readChunks reads r (the file's first part) and its chunks on
-// opts.Workers goroutines, each chunk into runs of its own, and merges the
-// runs in file order. The chunks are fixed by the file, so the result, sums
-// of floats included, is the same whatever the number of workers; the
-// first error in file order is the one reported, as a serial read would.
-func readChunks(r *dataset.Reader, chunks []*dataset.Chunk, ds *analysis.Dataset, start func() []*view.Run, opts Options) ([]*view.Run, int, error) {
-	pieces := make([]*piece, len(chunks)+1)
-	for i := range pieces {
-		pieces[i] = &piece{ready: make(chan struct{})}
-	}
-	var stop atomic.Bool
-	jobs := make(chan int)
-	var wg sync.WaitGroup
+// readChunks reads r (the file's first part, or all of a small file) and
+// its chunks on opts.Workers goroutines, each chunk into runs of its own,
+// and merges the runs in file order. The chunks are fixed by the file, so
+// the result, sums of floats included, is the same whatever the number of
+// workers; the first error in file order is the one reported, as a serial
+// read would. Chunks are read as the sha256 pass finds them, at most two
+// per worker ahead of the merge, so memory does not grow with the file.
+func readChunks(r *dataset.Reader, ds *analysis.Dataset, start func() []*view.Run, opts Options) ([]*view.Run, int, error) {
 	workers := max(opts.Workers, 1)
+	order := make(chan *piece, 2*workers) // pieces in file order, to merge
+	jobs := make(chan *piece)
+	quit := make(chan struct{}) // closed when the merge stops early
+	var stop atomic.Bool
+	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
-				p := pieces[i]
+			for p := range jobs {
 				if !stop.Load() {
-					p.runs, p.rows, p.err = readPiece(r, chunks, i, ds, start)
+					p.runs, p.rows, p.err = readPiece(r, p.chunk, ds, start)
 				}
 				close(p.ready)
 			}
 		}()
 	}
 	go func() {
-		for i := range pieces {
-			if stop.Load() {
-				for ; i < len(pieces); i++ {
-					close(pieces[i].ready)
-				}
-				break
+		defer close(jobs)
+		defer close(order)
+		for p := (&piece{}); p != nil; {
+			p.ready = make(chan struct{})
+			select {
+			case order <- p:
+			case <-quit:
+				return
 			}
-			jobs <- i
+			select {
+			case jobs <- p:
+			case <-quit:
+				close(p.ready)
+				return
+			}
+			p = nil
+			if c := r.NextChunk(); c != nil {
+				p = &piece{chunk: c}
+			}
 		}
-		close(jobs)
 	}()
 	defer wg.Wait()
+	defer close(quit)
 	var runs []*view.Run
 	rows := 0
-	for i, p := range pieces {
+	for p := range order {
 		<-p.ready
-		if p.err == nil && p.runs == nil {
-			continue // after a stop
-		}
 		if p.err != nil {
 			stop.Store(true)
 			return nil, 0, p.err
@@ -505,21 +549,20 @@ func readChunks(r *dataset.Reader, chunks []*dataset.Chunk, ds *analysis.Dataset
 				}
 			}
 		}
-		pieces[i] = nil // merged: let it go
-		if size := chunks[len(chunks)-1].End(); opts.Progress != nil && i > 0 {
+		if size := r.Size(); opts.Progress != nil && p.chunk != nil {
 			// As the dataset package counts: the sha256 pass, then the parse.
-			opts.Progress(ds.Path.Value, size+chunks[i-1].End(), 2*size)
+			opts.Progress(ds.Path.Value, size+p.chunk.End(), 2*size)
 		}
 	}
 	return runs, rows, nil
 }
 
-// readPiece reads piece i: the file's first part for 0, else chunk i-1.
-func readPiece(r *dataset.Reader, chunks []*dataset.Chunk, i int, ds *analysis.Dataset, start func() []*view.Run) ([]*view.Run, int, error) {
+// readPiece reads a chunk, or r's own part when c is nil.
+func readPiece(r *dataset.Reader, c *dataset.Chunk, ds *analysis.Dataset, start func() []*view.Run) ([]*view.Run, int, error) {
 	rd := r
-	if i > 0 {
+	if c != nil {
 		var err error
-		if rd, err = chunks[i-1].Open(); err != nil {
+		if rd, err = c.Open(); err != nil {
 			return nil, 0, err
 		}
 		defer rd.Close()

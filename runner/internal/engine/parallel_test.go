@@ -74,3 +74,47 @@ views:
 		t.Errorf("by_city read %d rows of %d", n, results[0].RowsRead())
 	}
 }
+
+// TestLargeFilePinWins: a large file is read while it is hashed, but a
+// wrong pin is still the error, whatever the reading found before the sum
+// was known, and the first in the analysis's order.
+func TestLargeFilePinWins(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("n\n1\nbad\n")
+	for b.Len() < 3*dataset.ChunkSize {
+		b.WriteString("12345\n")
+	}
+	large := b.String()
+	zeros := strings.Repeat("0", 64)
+	mismatch := func(src, name string) string {
+		return where(t, src, zeros) + `: dataset "` + name + `": sha256 of datasets/` + name + `.csv does not match its pin: expected ` +
+			zeros + ", got " + sum(large) + " (if the file changed on purpose, run galley pin analyses/a.yaml)"
+	}
+	views := "views:\n  all:\n    from: big\n"
+	tests := []struct {
+		name string
+		src  string
+		want func(src string) string
+	}{{
+		name: "a bad cell is found before the sum",
+		src:  "title: T\ndatasets:\n" + dsYAML2("big", large, zeros, "n: int") + views,
+		want: func(src string) string { return mismatch(src, "big") },
+	}, {
+		name: "the pin holds: the bad cell is the error",
+		src:  "title: T\ndatasets:\n" + dsYAML("big", large, "n: int") + views,
+		want: func(string) string { return `datasets/big.csv:3:1: column "n" (int): cannot read "bad" as an integer` },
+	}, {
+		name: "a later dataset's pin is wrong too: the first is reported",
+		src:  "title: T\ndatasets:\n" + dsYAML2("big", large, zeros, "n: int") + dsYAML2("other", otherCSV, zeros, "x: int, y: int") + views,
+		want: func(src string) string { return mismatch(src, "big") },
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := project{src: tt.src, files: map[string]string{"big": large, "other": otherCSV}}.write(t)
+			_, err := compile(t, tt.src).Execute(Options{Root: dir, Workers: 2})
+			if want := tt.want(tt.src); err == nil || err.Error() != want {
+				t.Errorf("error:\n%v\nwant:\n%s", err, want)
+			}
+		})
+	}
+}
