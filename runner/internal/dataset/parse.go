@@ -53,6 +53,14 @@ type memo struct {
 	values      map[string]any
 	tries, hits int
 	off         bool
+	days        *dayMemo // for a date column in the default layout
+}
+
+// dayMemo holds the boxed values of recent dates, by day, where a lookup
+// costs less than hashing the text: a slot per day modulo its size.
+type dayMemo struct {
+	keys [4096]int32 // the day's key plus one; 0 is an empty slot
+	vals [4096]any
 }
 
 const (
@@ -60,8 +68,23 @@ const (
 	memoMax   = 4096 // values remembered per column
 )
 
-// memoValue is value through the column's memo.
+// memoValue is value through the column's memo. A small int needs none:
+// Go boxes 0 to 255 without allocating.
 func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
+	if c.emptyNA && len(raw) > 0 { // not null unless blank
+		switch c.col.Type {
+		case analysis.TypeInt:
+			if n, ok := parseInt(raw); ok && uint(n) < 256 {
+				return n, ""
+			}
+		case analysis.TypeDate:
+			if c.col.Layout == "" || c.col.Layout == defaultLayout {
+				if v, ok := m.day(raw); ok {
+					return v, ""
+				}
+			}
+		}
+	}
 	if m.off {
 		return r.value(c, raw)
 	}
@@ -84,6 +107,36 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 		m.values[string(raw)] = v
 	}
 	return v, ""
+}
+
+// day returns the date raw holds, when it is a valid YYYY-MM-DD.
+func (m *memo) day(raw []byte) (any, bool) {
+	if len(raw) != 10 || raw[4] != '-' || raw[7] != '-' {
+		return nil, false
+	}
+	var n [8]int32
+	for k, i := range [...]int{0, 1, 2, 3, 5, 6, 8, 9} {
+		d := raw[i] - '0'
+		if d > 9 {
+			return nil, false
+		}
+		n[k] = int32(d)
+	}
+	// 372 keys a year, so that about eleven years of days take distinct slots.
+	key := (n[0]*1000+n[1]*100+n[2]*10+n[3])*372 + (n[4]*10+n[5])*31 + n[6]*10 + n[7]
+	if m.days == nil {
+		m.days = new(dayMemo)
+	}
+	slot := key % int32(len(m.days.keys))
+	if m.days.keys[slot] == key+1 {
+		return m.days.vals[slot], true
+	}
+	t, ok := fastDate(raw)
+	if !ok {
+		return nil, false
+	}
+	m.days.keys[slot], m.days.vals[slot] = key+1, t
+	return m.days.vals[slot], true
 }
 
 // value converts one cell; msg says what is wrong when it cannot.

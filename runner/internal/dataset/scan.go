@@ -24,9 +24,10 @@ type scanner struct {
 	rerr error // src gave another error; returned once buf[r:w] is used up
 	max  int   // the most bytes a record may take (0: no bound)
 
-	comma  []byte
-	comma1 int // comma[0] when the delimiter is one byte, else -1
-	line   int // physical lines consumed so far
+	comma   []byte
+	comma1  int       // comma[0] when the delimiter is one byte, else -1
+	special [256]bool // the delimiter of one byte, line feed and quote
+	line    int       // physical lines consumed so far
 
 	// The record just read.
 	fields  [][]byte
@@ -52,6 +53,7 @@ func newScanner(src io.Reader, comma rune, max int) *scanner {
 	s.comma = utf8.AppendRune(nil, comma)
 	if len(s.comma) == 1 {
 		s.comma1 = int(s.comma[0])
+		s.special[s.comma[0]], s.special['\n'], s.special['"'] = true, true, true
 	}
 	return s
 }
@@ -242,6 +244,7 @@ func (s *scanner) quotedField(b []byte, i int, atEOF bool, line, lineStart *int)
 	start := i + 1
 	j := start
 	copied := false // the field is in s.quoted, from qstart
+	crlf := false   // it has a CRLF, to copy as LF
 	qstart := len(s.quoted)
 	for {
 		k := bytes.IndexByte(b[j:], '"')
@@ -255,13 +258,19 @@ func (s *scanner) quotedField(b []byte, i int, atEOF bool, line, lineStart *int)
 		if nl := bytes.Count(b[j:q], []byte{'\n'}); nl > 0 {
 			*line += nl
 			*lineStart = j + bytes.LastIndexByte(b[j:q], '\n') + 1
-			if !copied && bytes.Contains(b[j:q], []byte("\r\n")) {
-				s.quoted = append(s.quoted, b[start:j]...)
-				copied = true
+			if !crlf && bytes.Contains(b[j:q], []byte("\r\n")) {
+				crlf = true
+				if !copied {
+					s.quoted = append(s.quoted, b[start:j]...)
+					copied = true
+				}
 			}
 		}
-		if copied {
+		switch {
+		case crlf:
 			s.quoted = appendCRLF(s.quoted, b[j:q])
+		case copied:
+			s.quoted = append(s.quoted, b[j:q]...)
 		}
 		after := q + 1
 		if after == len(b) && !atEOF {
@@ -343,9 +352,8 @@ func (s *scanner) add(field []byte, line, col int) {
 // delimiter, or -1 when b has none.
 func (s *scanner) stop(b []byte) int {
 	if s.comma1 >= 0 {
-		c := byte(s.comma1)
 		for x, ch := range b {
-			if ch == c || ch == '\n' || ch == '"' {
+			if s.special[ch] {
 				return x
 			}
 		}

@@ -14,8 +14,10 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
@@ -162,6 +164,24 @@ type Program struct {
 	Refs []string
 	prog *vm.Program // with null semantics
 	fast *vm.Program // with expr-lang's operators, for rows without nulls
+	// parts are the conjuncts of a boolean program joined by && at its
+	// top, each compiled on its own (see Conjuncts); nil otherwise.
+	parts []*Program
+}
+
+// Conjuncts splits a boolean program whose top operator is && (or and)
+// into its operands, in order, each a program of its own with its own
+// Refs. A row passes the program exactly when it passes each conjunct in
+// turn (null and false both fail), so a caller can stop at the first that
+// fails and put in the environment only what the conjuncts it runs read:
+// a cheap test first spares the others. Evaluation can only stop earlier
+// than the whole program's would, so it meets no error the whole would
+// not. A program that is not such a conjunction is its own only conjunct.
+func (p *Program) Conjuncts() []*Program {
+	if p.parts == nil {
+		return []*Program{p}
+	}
+	return p.parts
 }
 
 // Want constrains the result type of an expression.
@@ -226,7 +246,74 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	if fast, err := expr.Compile(e.Src, append(base(), expr.Patch(foldDates{}))...); err == nil {
 		p.fast = fast
 	}
+	if want == BoolResult {
+		p.parts = compileConjuncts(e, tree.Node, env, base)
+	}
 	return p, nil
+}
+
+// conjuncts flattens the && (and) at the top of n into its operands.
+func conjuncts(n ast.Node) []ast.Node {
+	if b, ok := n.(*ast.BinaryNode); ok && (b.Operator == "&&" || b.Operator == "and") {
+		return append(conjuncts(b.Left), conjuncts(b.Right)...)
+	}
+	return []ast.Node{n}
+}
+
+// compileConjuncts compiles each conjunct of checked, the checked tree of
+// e, as a program; nil when there is only one, or when one does not
+// compile alone (it then runs as part of the whole).
+func compileConjuncts(e analysis.Expr, checked ast.Node, env *Env, base func() []expr.Option) []*Program {
+	nodes := conjuncts(checked)
+	if len(nodes) < 2 {
+		return nil
+	}
+	parts := make([]*Program, len(nodes))
+	for k, n := range nodes {
+		prog, err := compilePart(e.Src, k, append(base(), expr.Patch(foldDates{}), expr.Patch(nullPatch{})))
+		if err != nil {
+			return nil
+		}
+		fast, err := compilePart(e.Src, k, append(base(), expr.Patch(foldDates{})))
+		if err != nil {
+			fast = nil
+		}
+		t := n.Type()
+		parts[k] = &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(n, env), prog: prog, fast: fast}
+	}
+	return parts
+}
+
+// compilePart compiles conjunct k of src alone: parsed whole, so that its
+// nodes keep their places in src for runtime errors, then patched, checked
+// and compiled as expr.Compile does.
+func compilePart(src string, k int, opts []expr.Option) (*vm.Program, error) {
+	cfg := conf.CreateNew()
+	for _, o := range opts {
+		o(cfg)
+	}
+	for name := range cfg.Disabled {
+		delete(cfg.Builtins, name)
+	}
+	cfg.Check()
+	tree, err := parser.ParseWithConfig(src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	nodes := conjuncts(tree.Node)
+	if k >= len(nodes) {
+		return nil, fmt.Errorf("conjunct %d of %d", k, len(nodes))
+	}
+	part := &parser.Tree{Node: nodes[k], Source: tree.Source}
+	if _, err := new(checker.Checker).PatchAndCheck(part, cfg); err != nil {
+		return nil, err
+	}
+	if cfg.Optimize {
+		if err := optimizer.Optimize(&part.Node, cfg); err != nil {
+			return nil, err
+		}
+	}
+	return compiler.Compile(part, cfg)
 }
 
 // checkLiterals catches, before any row is read, what the checker cannot:

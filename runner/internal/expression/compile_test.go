@@ -548,3 +548,61 @@ func TestNullBuiltins(t *testing.T) {
 		}
 	}
 }
+
+// TestConjuncts: a where's top-level && splits into tests that, run in
+// turn, keep exactly the rows the whole keeps, each reading only its own
+// columns, and a runtime error still names its place in the file.
+func TestConjuncts(t *testing.T) {
+	tests := []struct {
+		src  string
+		refs [][]string
+	}{
+		{`city == "Mosul"`, [][]string{{"city"}}},
+		{`city == "Mosul" || deaths > 1`, [][]string{{"city", "deaths"}}},
+		{`city == "Mosul" && day >= date("2017-01-01") and (low < high && ok)`, [][]string{{"city"}, {"day"}, {"high", "low"}, {"ok"}}},
+		{`(city == "Mosul" || ok) && deaths > share`, [][]string{{"city", "ok"}, {"deaths", "share"}}},
+	}
+	rows := []map[string]any{fullRow(), nilRow(),
+		{"city": "Raqqa", "deaths": 1, "low": 5, "high": 2, "share": 3.5, "day": d("2016-01-01"), "ok": false},
+		{"city": "Mosul", "deaths": nil, "low": 1, "high": 2, "share": nil, "day": d("2018-01-01"), "ok": true}}
+	for _, tt := range tests {
+		p, err := Compile(at(tt.src, 1, 1), "where", rowEnv(), BoolResult)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tt.src, err)
+		}
+		parts := p.Conjuncts()
+		var refs [][]string
+		for _, c := range parts {
+			refs = append(refs, c.Refs)
+		}
+		if !reflect.DeepEqual(refs, tt.refs) {
+			t.Errorf("%s: conjuncts read %v, want %v", tt.src, refs, tt.refs)
+		}
+		for i, row := range rows {
+			var m VM
+			whole, err := m.Test(p, row)
+			if err != nil {
+				t.Fatal(err)
+			}
+			each := true
+			for _, c := range parts {
+				if ok, err := m.Test(c, row); err != nil || !ok {
+					each = false
+					break
+				}
+			}
+			if whole != each {
+				t.Errorf("%s, row %d: whole %v, conjuncts %v", tt.src, i, whole, each)
+			}
+		}
+	}
+	p, err := Compile(at(`low > 1 && date(city, "02/01/2006") < day`, 12, 12), "where", rowEnv(), BoolResult)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m VM
+	_, err = m.Eval(p.Conjuncts()[1], fullRow())
+	if want := `x.yaml:12:23: date("Mosul"): not a date in the layout "02/01/2006"`; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+}

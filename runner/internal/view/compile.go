@@ -18,7 +18,7 @@ type Plan struct {
 
 	join      *joinPlan
 	rowCols   []table.Column // input + joined + derived: what row expressions see
-	envCols   []int          // the rowCols some row expression reads: only these are put in the env
+	envCols   []int          // the rowCols some row expression reads
 	wheres    []where        // in file order
 	derive    []*expression.Program
 	deriveIn  [][]int // for each derive, the rowCols it reads
@@ -28,9 +28,12 @@ type Plan struct {
 	order     []orderKey
 }
 
+// where is one test of a where clause: the whole clause, or one of its
+// conjuncts (expression.Program.Conjuncts), in order.
 type where struct {
 	prog  *expression.Program
-	index int  // position in View.Where, for counts
+	index int  // position of the clause in View.Where, for counts
+	last  bool // the clause's last test: a row that passes it passes the clause
 	late  bool // reads a derived column, so the derives run before it
 	reads []int
 }
@@ -118,11 +121,16 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 			add(err)
 			continue
 		}
-		late := false
-		for _, r := range prog.Refs {
-			late = late || derived[r]
+		// Each conjunct is a test of its own, so that a row the first
+		// fails never has the others' columns put in the environment.
+		parts := prog.Conjuncts()
+		for k, part := range parts {
+			late := false
+			for _, r := range part.Refs {
+				late = late || derived[r]
+			}
+			p.wheres = append(p.wheres, where{prog: part, index: i, last: k == len(parts)-1, late: late, reads: reads(cols, part)})
 		}
-		p.wheres = append(p.wheres, where{prog: prog, index: i, late: late, reads: reads(cols, prog)})
 	}
 
 	out := cols

@@ -39,6 +39,8 @@ type Run struct {
 	limits Limits
 	vm     expression.VM
 	env    map[string]any
+	stamp  []uint64 // for each of rowCols, the row whose value env holds
+	gen    uint64   // the current row, counted from 1
 	row    []any
 	lookup map[string][]any
 	Counts Counts
@@ -91,7 +93,7 @@ func (p *Plan) Lookup(join *table.Table) (*Lookup, error) {
 
 // StartWith begins a run that joins through l (from p.Lookup).
 func (p *Plan) StartWith(l *Lookup, limits Limits) *Run {
-	r := &Run{p: p, limits: limits, env: make(map[string]any, len(p.rowCols)), row: make([]any, len(p.rowCols))}
+	r := &Run{p: p, limits: limits, env: make(map[string]any, len(p.rowCols)), row: make([]any, len(p.rowCols)), stamp: make([]uint64, len(p.rowCols))}
 	r.Counts.Where = make([]int, len(p.View.Where))
 	if len(p.groupIdx) > 0 || len(p.aggs) > 0 {
 		r.groups = map[string]*group{}
@@ -129,11 +131,7 @@ func (r *Run) Add(in []any, at func() string) error {
 			n++
 		}
 	}
-	for _, i := range p.envCols {
-		if i < n {
-			r.env[p.rowCols[i].Name] = row[i]
-		}
-	}
+	r.gen++ // the values in env are of earlier rows: see eval
 	// Wheres run in file order, so each count is of the rows the ones
 	// before it kept; the derives run once, just before the first where
 	// that reads one of them (or after the last where), so rows a cheap
@@ -151,7 +149,6 @@ func (r *Run) Add(in []any, at func() string) error {
 					p.rowCols[n].Name, kindOf(v)), at)
 			}
 			row[n] = v
-			r.env[p.rowCols[n].Name] = v
 			n++
 		}
 		derived = true
@@ -170,7 +167,9 @@ func (r *Run) Add(in []any, at func() string) error {
 		if keep, _ := v.(bool); !keep {
 			return nil
 		}
-		r.Counts.Where[w.index]++
+		if w.last {
+			r.Counts.Where[w.index]++
+		}
 	}
 	if !derived {
 		if err := derive(); err != nil {
@@ -192,8 +191,17 @@ func (r *Run) Add(in []any, at func() string) error {
 }
 
 // eval runs prog over the row's environment, on the fast path when none of
-// the columns it reads (at idx in row) is null.
+// the columns it reads (at idx in row) is null. Only those columns are put
+// in the environment, once per row, when the first expression that reads
+// them runs: a row the first test drops costs one map write, not one per
+// column the view reads.
 func (r *Run) eval(prog *expression.Program, idx []int, row []any) (any, error) {
+	for _, i := range idx {
+		if r.stamp[i] != r.gen {
+			r.stamp[i] = r.gen
+			r.env[r.p.rowCols[i].Name] = row[i]
+		}
+	}
 	if hasNull(row, idx) {
 		return r.vm.Eval(prog, r.env)
 	}
