@@ -2,11 +2,13 @@ package dataset
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/position"
@@ -14,29 +16,42 @@ import (
 
 const defaultLayout = "2006-01-02"
 
-// fill converts one record into r.row.
-func (r *Reader) fill(rec [][]byte) ([]any, error) {
-	if len(rec) != len(r.header) {
+// fill converts the record sc just read into r.row; a nil sc stands for a
+// blank line, one empty field.
+func (r *Reader) fill(sc *scanner) ([]any, error) {
+	n := 1
+	if sc != nil {
+		n = sc.count()
+	}
+	if n != len(r.header) {
 		pos := r.pos(0)
 		pos.Col = 0
 		hint := ""
-		if len(rec) > len(r.header) {
+		if n > len(r.header) {
 			hint = fmt.Sprintf(" (is a value holding %q not quoted?)", r.comma)
 		}
-		return nil, position.Errorf(pos, "row has %s, but the header has %d%s", plural(len(rec), "field"), len(r.header), hint)
+		return nil, position.Errorf(pos, "row has %s, but the header has %d%s", plural(n, "field"), len(r.header), hint)
 	}
 	for i := range r.cols {
 		c := &r.cols[i]
+		if c.skip && c.col.Type == analysis.TypeString && !c.col.Required {
+			r.row[i] = nil // any text is a string: nothing to check
+			continue
+		}
+		var text []byte
+		if sc != nil {
+			text = sc.text(c.idx)
+		}
 		if c.skip {
 			// An unused column is still checked, cell by cell, but never
 			// converted: every cell of the file is read as its declared type.
-			if msg := r.check(c, rec[c.idx]); msg != "" {
+			if msg := r.check(c, text); msg != "" {
 				return nil, position.Errorf(r.pos(c.idx), "column %q (%s): %s", c.col.Name, c.col.Type, msg)
 			}
 			r.row[i] = nil
 			continue
 		}
-		v, msg := r.memoValue(c, &r.memo[i], rec[c.idx])
+		v, msg := r.memoValue(c, &r.memo[i], text)
 		if msg != "" {
 			return nil, position.Errorf(r.pos(c.idx), "column %q (%s): %s", c.col.Name, c.col.Type, msg)
 		}
@@ -50,18 +65,38 @@ func (r *Reader) fill(rec [][]byte) ([]any, error) {
 // allocated again. A column whose cells rarely repeat (an identifier, a
 // coordinate) stops being remembered after its first memoTrial cells.
 type memo struct {
-	values      map[string]any
+	recent      *[64]recent // the values last seen, by a hash of their text cheaper than the map's
+	values      map[string]recent
 	tries, hits int
 	off         bool
 	days        *dayMemo // for a date column in the default layout
 }
 
-// dayMemo holds the boxed values of recent dates, by day, where a lookup
-// costs less than hashing the text: a slot per day modulo its size.
-type dayMemo struct {
-	keys [4096]int32 // the day's key plus one; 0 is an empty slot
-	vals [4096]any
+type recent struct {
+	text string
+	v    any
 }
+
+// slot picks raw's place in memo.recent.
+func slot(raw []byte) int {
+	n := len(raw)
+	if n == 0 {
+		return 0
+	}
+	return int((uint(n)*37 ^ uint(raw[0])*5 ^ uint(raw[n/2])*3 ^ uint(raw[n-1])) & 63)
+}
+
+// dayMemo holds the boxed values of recent dates by their text, in a
+// direct-mapped table that costs less than the map.
+type dayMemo struct {
+	slots [1 << dayBits]struct {
+		lo uint64 // the date's text, its first eight bytes
+		hi uint16 // and its last two
+		v  any    // nil for an empty slot
+	}
+}
+
+const dayBits = 12
 
 const (
 	memoTrial = 4096 // cells looked up before deciding whether to go on
@@ -88,9 +123,20 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 	if m.off {
 		return r.value(c, raw)
 	}
-	if v, ok := m.values[string(raw)]; ok {
+	var last *recent
+	if m.recent != nil {
+		last = &m.recent[slot(raw)]
+		if last.v != nil && last.text == string(raw) {
+			m.hits++
+			return last.v, ""
+		}
+	}
+	if e, ok := m.values[string(raw)]; ok {
 		m.hits++
-		return v, ""
+		if last != nil && e.v != nil {
+			*last = e
+		}
+		return e.v, ""
 	}
 	v, msg := r.value(c, raw)
 	if msg != "" {
@@ -101,49 +147,45 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 		return v, ""
 	}
 	if m.values == nil {
-		m.values = make(map[string]any)
+		m.values = make(map[string]recent)
+		m.recent = new([64]recent)
 	}
 	if len(m.values) < memoMax {
-		m.values[string(raw)] = v
+		text := string(raw)
+		m.values[text] = recent{text, v}
 	}
 	return v, ""
 }
 
-// day returns the date raw holds, when it is a valid YYYY-MM-DD.
+// day returns the date raw holds, when it is a valid YYYY-MM-DD. A date
+// seen before is found by its text alone, read as two machine words.
 func (m *memo) day(raw []byte) (any, bool) {
-	if len(raw) != 10 || raw[4] != '-' || raw[7] != '-' {
+	if len(raw) != 10 {
 		return nil, false
 	}
-	var n [8]int32
-	for k, i := range [...]int{0, 1, 2, 3, 5, 6, 8, 9} {
-		d := raw[i] - '0'
-		if d > 9 {
-			return nil, false
-		}
-		n[k] = int32(d)
-	}
-	// 372 keys a year, so that about eleven years of days take distinct slots.
-	key := (n[0]*1000+n[1]*100+n[2]*10+n[3])*372 + (n[4]*10+n[5])*31 + n[6]*10 + n[7]
 	if m.days == nil {
 		m.days = new(dayMemo)
 	}
-	slot := key % int32(len(m.days.keys))
-	if m.days.keys[slot] == key+1 {
-		return m.days.vals[slot], true
+	lo := binary.LittleEndian.Uint64(raw)
+	hi := uint16(raw[8]) | uint16(raw[9])<<8
+	slot := (lo*0x9E3779B97F4A7C15 ^ uint64(hi)*0xC2B2AE3D27D4EB4F) >> (64 - dayBits)
+	d := &m.days.slots[slot]
+	if d.v != nil && d.lo == lo && d.hi == hi {
+		return d.v, true
 	}
 	t, ok := fastDate(raw)
 	if !ok {
 		return nil, false
 	}
-	m.days.keys[slot], m.days.vals[slot] = key+1, t
-	return m.days.vals[slot], true
+	d.lo, d.hi, d.v = lo, hi, t
+	return d.v, true
 }
 
 // value converts one cell; msg says what is wrong when it cannot.
 func (r *Reader) value(c *colReader, raw []byte) (v any, msg string) {
 	s := raw
 	if c.trim {
-		s = bytes.TrimSpace(raw)
+		s = trimSpace(raw)
 	}
 	if c.isNull(raw, s) {
 		if c.col.Required {
@@ -171,7 +213,7 @@ func (r *Reader) check(c *colReader, raw []byte) (msg string) {
 	}
 	s := raw
 	if c.trim {
-		s = bytes.TrimSpace(raw)
+		s = trimSpace(raw)
 	}
 	if c.isNull(raw, s) {
 		if c.col.Required {
@@ -207,6 +249,15 @@ func (c *colReader) isNull(raw, trimmed []byte) bool {
 		}
 	}
 	return false
+}
+
+// trimSpace is bytes.TrimSpace, quicker for the usual cell that starts and
+// ends with something other than a space.
+func trimSpace(b []byte) []byte {
+	if n := len(b); n == 0 || (b[0] > ' ' && b[0] < utf8.RuneSelf && b[n-1] > ' ' && b[n-1] < utf8.RuneSelf) {
+		return b
+	}
+	return bytes.TrimSpace(b)
 }
 
 // parseInt reads a base-10 integer of up to 18 digits without strconv,

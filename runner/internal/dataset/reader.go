@@ -461,9 +461,9 @@ func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, co
 	if err != nil {
 		return r.fileErr(err)
 	}
-	r.header = make([]string, len(r.in.sc.fields))
-	for i, h := range r.in.sc.fields {
-		r.header[i] = string(h)
+	r.header = make([]string, r.in.sc.count())
+	for i := range r.header {
+		r.header[i] = string(r.in.sc.text(i))
 	}
 	r.single = len(r.header) == 1
 	r.next = r.endLine() + 1
@@ -578,7 +578,7 @@ func (r *Reader) pos(i int) position.Pos {
 	if r.synthetic {
 		return position.Pos{File: r.rel, Line: r.line, Col: 1}
 	}
-	p := r.in.sc.pos[i]
+	p := r.in.sc.pos(i)
 	return position.Pos{File: r.rel, Line: r.in.base + p.line, Col: p.col}
 }
 
@@ -635,8 +635,6 @@ func (r *Reader) Read() ([]any, error) {
 	return row, nil
 }
 
-var blankRecord = [][]byte{nil}
-
 func (r *Reader) read() ([]any, error) {
 	sc := r.in.sc
 	if r.blanks == 0 && !r.held {
@@ -648,7 +646,7 @@ func (r *Reader) read() ([]any, error) {
 			return nil, r.fileErr(err)
 		}
 		if r.single {
-			if gap := r.in.base + sc.pos[0].line - r.next; gap > 0 {
+			if gap := r.in.base + sc.pos(0).line - r.next; gap > 0 {
 				r.blanks, r.held = gap, true
 			}
 		}
@@ -661,7 +659,7 @@ func (r *Reader) read() ([]any, error) {
 		r.synthetic = true
 		r.line = r.next
 		r.next++
-		return r.fill(blankRecord)
+		return r.fill(nil)
 	}
 	r.held = false
 	return r.record()
@@ -670,9 +668,9 @@ func (r *Reader) read() ([]any, error) {
 // record converts the record the scanner just read.
 func (r *Reader) record() ([]any, error) {
 	r.synthetic = false
-	r.line = r.pos(0).Line
+	r.line = r.in.base + r.in.sc.recLine
 	r.next = r.endLine() + 1
-	return r.fill(r.in.sc.fields)
+	return r.fill(r.in.sc)
 }
 
 // Line returns the line of the file where the row just returned starts.

@@ -29,15 +29,55 @@ type scanner struct {
 	special [256]bool // the delimiter of one byte, line feed and quote
 	line    int       // physical lines consumed so far
 
-	// The record just read.
-	fields  [][]byte
-	pos     []fieldPos
+	// The record just read: rec holds it, as in the input, until the next
+	// read; a field is a part of it, unescaped only when asked for.
+	rec     []byte
+	fields  []field
 	recLine int // its first line
 	endLine int // its last line
 	quoted  []byte
 }
 
+// field is where a field lies in scanner.rec: its text is rec[start:end],
+// and it begins at rec[at] (its opening quote, if quoted). escaped says the
+// text has "" or CRLF to read as " and LF.
+type field struct {
+	at, start, end int32
+	escaped        bool
+}
+
 type fieldPos struct{ line, col int }
+
+// count returns the number of fields in the record.
+func (s *scanner) count() int { return len(s.fields) }
+
+// text returns field i's text; it is valid until the next read or text.
+func (s *scanner) text(i int) []byte {
+	f := s.fields[i]
+	t := s.rec[f.start:f.end]
+	if !f.escaped {
+		return t
+	}
+	s.quoted = s.quoted[:0]
+	for {
+		k := bytes.IndexByte(t, '"')
+		if k < 0 {
+			s.quoted = appendCRLF(s.quoted, t)
+			return s.quoted
+		}
+		s.quoted = appendCRLF(s.quoted, t[:k+1]) // the first of ""
+		t = t[k+2:]
+	}
+}
+
+// pos returns the line and column where field i begins, counted as
+// encoding/csv counts them.
+func (s *scanner) pos(i int) fieldPos {
+	at := int(s.fields[i].at)
+	before := s.rec[:at]
+	line := s.recLine + bytes.Count(before, []byte{'\n'})
+	return fieldPos{line, at - (bytes.LastIndexByte(before, '\n') + 1) + 1}
+}
 
 // tooLong is the error for a record longer than max bytes: the byte at
 // Line, Col is the first past the bound, in a record that starts at
@@ -190,9 +230,8 @@ func (s *scanner) tooLong() error {
 // record takes, its terminating line break included, or errMore when the
 // record does not end in b.
 func (s *scanner) parse(b []byte, atEOF bool) (int, error) {
+	s.rec = b
 	s.fields = s.fields[:0]
-	s.pos = s.pos[:0]
-	s.quoted = s.quoted[:0]
 	line := s.line + 1
 	s.recLine = line
 	lineStart := 0 // offset in b of the current line
@@ -217,7 +256,7 @@ func (s *scanner) parse(b []byte, atEOF bool) (int, error) {
 			if end > i && b[end-1] == '\r' {
 				end-- // dropped at the end of the input, as encoding/csv does
 			}
-			s.add(b[i:end], line, i-lineStart+1)
+			s.add(i, i, end)
 			s.endLine = line
 			return len(b), nil
 		case b[i+k] == '"':
@@ -227,11 +266,11 @@ func (s *scanner) parse(b []byte, atEOF bool) (int, error) {
 			if end > i && b[end-1] == '\r' {
 				end--
 			}
-			s.add(b[i:end], line, i-lineStart+1)
+			s.add(i, i, end)
 			s.endLine = line
 			return i + k + 1, nil
 		}
-		s.add(b[i:i+k], line, i-lineStart+1) // b[i+k:] starts with the delimiter
+		s.add(i, i, i+k) // b[i+k:] starts with the delimiter
 		i += k + len(s.comma)
 	}
 }
@@ -240,12 +279,9 @@ func (s *scanner) parse(b []byte, atEOF bool) (int, error) {
 // record, end is what the record takes; otherwise next is where the next
 // field starts.
 func (s *scanner) quotedField(b []byte, i int, atEOF bool, line, lineStart *int) (end, next int, err error) {
-	fp := fieldPos{*line, i - *lineStart + 1}
 	start := i + 1
 	j := start
-	copied := false // the field is in s.quoted, from qstart
-	crlf := false   // it has a CRLF, to copy as LF
-	qstart := len(s.quoted)
+	escaped := false // the text has "" or a CRLF
 	for {
 		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
@@ -258,36 +294,16 @@ func (s *scanner) quotedField(b []byte, i int, atEOF bool, line, lineStart *int)
 		if nl := bytes.Count(b[j:q], []byte{'\n'}); nl > 0 {
 			*line += nl
 			*lineStart = j + bytes.LastIndexByte(b[j:q], '\n') + 1
-			if !crlf && bytes.Contains(b[j:q], []byte("\r\n")) {
-				crlf = true
-				if !copied {
-					s.quoted = append(s.quoted, b[start:j]...)
-					copied = true
-				}
-			}
-		}
-		switch {
-		case crlf:
-			s.quoted = appendCRLF(s.quoted, b[j:q])
-		case copied:
-			s.quoted = append(s.quoted, b[j:q]...)
+			escaped = escaped || bytes.Contains(b[j:q], []byte("\r\n"))
 		}
 		after := q + 1
 		if after == len(b) && !atEOF {
 			return 0, 0, errMore // is it ""?
 		}
 		if after < len(b) && b[after] == '"' { // "" stands for "
-			if !copied {
-				s.quoted = append(s.quoted, b[start:q]...)
-				copied = true
-			}
-			s.quoted = append(s.quoted, '"')
+			escaped = true
 			j = after + 1
 			continue
-		}
-		field := b[start:q]
-		if copied {
-			field = s.quoted[qstart:]
 		}
 		rest := b[after:]
 		switch {
@@ -303,18 +319,17 @@ func (s *scanner) quotedField(b []byte, i int, atEOF bool, line, lineStart *int)
 			}
 			end = after + 1 // a CR at the end of the input is dropped
 		case bytes.HasPrefix(rest, s.comma):
-			s.fields = append(s.fields, field)
-			s.pos = append(s.pos, fp)
-			return 0, after + len(s.comma), nil
+			next = after + len(s.comma)
 		case !atEOF && len(rest) < len(s.comma) && bytes.HasPrefix(s.comma, rest):
 			return 0, 0, errMore
 		default:
 			return 0, 0, &csv.ParseError{StartLine: s.recLine, Line: *line, Column: q - *lineStart + 1, Err: csv.ErrQuote}
 		}
-		s.fields = append(s.fields, field)
-		s.pos = append(s.pos, fp)
-		s.endLine = *line
-		return end, 0, nil
+		s.fields = append(s.fields, field{at: int32(i), start: int32(start), end: int32(q), escaped: escaped})
+		if next == 0 {
+			s.endLine = *line
+		}
+		return end, next, nil
 	}
 }
 
@@ -343,9 +358,8 @@ func (s *scanner) openAtEOF(b []byte, j, line, lineStart int) error {
 	return &csv.ParseError{StartLine: s.recLine, Line: line, Column: col, Err: csv.ErrQuote}
 }
 
-func (s *scanner) add(field []byte, line, col int) {
-	s.fields = append(s.fields, field)
-	s.pos = append(s.pos, fieldPos{line, col})
+func (s *scanner) add(at, start, end int) {
+	s.fields = append(s.fields, field{at: int32(at), start: int32(start), end: int32(end)})
 }
 
 // stop returns the index in b of the first line break, quote or

@@ -30,8 +30,9 @@ func scanAll(data string, comma rune, bufSize int, oneByte bool) (recs []string,
 			return recs, err
 		}
 		var b strings.Builder
-		for i, f := range s.fields {
-			fmt.Fprintf(&b, "%d:%d %q|", s.pos[i].line, s.pos[i].col, f)
+		for i := range s.count() {
+			p := s.pos(i)
+			fmt.Fprintf(&b, "%d:%d %q|", p.line, p.col, s.text(i))
 		}
 		fmt.Fprintf(&b, "end %d", s.endLine)
 		recs = append(recs, b.String())
