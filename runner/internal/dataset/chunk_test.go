@@ -20,7 +20,7 @@ func readChunked(t *testing.T, ds *analysis.Dataset, root string) (rows [][]any,
 	}
 	readers := []*Reader{r}
 	for _, c := range r.Chunks() {
-		cr, err := c.Open()
+		cr, err := c.Open(nil)
 		if err != nil {
 			t.Fatal(err)
 		}

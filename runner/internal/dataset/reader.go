@@ -410,16 +410,25 @@ func (c *Chunk) End() int64    { return c.end }
 
 // Open returns a Reader of the chunk's rows, with the parent's columns and
 // reading rules; its Line and errors are positions in the whole file. The
-// pin is not checked again: the parent checked the file. Each Reader needs
-// its own goroutine; Close it when done.
-func (c *Chunk) Open() (*Reader, error) {
+// pin is not checked again: the parent's Verify checks the file. Each
+// Reader needs its own goroutine; Close it when done. done, if not nil, is
+// a closed Reader of an earlier chunk of the same file: its buffers and
+// remembered values are taken over, so that reading chunk after chunk
+// allocates little and values seen in one chunk are known in the next.
+func (c *Chunk) Open(done *Reader) (*Reader, error) {
 	p := c.parent
 	f, err := os.Open(p.full)
 	if err != nil {
 		return nil, position.Errorf(or(p.ds.Path.Pos, p.ds.Pos), "dataset %q: %s cannot be read (%s)", p.ds.Name, p.rel, reason(err))
 	}
 	r := &Reader{ds: p.ds, rel: p.rel, full: p.full, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
-		header: p.header, cols: p.cols, single: p.single, row: make([]any, len(p.cols)), memo: make([]memo, len(p.cols))}
+		header: p.header, cols: p.cols, single: p.single}
+	var spare *input
+	if done != nil && done.closed && done.ds == p.ds && len(done.memo) == len(p.cols) {
+		r.row, r.memo, spare = done.row, done.memo, done.in
+	} else {
+		r.row, r.memo = make([]any, len(p.cols)), make([]memo, len(p.cols))
+	}
 	max := r.max
 	if max <= 0 {
 		max = MaxRecord
@@ -428,6 +437,9 @@ func (c *Chunk) Open() (*Reader, error) {
 	if r.in, err = openSection(f, src, c.start.line, &progress{}, r.enc, r.comma, r.rel, pinCommand(r.ds), max); err != nil {
 		f.Close()
 		return nil, err
+	}
+	if spare != nil {
+		r.in.reuse(spare)
 	}
 	r.next = c.start.line
 	return r, nil

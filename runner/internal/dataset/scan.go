@@ -89,7 +89,7 @@ func (e *tooLong) Error() string { return "record too long" }
 const scanBufSize = 256 << 10
 
 func newScanner(src io.Reader, comma rune, max int) *scanner {
-	s := &scanner{src: src, buf: make([]byte, scanBufSize), max: max, comma1: -1}
+	s := &scanner{src: src, max: max, comma1: -1}
 	s.comma = utf8.AppendRune(nil, comma)
 	if len(s.comma) == 1 {
 		s.comma1 = int(s.comma[0])
@@ -104,6 +104,9 @@ func newScanner(src io.Reader, comma rune, max int) *scanner {
 func (s *scanner) fill(keep int) bool {
 	if s.eof || s.rerr != nil {
 		return false
+	}
+	if s.buf == nil {
+		s.buf = make([]byte, scanBufSize)
 	}
 	if keep > 0 {
 		s.w = copy(s.buf, s.buf[keep:s.w])

@@ -167,7 +167,7 @@ type utf8Check struct {
 }
 
 func newUTF8Check(src io.Reader, file, fix string) *utf8Check {
-	return &utf8Check{src: src, buf: make([]byte, bufSize), line: 1, file: file, fix: fix}
+	return &utf8Check{src: src, line: 1, file: file, fix: fix}
 }
 
 func (c *utf8Check) Read(p []byte) (int, error) {
@@ -190,6 +190,9 @@ func (c *utf8Check) Read(p []byte) (int, error) {
 }
 
 func (c *utf8Check) fill() {
+	if c.buf == nil {
+		c.buf = make([]byte, bufSize)
+	}
 	k := copy(c.buf, c.buf[c.v:c.w])
 	c.r, c.v, c.w = 0, 0, k
 	m, err := c.src.Read(c.buf[k:])
@@ -323,6 +326,16 @@ func openSection(f *os.File, src io.Reader, line int, prog *progress, enc string
 	}
 	in.sc = newScanner(text, comma, int(maxRecord))
 	return in, nil
+}
+
+// reuse takes over the buffers of old, an input no longer read, for an
+// input that has not been read yet.
+func (in *input) reuse(old *input) {
+	if in.check != nil && old.check != nil {
+		in.check.buf = old.check.buf
+	}
+	in.sc.buf = old.sc.buf
+	in.sc.fields = old.sc.fields[:0]
 }
 
 // skipLines skips n physical lines; it returns how many there were.

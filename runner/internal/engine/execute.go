@@ -498,9 +498,10 @@ func readChunks(r *dataset.Reader, ds *analysis.Dataset, start func() []*view.Ru
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var last *dataset.Reader // this worker's last chunk, whose memory the next takes over
 			for p := range jobs {
 				if !stop.Load() {
-					p.runs, p.rows, p.err = readPiece(r, p.chunk, ds, start)
+					p.runs, p.rows, last, p.err = readPiece(r, p.chunk, last, ds, start)
 				}
 				close(p.ready)
 			}
@@ -557,21 +558,24 @@ func readChunks(r *dataset.Reader, ds *analysis.Dataset, start func() []*view.Ru
 	return runs, rows, nil
 }
 
-// readPiece reads a chunk, or r's own part when c is nil.
-func readPiece(r *dataset.Reader, c *dataset.Chunk, ds *analysis.Dataset, start func() []*view.Run) ([]*view.Run, int, error) {
-	rd := r
+// readPiece reads a chunk, or r's own part when c is nil. done is a closed
+// Reader of an earlier chunk, or nil; rd is the one that read c, closed.
+func readPiece(r *dataset.Reader, c *dataset.Chunk, done *dataset.Reader, ds *analysis.Dataset, start func() []*view.Run) (runs []*view.Run, rows int, rd *dataset.Reader, err error) {
+	rd = r
 	if c != nil {
-		var err error
-		if rd, err = c.Open(); err != nil {
-			return nil, 0, err
+		if rd, err = c.Open(done); err != nil {
+			return nil, 0, done, err
 		}
 		defer rd.Close()
 	}
-	runs := start()
+	runs = start()
 	if err := feed(rd, ds, runs); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
-	return runs, rd.RowsRead(), nil
+	if c == nil {
+		return runs, rd.RowsRead(), done, nil
+	}
+	return runs, rd.RowsRead(), rd, nil
 }
 
 // rowsValue builds the []struct a view is seen as inside values.
