@@ -88,15 +88,15 @@ func slot(raw []byte) int {
 
 // dayMemo holds the boxed values of recent dates by their text, in a
 // direct-mapped table that costs less than the map.
-type dayMemo struct {
-	slots [1 << dayBits]struct {
-		lo uint64 // the date's text, its first eight bytes
-		hi uint16 // and its last two
-		v  any    // nil for an empty slot
-	}
+type dayMemo struct{ slots [1 << dayBits]daySlot }
+
+type daySlot struct {
+	lo uint64 // the date's text, its first eight bytes
+	hi uint16 // and its last two
+	v  any    // nil for an empty slot
 }
 
-const dayBits = 12
+const dayBits = 13
 
 const (
 	memoTrial = 4096 // cells looked up before deciding whether to go on
@@ -168,17 +168,20 @@ func (m *memo) day(raw []byte) (any, bool) {
 	}
 	lo := binary.LittleEndian.Uint64(raw)
 	hi := uint16(raw[8]) | uint16(raw[9])<<8
-	slot := (lo*0x9E3779B97F4A7C15 ^ uint64(hi)*0xC2B2AE3D27D4EB4F) >> (64 - dayBits)
-	d := &m.days.slots[slot]
-	if d.v != nil && d.lo == lo && d.hi == hi {
-		return d.v, true
+	slot := (lo*0x9E3779B97F4A7C15 ^ uint64(hi)*0xC2B2AE3D27D4EB4F) >> (64 - dayBits) &^ 1
+	pair := m.days.slots[slot : slot+2 : slot+2] // two ways: the last two dates of this hash
+	for i := range pair {
+		if d := &pair[i]; d.v != nil && d.lo == lo && d.hi == hi {
+			return d.v, true
+		}
 	}
 	t, ok := fastDate(raw)
 	if !ok {
 		return nil, false
 	}
-	d.lo, d.hi, d.v = lo, hi, t
-	return d.v, true
+	pair[1] = pair[0]
+	pair[0] = daySlot{lo, hi, t}
+	return pair[0].v, true
 }
 
 // value converts one cell; msg says what is wrong when it cannot.
