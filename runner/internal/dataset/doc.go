@@ -8,7 +8,9 @@
 //   - Open and Reader: the file's rows, streamed one at a time, each value
 //     typed as declared (string, int, float64, bool, time.Time at UTC
 //     midnight, or nil for null), after the path has been checked to stay
-//     inside the project and the whole file has been checked against its pin;
+//     inside the project. A small file is checked against its pin before it
+//     is read; a large one while it is read, and Reader.Verify says whether
+//     what was read counts;
 //   - Infer: a proposed schema for a file that has none yet, for `galley init`.
 //
 // Every error a user can see is a *position.Error (or a position.List of
@@ -20,20 +22,33 @@
 // line decoded to UTF-8. Rows are streamed: the rows before a bad line are
 // returned before the error about it.
 //
+// Records are split by a scanner of this package (scan.go) that gives the
+// fields, positions and quote errors encoding/csv gives (a differential test
+// and fuzz target check it against encoding/csv), without copying: a field is
+// a part of the scanner's buffer, unescaped only when its text is asked for,
+// and a string column no view uses is not looked at beyond finding where it
+// ends.
+//
 // Memory use does not grow with the file: the file is read twice (once
 // through sha256, once parsed) through fixed-size buffers, and Read reuses
 // its row slice. One record may take at most MaxRecord bytes (8 MiB,
-// Options.MaxRecord in tests): encoding/csv holds a whole record, so the
-// bytes fed to it since the last record are counted, and a longer record (a
-// huge field, a line with no line break, a quote left open) stops reading
-// with an error positioned where the limit was passed.
+// Options.MaxRecord in tests): the scanner holds a whole record, so a longer
+// one (a huge field, a line with no line break, a quote left open) stops
+// reading with an error positioned at the first byte past the limit.
 //
-// A file of at least two chunks (ChunkSize, 4 MiB) and no skip_rows is split,
-// during the sha256 pass, at record ends found by quote parity; Reader.Chunks
-// then gives the parts after the first, each opened as a Reader of its own,
-// so that they can be read on several goroutines. Read in order, the parts
-// give the rows, lines and errors of one reader over the whole file. Where a
-// file splits depends on its bytes alone.
+// A file of at least two chunks (ChunkSize, 4 MiB) and no skip_rows is hashed
+// on a goroutine of its own, which also finds the chunk boundaries: record
+// ends found by quote parity. Reader.NextChunk gives the parts after the
+// first as their ends are found, each opened as a Reader of its own, so that
+// they are read on several goroutines while the file is still being hashed.
+// Read in order, the parts give the rows, lines and errors of one reader over
+// the whole file. Where a file splits depends on its bytes alone. Nothing
+// read may be used before Verify returns nil: a wrong pin is the error,
+// whatever the reading found.
+//
+// Values seen before in a column (a city, a date, a small count) are
+// remembered by their text and neither parsed nor allocated again; a column
+// whose values rarely repeat stops being remembered after 4,096 cells.
 //
 // Reading rules, beyond those of encoding/csv (RFC 4180 quoting, no lazy
 // quotes):
@@ -55,8 +70,6 @@
 //     FALSE, True, False, yes, no, Yes, No, YES, NO, 1 and 0. date: the
 //     column's layout (Go time layout, "2006-01-02" by default), validated
 //     (2017-02-30 is an error); any time of day in the layout is dropped.
-//   - String values are substrings of the one string encoding/csv allocates
-//     per row; that memory is never reused, so callers may keep them, but a
-//     kept value keeps its whole record alive: a caller that keeps many
-//     (package view, for output rows and group keys) copies them.
+//   - String values are new strings (or remembered ones, shared between
+//     rows), never part of a buffer: callers may keep them.
 package dataset

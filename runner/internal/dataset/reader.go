@@ -334,15 +334,6 @@ func (r *Reader) NextChunk() *Chunk {
 	return &Chunk{parent: r, start: start, end: end}
 }
 
-// Chunks returns every chunk NextChunk has still to give.
-func (r *Reader) Chunks() []*Chunk {
-	var out []*Chunk
-	for c := r.NextChunk(); c != nil; c = r.NextChunk() {
-		out = append(out, c)
-	}
-	return out
-}
-
 // hashing is the sha256 pass over a large file, run beside the reading:
 // it hands out the chunk boundaries as it finds them, then the sum.
 type hashing struct {
@@ -628,9 +619,8 @@ func (r *Reader) fileErr(err error) error {
 // Read returns the next row, values in ds.Columns order: string, int,
 // float64, bool, time.Time or nil. The slice is reused by the next call. At
 // the end of the file it returns io.EOF; after an error it keeps returning
-// that error. A string shares memory with the whole record it came from:
-// a caller that keeps one past the row (package view does) copies it, so
-// that a kept city name does not hold its row's free-text column alive.
+// that error. Values may be kept past the row: a string is never part of
+// the reader's buffer.
 func (r *Reader) Read() ([]any, error) {
 	if r.err != nil {
 		return nil, r.err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -180,11 +181,7 @@ func (r *Run) Add(in []any, at func() string) error {
 		if len(r.rows) >= r.limits.MaxRows {
 			return position.Errorf(p.View.Pos, "view %q outputs more than %d rows, the limit for one view; group or filter it", p.View.Name, r.limits.MaxRows)
 		}
-		kept := make([]any, len(row))
-		for i, v := range row {
-			kept[i] = own(v)
-		}
-		r.rows = append(r.rows, kept)
+		r.rows = append(r.rows, slices.Clone(row))
 		return nil
 	}
 	return r.addToGroup(row, at)
@@ -264,7 +261,7 @@ func (r *Run) addToGroup(row []any, at func() string) error {
 		}
 		g = &group{key: make([]any, len(p.groupIdx)), state: make([][]state, len(p.aggs))}
 		for i, idx := range p.groupIdx {
-			g.key[i] = own(row[idx])
+			g.key[i] = row[idx]
 		}
 		for i, a := range p.aggs {
 			g.state[i] = make([]state, len(a.calls))
@@ -474,30 +471,19 @@ func (s *state) add(fn string, v any) {
 		}
 	case "min":
 		if !s.set || table.Compare(v, s.v) < 0 {
-			s.v, s.set = own(v), true
+			s.v, s.set = v, true
 		}
 	case "max":
 		if !s.set || table.Compare(v, s.v) > 0 {
-			s.v, s.set = own(v), true
+			s.v, s.set = v, true
 		}
 	case "first":
 		if !s.set {
-			s.v, s.set = own(v), true
+			s.v, s.set = v, true
 		}
 	case "last":
-		s.v, s.set = own(v), true
+		s.v, s.set = v, true
 	}
-}
-
-// own copies a string the view keeps: a dataset's strings share memory
-// with their whole record, and a kept value must not hold the rest of the
-// row alive. Only kept values are copied, so a filter or a group lookup
-// copies nothing.
-func own(v any) any {
-	if s, ok := v.(string); ok {
-		return strings.Clone(s)
-	}
-	return v
 }
 
 func (s *state) result(fn string, typ interface{ String() string }) any {
