@@ -163,7 +163,8 @@ func writeHuge(t testing.TB, root, rel string, src io.Reader) string {
 
 // TestHugeRecords reads generated files with the real limit: a 100 MB
 // field, a 256 MB line with no line break and a quote left open before
-// 64 MB of rows. Each must fail within a second with the heap in use under 64 MiB.
+// 64 MB of rows. Each must fail, having parsed about 8 MiB, with the heap in
+// use under 64 MiB (the time each takes is logged, not asserted).
 func TestHugeRecords(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 400 MB of temporary files")
