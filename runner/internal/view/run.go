@@ -40,8 +40,9 @@ type Run struct {
 	limits Limits
 	vm     expression.VM
 	env    map[string]any
-	stamp  []uint64 // for each of rowCols, the row whose value env holds
-	gen    uint64   // the current row, counted from 1
+	tests  []*testCache // for each where test that reads one column
+	stamp  []uint64     // for each of rowCols, the row whose value env holds
+	gen    uint64       // the current row, counted from 1
 	row    []any
 	lookup map[string][]any
 	Counts Counts
@@ -96,6 +97,12 @@ func (p *Plan) Lookup(join *table.Table) (*Lookup, error) {
 func (p *Plan) StartWith(l *Lookup, limits Limits) *Run {
 	r := &Run{p: p, limits: limits, env: make(map[string]any, len(p.rowCols)), row: make([]any, len(p.rowCols)), stamp: make([]uint64, len(p.rowCols))}
 	r.Counts.Where = make([]int, len(p.View.Where))
+	r.tests = make([]*testCache, len(p.wheres))
+	for k, w := range p.wheres {
+		if len(w.reads) == 1 {
+			r.tests[k] = new(testCache)
+		}
+	}
 	if len(p.groupIdx) > 0 || len(p.aggs) > 0 {
 		r.groups = map[string]*group{}
 	}
@@ -155,17 +162,17 @@ func (r *Run) Add(in []any, at func() string) error {
 		derived = true
 		return nil
 	}
-	for _, w := range p.wheres {
+	for k, w := range p.wheres {
 		if w.late && !derived {
 			if err := derive(); err != nil {
 				return err
 			}
 		}
-		v, err := r.eval(w.prog, w.reads, row)
+		keep, err := r.test(k, w, row)
 		if err != nil {
 			return withRow(err, at)
 		}
-		if keep, _ := v.(bool); !keep {
+		if !keep {
 			return nil
 		}
 		if w.last {
@@ -185,6 +192,72 @@ func (r *Run) Add(in []any, at func() string) error {
 		return nil
 	}
 	return r.addToGroup(row, at)
+}
+
+// test runs where test k over row. A test that reads one column gives
+// the same answer for the same value (expressions are pure: no clock, no
+// randomness), so its answers are remembered by that value: a row whose
+// city was seen before is kept or dropped without running the VM.
+func (r *Run) test(k int, w where, row []any) (bool, error) {
+	c := r.tests[k]
+	if c == nil || c.off {
+		v, err := r.eval(w.prog, w.reads, row)
+		keep, _ := v.(bool)
+		return keep, err
+	}
+	in := row[w.reads[0]]
+	slot := &c.slots[testSlot(in)]
+	if slot.set && slot.in == in {
+		c.hits++
+		return slot.keep, nil
+	}
+	v, err := r.eval(w.prog, w.reads, row)
+	if err != nil {
+		return false, err
+	}
+	keep, _ := v.(bool)
+	slot.set, slot.in, slot.keep = true, in, keep
+	if c.tries++; c.tries == testTrial && c.hits < testTrial/2 {
+		c.off = true // the values rarely repeat: not worth remembering
+	}
+	return keep, nil
+}
+
+// testCache remembers a one-column where test's answers by the column's
+// value, in a direct-mapped table (testSlot).
+type testCache struct {
+	slots [64]struct {
+		set, keep bool
+		in        any
+	}
+	tries, hits int // answers computed, and found
+	off         bool
+}
+
+const testTrial = 1024 // answers computed before deciding whether to go on
+
+// testSlot picks v's place in a testCache. Row values are scalars, so ==
+// on them never panics.
+func testSlot(v any) int {
+	var h uint64
+	switch x := v.(type) {
+	case string:
+		if n := len(x); n > 0 {
+			h = uint64(n)*37 ^ uint64(x[0])*5 ^ uint64(x[n/2])*3 ^ uint64(x[n-1])
+		}
+		return int(h & 63)
+	case int:
+		h = uint64(x)
+	case float64:
+		h = math.Float64bits(x)
+	case bool:
+		if x {
+			h = 1
+		}
+	case time.Time:
+		h = uint64(x.Unix())
+	}
+	return int(h * 0x9E3779B97F4A7C15 >> 58)
 }
 
 // eval runs prog over the row's environment, on the fast path when none of

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -596,5 +597,37 @@ func TestJoinNullKey(t *testing.T) {
 	}
 	if counts.Joined != 1 || counts.Unmatched != 1 {
 		t.Errorf("counts %+v, want Joined 1, Unmatched 1", counts)
+	}
+}
+
+// TestRememberedTests: where tests that read one column remember their
+// answers by its value; the counts must be those of testing every row,
+// whether values repeat (and collide in the table), are null, or rarely
+// repeat (when remembering stops).
+func TestRememberedTests(t *testing.T) {
+	cols := []table.Column{col("city", analysis.TypeString), col("n", analysis.TypeInt),
+		col("d", analysis.TypeDate), col("x", analysis.TypeFloat), col("ok", analysis.TypeBool)}
+	var rows [][]any
+	want := make([]int, 5)
+	for i := range 5000 {
+		city := any(fmt.Sprintf("city %d", (i*7919)%150))
+		if i%97 == 0 {
+			city = nil
+		}
+		n, d, x, ok := (i*31)%10, day(2016, time.Month(1+i%12), 1+i%28), float64(i)/5000, i%3 == 0
+		rows = append(rows, []any{city, n, d, x, ok})
+		keep := city != nil && city.(string) < "city 5"
+		for k, pass := range []bool{keep, n%3 != 1, !d.Before(day(2016, 6, 1)), x > 0.25, ok} {
+			if !pass {
+				break
+			}
+			want[k]++
+		}
+	}
+	v := newView()
+	v.Where = []analysis.Expr{ex(4, `city < "city 5"`), ex(5, "n % 3 != 1"), ex(6, `d >= date("2016-06-01")`), ex(7, "x > 0.25"), ex(8, "ok")}
+	out, counts := mustRun(t, v, cols, rows)
+	if !reflect.DeepEqual(counts.Where, want) || len(out.Rows) != want[4] {
+		t.Errorf("where counts %v (%d rows out), want %v", counts.Where, len(out.Rows), want)
 	}
 }
