@@ -231,3 +231,16 @@ func allChunks(r *Reader) []*Chunk {
 	}
 	return out
 }
+
+// FuzzValidFloat checks the fast syntax check against parseFloat on any
+// text.
+func FuzzValidFloat(f *testing.F) {
+	for _, s := range []string{"1", "-1.5", ".5", "1.", "1e5", "00.00", "12345678901234567890", "+", "."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, want := parseFloat(s); validFloat([]byte(s)) != want {
+			t.Errorf("validFloat(%q) = %v, parseFloat says %v", s, !want, want)
+		}
+	})
+}

@@ -34,7 +34,7 @@ func (r *Reader) fill(sc *scanner) ([]any, error) {
 	}
 	for i := range r.cols {
 		c := &r.cols[i]
-		if c.skip && c.col.Type == analysis.TypeString && !c.col.Required {
+		if c.ignore {
 			r.row[i] = nil // any text is a string: nothing to check
 			continue
 		}
@@ -340,26 +340,27 @@ func parseFloat(s string) (float64, bool) {
 // its syntax is enough; anything else goes through parseFloat.
 func validFloat(s []byte) bool {
 	i := 0
-	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		i = 1
+	}
+	digits := i
+	for i < len(s) && s[i]-'0' <= 9 {
 		i++
 	}
-	digits, dot := 0, false
-	for ; i < len(s); i++ {
-		switch c := s[i]; {
-		case '0' <= c && c <= '9':
-			digits++
-		case c == '.' && !dot:
-			dot = true
-		default:
-			_, ok := parseFloat(string(s))
-			return ok
+	digits = i - digits
+	if i < len(s) && s[i] == '.' {
+		i++
+		f := i
+		for i < len(s) && s[i]-'0' <= 9 {
+			i++
 		}
+		digits += i - f
 	}
-	if digits == 0 || len(s) > 20 {
-		_, ok := parseFloat(string(s))
-		return ok
+	if i == len(s) && digits > 0 && len(s) <= 20 {
+		return true
 	}
-	return true
+	_, ok := parseFloat(string(s))
+	return ok
 }
 
 func parseBool(s string) (bool, bool) {

@@ -168,6 +168,7 @@ type colReader struct {
 	col     *analysis.Column
 	idx     int // in the header
 	skip    bool
+	ignore  bool // skipped, and any text is a value: nothing to check
 	nulls   []string
 	trim    bool // not a string column: trim spaces before parsing
 	emptyNA bool // nulls is exactly [""]
@@ -520,6 +521,7 @@ func (r *Reader) mapColumns(skip []bool) error {
 		}
 		cr.nulls = append(cr.nulls, c.Null...)
 		cr.emptyNA = len(cr.nulls) == 1 && cr.nulls[0] == ""
+		cr.ignore = cr.skip && c.Type == analysis.TypeString && !c.Required
 		r.cols[i] = cr
 	}
 	r.row = make([]any, len(r.cols))
