@@ -39,11 +39,12 @@ type scanner struct {
 }
 
 // field is where a field lies in scanner.rec: its text is rec[start:end],
-// and it begins at rec[at] (its opening quote, if quoted). escaped says the
-// text has "" or CRLF to read as " and LF.
+// and it begins at rec[at] (its opening quote, if quoted). The text of a
+// quoted field may hold "" and CRLF, to read as " and LF; doubled says it
+// holds "".
 type field struct {
-	at, start, end int32
-	escaped        bool
+	at, start, end  int32
+	quoted, doubled bool
 }
 
 type fieldPos struct{ line, col int }
@@ -55,7 +56,7 @@ func (s *scanner) count() int { return len(s.fields) }
 func (s *scanner) text(i int) []byte {
 	f := s.fields[i]
 	t := s.rec[f.start:f.end]
-	if !f.escaped {
+	if !f.quoted || (!f.doubled && bytes.IndexByte(t, '\r') < 0) {
 		return t
 	}
 	s.quoted = s.quoted[:0]
@@ -231,19 +232,24 @@ func (s *scanner) tooLong() error {
 // parse reads one record from b, which starts at a line that is not
 // blank; atEOF says that no more input follows b. It returns the bytes the
 // record takes, its terminating line break included, or errMore when the
-// record does not end in b.
+// record does not end in b. Lines are counted only where they can change,
+// inside quotes, and only once the record's end is known.
 func (s *scanner) parse(b []byte, atEOF bool) (int, error) {
 	s.rec = b
 	s.fields = s.fields[:0]
-	line := s.line + 1
-	s.recLine = line
-	lineStart := 0 // offset in b of the current line
-	i := 0         // where the current field starts
+	s.recLine = s.line + 1
+	quoted := false // a quoted field may hold line breaks
+	i := 0          // where the current field starts
 	for {
 		if i < len(b) && b[i] == '"' {
-			end, next, err := s.quotedField(b, i, atEOF, &line, &lineStart)
-			if err != nil || end > 0 {
-				return end, err
+			quoted = true
+			end, next, err := s.quotedField(b, i, atEOF)
+			if err != nil {
+				return 0, err
+			}
+			if end > 0 {
+				s.setEndLine(b, end, quoted)
+				return end, nil
 			}
 			i = next
 			continue
@@ -260,17 +266,18 @@ func (s *scanner) parse(b []byte, atEOF bool) (int, error) {
 				end-- // dropped at the end of the input, as encoding/csv does
 			}
 			s.add(i, i, end)
-			s.endLine = line
+			s.setEndLine(b, len(b), quoted)
 			return len(b), nil
 		case b[i+k] == '"':
-			return 0, &csv.ParseError{StartLine: s.recLine, Line: line, Column: i + k - lineStart + 1, Err: csv.ErrBareQuote}
+			line, col := s.lineCol(b, i+k)
+			return 0, &csv.ParseError{StartLine: s.recLine, Line: line, Column: col, Err: csv.ErrBareQuote}
 		case b[i+k] == '\n':
 			end := i + k
 			if end > i && b[end-1] == '\r' {
 				end--
 			}
 			s.add(i, i, end)
-			s.endLine = line
+			s.setEndLine(b, i+k+1, quoted)
 			return i + k + 1, nil
 		}
 		s.add(i, i, i+k) // b[i+k:] starts with the delimiter
@@ -278,33 +285,50 @@ func (s *scanner) parse(b []byte, atEOF bool) (int, error) {
 	}
 }
 
+// setEndLine sets the line where the record, b[:end], ends: its first
+// unless a quoted field holds a line break.
+func (s *scanner) setEndLine(b []byte, end int, quoted bool) {
+	s.endLine = s.recLine
+	if !quoted {
+		return
+	}
+	body := b[:end]
+	if len(body) > 0 && body[len(body)-1] == '\n' {
+		body = body[:len(body)-1] // the record's own line break
+	}
+	if bytes.IndexByte(body, '\n') >= 0 {
+		s.endLine += bytes.Count(body, []byte{'\n'})
+	}
+}
+
+// lineCol returns the line and column of b[off], b being the record.
+func (s *scanner) lineCol(b []byte, off int) (line, col int) {
+	before := b[:off]
+	return s.recLine + bytes.Count(before, []byte{'\n'}), off - (bytes.LastIndexByte(before, '\n') + 1) + 1
+}
+
 // quotedField reads the quoted field that starts at b[i]. When it ends the
 // record, end is what the record takes; otherwise next is where the next
 // field starts.
-func (s *scanner) quotedField(b []byte, i int, atEOF bool, line, lineStart *int) (end, next int, err error) {
+func (s *scanner) quotedField(b []byte, i int, atEOF bool) (end, next int, err error) {
 	start := i + 1
 	j := start
-	escaped := false // the text has "" or a CRLF
+	doubled := false // the text has ""
 	for {
 		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
 			if !atEOF {
 				return 0, 0, errMore
 			}
-			return 0, 0, s.openAtEOF(b, j, *line, *lineStart)
+			return 0, 0, s.openAtEOF(b, j)
 		}
 		q := j + k // a quote
-		if nl := bytes.Count(b[j:q], []byte{'\n'}); nl > 0 {
-			*line += nl
-			*lineStart = j + bytes.LastIndexByte(b[j:q], '\n') + 1
-			escaped = escaped || bytes.Contains(b[j:q], []byte("\r\n"))
-		}
 		after := q + 1
 		if after == len(b) && !atEOF {
 			return 0, 0, errMore // is it ""?
 		}
 		if after < len(b) && b[after] == '"' { // "" stands for "
-			escaped = true
+			doubled = true
 			j = after + 1
 			continue
 		}
@@ -326,12 +350,10 @@ func (s *scanner) quotedField(b []byte, i int, atEOF bool, line, lineStart *int)
 		case !atEOF && len(rest) < len(s.comma) && bytes.HasPrefix(s.comma, rest):
 			return 0, 0, errMore
 		default:
-			return 0, 0, &csv.ParseError{StartLine: s.recLine, Line: *line, Column: q - *lineStart + 1, Err: csv.ErrQuote}
+			line, col := s.lineCol(b, q)
+			return 0, 0, &csv.ParseError{StartLine: s.recLine, Line: line, Column: col, Err: csv.ErrQuote}
 		}
-		s.fields = append(s.fields, field{at: int32(i), start: int32(start), end: int32(q), escaped: escaped})
-		if next == 0 {
-			s.endLine = *line
-		}
+		s.fields = append(s.fields, field{at: int32(i), start: int32(start), end: int32(q), quoted: true, doubled: doubled})
 		return end, next, nil
 	}
 }
@@ -340,7 +362,9 @@ func (s *scanner) quotedField(b []byte, i int, atEOF bool, line, lineStart *int)
 // b[j:] being what follows the last quote. encoding/csv places it just
 // past the last line that holds anything, counted as it reads lines: CRLF
 // as one byte, and a CR at the very end dropped.
-func (s *scanner) openAtEOF(b []byte, j, line, lineStart int) error {
+func (s *scanner) openAtEOF(b []byte, j int) error {
+	line, _ := s.lineCol(b, j)
+	lineStart := bytes.LastIndexByte(b[:j], '\n') + 1
 	t := b[j:]
 	if k := bytes.LastIndexByte(t, '\n'); k >= 0 {
 		if tail := t[k+1:]; len(tail) == 0 || (len(tail) == 1 && tail[0] == '\r') {
