@@ -596,6 +596,10 @@ func (r *Reader) fileErr(err error) error {
 	if errors.As(err, &tl) {
 		return r.in.tooLongErr(tl, r.rel)
 	}
+	var bt *badText
+	if errors.As(err, &bt) {
+		return r.in.readErr(err)
+	}
 	var pe *position.Error
 	if errors.As(err, &pe) {
 		return pe

@@ -20,9 +20,18 @@ type scanner struct {
 	src  io.Reader
 	buf  []byte
 	r, w int   // buf[r:w] is not yet consumed
+	raw  int   // buf[w:raw] is read but not yet checked (checkUTF8)
 	eof  bool  // src gave io.EOF
-	rerr error // src gave another error; returned once buf[r:w] is used up
+	rerr error // src gave another error, or the text is bad; returned once buf[r:w] is used up
 	max  int   // the most bytes a record may take (0: no bound)
+
+	// checkUTF8 says that src gives the file's bytes, to check in place
+	// as UTF-8: a read's bytes become usable (w) only once checked, and a
+	// sequence cut by the end of a read waits for the next. fileStart
+	// says src starts at the file's first byte, where a byte-order mark
+	// is dropped (anywhere else it is an error).
+	checkUTF8, fileStart, started bool
+	rcol                          int // bytes of the line before buf[r] that skipLine let go
 
 	comma   []byte
 	comma1  int       // comma[0] when the delimiter is one byte, else -1
@@ -110,27 +119,76 @@ func (s *scanner) fill(keep int) bool {
 		s.buf = make([]byte, scanBufSize)
 	}
 	if keep > 0 {
-		s.w = copy(s.buf, s.buf[keep:s.w])
+		s.raw = copy(s.buf, s.buf[keep:s.raw])
+		s.w -= keep
 		s.r -= keep
 	}
-	if s.w == len(s.buf) {
+	if s.raw == len(s.buf) {
 		grown := make([]byte, 2*len(s.buf))
-		copy(grown, s.buf[:s.w])
+		copy(grown, s.buf[:s.raw])
 		s.buf = grown
 	}
 	for {
-		n, err := s.src.Read(s.buf[s.w:])
-		s.w += n
+		n, err := s.src.Read(s.buf[s.raw:min(len(s.buf), s.raw+scanBufSize)])
+		s.raw += n
 		if err == io.EOF {
 			s.eof = true
 		} else if err != nil {
 			s.rerr = err
 		}
 		if n > 0 || err != nil {
-			return n > 0
+			break
 		}
 	}
+	if !s.checkUTF8 {
+		grew := s.raw > s.w
+		s.w = s.raw
+		return grew
+	}
+	if !s.started {
+		if s.raw < len(bom) && !s.eof && s.rerr == nil {
+			return true // is it a byte-order mark? read on to know
+		}
+		s.started = true
+		if s.fileStart && bytes.HasPrefix(s.buf[s.w:s.raw], bom) {
+			s.r += len(bom)
+			s.w += len(bom)
+		}
+	}
+	n, bad := validUTF8(s.buf[s.w:s.raw], s.eof || s.rerr != nil)
+	s.w += n
+	if bad >= 0 && s.rerr == nil {
+		s.rerr = s.badText(s.w)
+	}
+	return true
 }
+
+// atEnd says that buf[w] is the end of the input: nothing follows, and
+// nothing bad stopped the reading there (a record cut by a bad byte is not
+// one).
+func (s *scanner) atEnd() bool { return s.eof && s.rerr == nil && s.w == s.raw }
+
+// badText is the error for buf[at], which is not UTF-8 or starts a
+// byte-order mark. at is in the line of buf[r] or after it.
+func (s *scanner) badText(at int) *badText {
+	before := s.buf[s.r:at]
+	e := &badText{Line: s.line + 1 + bytes.Count(before, []byte{'\n'}), Col: s.rcol + len(before) + 1}
+	if k := bytes.LastIndexByte(before, '\n'); k >= 0 {
+		e.Col = len(before) - k
+	}
+	e.Rest = append(e.Rest, s.buf[at:min(at+len(bom), s.raw)]...)
+	return e
+}
+
+// badText is a place where the text is not UTF-8: Rest is what is there,
+// from the bad byte on (a few bytes). Lines count from the start of the
+// scanner's input.
+type badText struct {
+	Line, Col int
+	Rest      []byte
+}
+
+func (e *badText) Error() string { return "not UTF-8" }
 
 // skipLine consumes one physical line, whatever it holds, in constant
 // memory; it returns false at the end of the input.
@@ -140,9 +198,11 @@ func (s *scanner) skipLine() (bool, error) {
 		if i := bytes.IndexByte(s.buf[s.r:s.w], '\n'); i >= 0 {
 			s.r += i + 1
 			s.line++
+			s.rcol = 0
 			return true, nil
 		}
 		partial = partial || s.r < s.w
+		s.rcol += s.w - s.r
 		s.r = s.w
 		if !s.fill(s.r) {
 			if s.rerr != nil {
@@ -172,7 +232,7 @@ func (s *scanner) read() error {
 				s.r += 2
 				s.line++
 				continue
-			case s.buf[s.r] == '\r' && s.r+1 == s.w && !s.eof:
+			case s.buf[s.r] == '\r' && s.r+1 == s.w && !s.atEnd():
 				// Is it a CRLF? Read on to know.
 			case s.buf[s.r] == '\r' && s.r+1 == s.w:
 				s.r++ // a CR at the very end is dropped, leaving a blank line
@@ -181,9 +241,9 @@ func (s *scanner) read() error {
 			}
 			break
 		}
-		if s.r == s.w || (s.buf[s.r] == '\r' && s.r+1 == s.w && !s.eof) {
+		if s.r == s.w || (s.buf[s.r] == '\r' && s.r+1 == s.w && !s.atEnd()) {
 			if !s.fill(s.r) {
-				if s.r < s.w {
+				if s.r < s.w && s.rerr == nil {
 					continue // the CR at the end
 				}
 				if s.rerr != nil {
@@ -193,7 +253,7 @@ func (s *scanner) read() error {
 			}
 			continue
 		}
-		n, err := s.parse(s.buf[s.r:s.w], s.eof)
+		n, err := s.parse(s.buf[s.r:s.w], s.atEnd())
 		if err == errMore {
 			if s.max > 0 && s.w-s.r > s.max {
 				return s.tooLong()

@@ -8,17 +8,24 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 )
 
 // scanAll reads every record of data with the scanner, as encoding/csv
 // would show it: the fields, each field's position and the record's last
 // line, then the error that stopped it (nil at the end).
 func scanAll(data string, comma rune, bufSize int, oneByte bool) (recs []string, err error) {
+	return scanText(data, comma, bufSize, oneByte, false)
+}
+
+// scanText is scanAll, checking the text as UTF-8 when check is set.
+func scanText(data string, comma rune, bufSize int, oneByte, check bool) (recs []string, err error) {
 	var src io.Reader = strings.NewReader(data)
 	if oneByte {
 		src = iotest.OneByteReader(src)
 	}
 	s := newScanner(src, comma, 0)
+	s.checkUTF8 = check
 	if bufSize > 0 {
 		s.buf = make([]byte, bufSize)
 	}
@@ -86,6 +93,54 @@ func sameAsCSV(t *testing.T, data string, comma rune) {
 	}
 }
 
+// checkedText reads data with the UTF-8 check on: valid text gives what
+// encoding/csv gives; anything else stops at a *badText placed at the first
+// bad byte, after the records that end before it.
+func checkedText(t *testing.T, data string, comma rune) {
+	t.Helper()
+	bad := -1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRuneInString(data[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\ufeff' {
+			bad = i
+			break
+		}
+		i += size
+	}
+	for _, mode := range []struct {
+		buf     int
+		oneByte bool
+	}{{0, false}, {4, false}, {1, true}} {
+		if mode.oneByte && len(data) > 1000 {
+			continue
+		}
+		got, err := scanText(data, comma, mode.buf, mode.oneByte, true)
+		if bad < 0 {
+			want, wantErr := csvAll(data, comma)
+			if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("checked, buffer %d, input %q:\nscanner  %q %v\ncsv      %q %v", mode.buf, data, got, err, want, wantErr)
+			}
+			continue
+		}
+		want, _ := csvAll(data[:bad], comma) // what ends before the bad byte, at most
+		if len(got) > len(want) {
+			t.Fatalf("checked, buffer %d, input %q: %d records before the bad byte at %d, want at most %d", mode.buf, data, len(got), bad, len(want))
+		}
+		var pe *csv.ParseError
+		var bt *badText
+		if !errors.As(err, &bt) && !errors.As(err, &pe) {
+			t.Fatalf("checked, buffer %d, input %q: error %v, want the bad byte at %d", mode.buf, data, err, bad)
+		}
+		if bt != nil {
+			line := 1 + strings.Count(data[:bad], "\n")
+			col := bad - strings.LastIndexByte(data[:bad], '\n')
+			if bt.Line != line || bt.Col != col {
+				t.Fatalf("checked, buffer %d, input %q: bad byte at %d:%d, want %d:%d", mode.buf, data, bt.Line, bt.Col, line, col)
+			}
+		}
+	}
+}
+
 var scanCases = []string{
 	"",
 	"a",
@@ -120,12 +175,18 @@ var scanCases = []string{
 	"a,\"\"",
 	"é,ü\n\"ß\",ø\n",
 	"a,b,\n",
+	"a\n\r\xff",
+	"a,b\n\xc3",
+	"a,\"x\xff\"\n",
+	"\xef\xbb\xbfa\n",
+	"a\n\xef\xbb\xbf\n",
 }
 
 func TestScannerMatchesEncodingCSV(t *testing.T) {
 	for _, data := range scanCases {
 		for _, comma := range []rune{',', ';', '\t', '§'} {
 			sameAsCSV(t, strings.ReplaceAll(data, ",", string(comma)), comma)
+			checkedText(t, strings.ReplaceAll(data, ",", string(comma)), comma)
 		}
 	}
 }
@@ -143,5 +204,6 @@ func FuzzScanner(f *testing.F) {
 			comma = '§'
 		}
 		sameAsCSV(t, data, comma)
+		checkedText(t, data, comma)
 	})
 }

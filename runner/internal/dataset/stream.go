@@ -209,33 +209,50 @@ func (c *utf8Check) fill() {
 			c.r, c.v = len(bom), len(bom)
 		}
 	}
-	end := c.w
-	if c.srcErr == nil {
-		// Hold back a trailing sequence that may be completed by the next read.
-		for i := end - 1; i >= c.v && i >= end-utf8.UTFMax; i-- {
-			if utf8.RuneStart(c.buf[i]) {
-				if !utf8.FullRune(c.buf[i:end]) {
+	n, bad := validUTF8(c.buf[c.v:c.w], c.srcErr != nil)
+	c.advance(c.v + n)
+	if bad >= 0 {
+		c.fail(c.v)
+	}
+}
+
+// validUTF8 returns n, how much of b is whole, valid UTF-8 without a
+// byte-order mark, and bad, the offset of the first byte that is not (-1
+// when there is none). Unless final, an incomplete sequence at the end is
+// neither counted nor bad: the next read may complete it.
+func validUTF8(b []byte, final bool) (n, bad int) {
+	end := len(b)
+	if !final {
+		for i := end - 1; i >= 0 && i >= end-utf8.UTFMax; i-- {
+			if utf8.RuneStart(b[i]) {
+				if !utf8.FullRune(b[i:end]) {
 					end = i
 				}
 				break
 			}
 		}
 	}
-	d := c.buf[c.v:end]
+	d := b[:end]
 	if utf8.Valid(d) && !bytes.Contains(d, bom) {
-		c.advance(end)
-		return
+		return end, -1
 	}
 	for i := 0; i < len(d); {
 		r, size := utf8.DecodeRune(d[i:])
 		if (r == utf8.RuneError && size == 1) || r == '\ufeff' {
-			c.advance(c.v + i)
-			c.fail(c.v)
-			return
+			return i, i
 		}
 		i += size
 	}
-	c.advance(end)
+	return end, -1
+}
+
+// textError is the error for the text at pos, rest, that is not UTF-8 or
+// is a byte-order mark; fix is the command that re-pins the file.
+func textError(pos position.Pos, rest []byte, fix string) *position.Error {
+	if bytes.HasPrefix(rest, bom) {
+		return position.Errorf(pos, "a UTF-8 byte-order mark in the middle of the file (were two files joined? remove it, then run %s)", fix)
+	}
+	return position.Errorf(pos, "not valid UTF-8 (byte 0x%02x); if the file is in another encoding, declare it in the dataset: encoding: windows-1252 or encoding: latin-1", rest[0])
 }
 
 // advance marks buf[v:end] checked, keeping line and col up to date.
@@ -253,20 +270,16 @@ func (c *utf8Check) advance(end int) {
 // fail records the error for the bytes at buf[at:].
 func (c *utf8Check) fail(at int) {
 	pos := position.Pos{File: c.file, Line: c.line, Col: c.col + 1}
-	if bytes.HasPrefix(c.buf[at:c.w], bom) {
-		c.bomErr = true
-		c.err = position.Errorf(pos, "a UTF-8 byte-order mark in the middle of the file (were two files joined? remove it, then run %s)", c.fix)
-		return
-	}
-	c.err = position.Errorf(pos, "not valid UTF-8 (byte 0x%02x); if the file is in another encoding, declare it in the dataset: encoding: windows-1252 or encoding: latin-1", c.buf[at])
+	c.bomErr = bytes.HasPrefix(c.buf[at:c.w], bom)
+	c.err = textError(pos, c.buf[at:c.w], c.fix)
 }
 
 // input is an opened, decoded data file, split into records.
 type input struct {
-	f     *os.File
-	sc    *scanner
-	check *utf8Check // nil unless utf-8
-	base  int        // lines of the file before the scanner's first
+	f         *os.File
+	sc        *scanner
+	base      int    // lines of the file before the scanner's first
+	file, fix string // the file's path, and the command that re-pins it, for messages
 }
 
 // tooLongErr turns the scanner's *tooLong into a user's error: a record
@@ -305,13 +318,11 @@ func openText(f *os.File, src io.Reader, prog *progress, enc string, comma rune,
 // elsewhere it is an error, as in the middle of the file.
 func openSection(f *os.File, src io.Reader, line int, prog *progress, enc string, comma rune, file, fix string, maxRecord int64) (*input, error) {
 	prog.r = src
-	in := &input{f: f, base: line - 1}
+	in := &input{f: f, base: line - 1, file: file, fix: fix}
 	var text io.Reader
 	switch enc {
 	case "utf-8":
-		in.check = newUTF8Check(prog, file, fix)
-		in.check.line, in.check.started = line, line > 1
-		text = in.check
+		text = prog // checked in place by the scanner
 	default:
 		raw := bufio.NewReaderSize(prog, bufSize)
 		if head, _ := raw.Peek(len(bom)); line == 1 && bytes.Equal(head, bom) {
@@ -325,15 +336,13 @@ func openSection(f *os.File, src io.Reader, line int, prog *progress, enc string
 		text = transform.NewReader(raw, cm.NewDecoder())
 	}
 	in.sc = newScanner(text, comma, int(maxRecord))
+	in.sc.checkUTF8, in.sc.fileStart = enc == "utf-8", line == 1
 	return in, nil
 }
 
 // reuse takes over the buffers of old, an input no longer read, for an
 // input that has not been read yet.
 func (in *input) reuse(old *input) {
-	if in.check != nil && old.check != nil {
-		in.check.buf = old.check.buf
-	}
 	in.sc.buf = old.sc.buf
 	in.sc.fields = old.sc.fields[:0]
 }
@@ -354,8 +363,9 @@ func (in *input) skipLines(n int) (int, error) {
 
 // readErr turns an error from reading the text into a user's error.
 func (in *input) readErr(err error) error {
-	if in.check != nil && in.check.err != nil {
-		return in.check.err
+	var bt *badText
+	if errors.As(err, &bt) {
+		return textError(position.Pos{File: in.file, Line: in.base + bt.Line, Col: bt.Col}, bt.Rest, in.fix)
 	}
 	var pe *position.Error
 	if errors.As(err, &pe) {
