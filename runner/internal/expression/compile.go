@@ -167,7 +167,15 @@ type Program struct {
 	// parts are the conjuncts of a boolean program joined by && at its
 	// top, each compiled on its own (see Conjuncts); nil otherwise.
 	parts []*Program
+	// name is set when the whole expression is one name of the Env.
+	name string
 }
+
+// Name returns the name the expression consists of, when it is nothing
+// but one name of the Env (sum(deaths) has the argument deaths): its value
+// is then that name's value, null included, and a caller may take it
+// without running the program.
+func (p *Program) Name() (string, bool) { return p.name, p.name != "" }
 
 // Conjuncts splits a boolean program whose top operator is && (or and)
 // into its operands, in order, each a program of its own with its own
@@ -228,6 +236,9 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	}
 	t := tree.Node.Type()
 	p := &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(tree.Node, env)}
+	if id, ok := tree.Node.(*ast.IdentifierNode); ok && len(p.Refs) == 1 && p.Refs[0] == id.Value {
+		p.name = id.Value
+	}
 	if t != nil && t.Kind() == reflect.Interface {
 		p.Type, p.GoType = analysis.TypeAny, nil
 	}

@@ -606,3 +606,17 @@ func TestConjuncts(t *testing.T) {
 		t.Errorf("error %v, want %s", err, want)
 	}
 }
+
+// TestName: only an expression that is one name of the Env says so; its
+// value is then the name's, which a caller may take without the VM.
+func TestName(t *testing.T) {
+	for src, want := range map[string]string{"deaths": "deaths", "city": "city", "deaths + 1": "", "-deaths": "", `date("2017-01-01")`: "", "(share)": "share"} {
+		p, err := Compile(at(src, 1, 1), "aggregate", rowEnv(), AnyResult)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", src, err)
+		}
+		if got, ok := p.Name(); got != want || ok != (want != "") {
+			t.Errorf("Name(%q) = %q, %v; want %q", src, got, ok, want)
+		}
+	}
+}

@@ -57,6 +57,7 @@ type aggCall struct {
 	fn   string
 	arg  *expression.Program // nil for count()
 	in   []int               // the rowCols arg reads
+	col  int                 // the rowCol arg is, when it is nothing but a column; else -1
 	typ  analysis.ColumnType // result type
 	name string              // identifier in the outer expression
 }
@@ -333,6 +334,10 @@ func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression
 				continue
 			}
 			ac.arg, argType, ac.in = prog, prog.Type, reads(cols, prog)
+			ac.col = -1
+			if _, ok := prog.Name(); ok && len(ac.in) == 1 {
+				ac.col = ac.in[0] // a bare column: its value, no VM run
+			}
 		}
 		switch c.Func {
 		case "count", "count_distinct":

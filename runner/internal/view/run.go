@@ -345,7 +345,10 @@ func (r *Run) addToGroup(row []any, at func() string) error {
 	for i, a := range p.aggs {
 		for j, c := range a.calls {
 			var v any = true // count() counts rows
-			if c.arg != nil {
+			switch {
+			case c.arg != nil && c.col >= 0:
+				v = row[c.col]
+			case c.arg != nil:
 				var err error
 				if v, err = r.eval(c.arg, c.in, row); err != nil {
 					return withRow(err, at)
