@@ -244,3 +244,34 @@ func FuzzValidFloat(f *testing.F) {
 		}
 	})
 }
+
+// TestLongCellsNotRemembered: a column's remembered values are short cells
+// only, so that what is remembered is bounded whatever the cells hold.
+func TestLongCellsNotRemembered(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("city,note\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "c%d,%s\n", i%5, strings.Repeat(string(rune('a'+i%7)), memoCell+1))
+	}
+	data := b.String()
+	root := t.TempDir()
+	writeFile(t, root, "datasets/x.csv", data)
+	r, err := Open(newDataset(data, str("city"), str("note")), Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for {
+		if _, err := r.Read(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(r.memo[0].values); n != 5 {
+		t.Errorf("city: %d values remembered, want 5", n)
+	}
+	if n := len(r.memo[1].values); n != 0 {
+		t.Errorf("note: %d values of %d bytes remembered, want none", n, memoCell+1)
+	}
+}

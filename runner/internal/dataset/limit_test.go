@@ -36,6 +36,10 @@ func TestRecordLimit(t *testing.T) {
 		want: 1,
 		err:  "datasets/x.csv:3:1025: a record is longer than 1 KiB, the limit (line 3 has no line break in its first 1 KiB: is this a CSV file?)",
 	}, {
+		name: "a stray quote past the limit is not what stops the reading",
+		data: "a,b\n1," + long + "\"x\n",
+		err:  "datasets/x.csv:2:1025: a record is longer than 1 KiB, the limit (line 2 has no line break in its first 1 KiB: is this a CSV file?)",
+	}, {
 		name: "a long quoted field on one line",
 		data: "a,b\n1,\"" + long + "\"\n",
 		err:  "datasets/x.csv:2:1025: a record is longer than 1 KiB, the limit (line 2 has no line break in its first 1 KiB: is this a CSV file?)",

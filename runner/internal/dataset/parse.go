@@ -101,6 +101,7 @@ const dayBits = 13
 const (
 	memoTrial = 4096 // cells looked up before deciding whether to go on
 	memoMax   = 4096 // values remembered per column
+	memoCell  = 64   // the longest cell remembered, so that a column holds at most 256 KiB of text
 )
 
 // memoValue is value through the column's memo. A small int needs none:
@@ -120,7 +121,7 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 			}
 		}
 	}
-	if m.off {
+	if m.off || len(raw) > memoCell {
 		return r.value(c, raw)
 	}
 	var last *recent
@@ -151,7 +152,10 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 		m.recent = new([64]recent)
 	}
 	if len(m.values) < memoMax {
-		text := string(raw)
+		text, ok := v.(string) // a string value is its own text: keep it once
+		if !ok || text != string(raw) {
+			text = string(raw)
+		}
 		m.values[text] = recent{text, v}
 	}
 	return v, ""

@@ -125,7 +125,7 @@ func delimiter(ds *analysis.Dataset) (rune, error) {
 		return '\t', nil
 	}
 	r, size := utf8.DecodeRuneInString(s)
-	if s == "" || size != len(s) || r == utf8.RuneError || r == '"' || r == '\r' || r == '\n' {
+	if s == "" || size != len(s) || r == utf8.RuneError || r == 0 || r == '"' || r == '\r' || r == '\n' {
 		return 0, position.Errorf(or(ds.Delimiter.Pos, ds.Pos), "dataset %q: delimiter %q must be one character other than a quote or a line break, e.g. \",\", \";\" or \"\\t\"", ds.Name, s)
 	}
 	return r, nil
@@ -455,10 +455,13 @@ func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, co
 			return r.fileErr(err)
 		}
 		if got < n {
-			return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %d lines)", ds.Name, n, r.rel, got)
+			return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, n, r.rel, plural(got, "line"))
 		}
 	}
 	err = r.in.sc.read()
+	if err == io.EOF && ds.SkipRows.Value > 0 {
+		return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, ds.SkipRows.Value, r.rel, plural(r.in.sc.line, "line"))
+	}
 	if err == io.EOF {
 		return position.Errorf(position.Pos{File: r.rel, Line: 1}, "the file is empty; a dataset needs a header row naming its columns")
 	}

@@ -339,6 +339,12 @@ func TestRead(t *testing.T) {
 		lines: []int{4},
 		err:   `datasets/x.csv:5:3: column "b" (int): cannot read "x" as an integer`,
 	}, {
+		name: "skip_rows to the end, the last line without a line break",
+		data: "note\nmore",
+		mod:  func(ds *analysis.Dataset) { ds.SkipRows = analysis.Int{Value: 2, Pos: at(7, 16), Set: true} },
+		cols: []*analysis.Column{str("a")},
+		err:  `analyses/a.yaml:7:16: dataset "estimates": skip_rows: 2 skips the whole file (datasets/x.csv has 2 lines)`,
+	}, {
 		name: "skip_rows past the end",
 		data: "a\n1\n",
 		mod:  func(ds *analysis.Dataset) { ds.SkipRows = analysis.Int{Value: 3, Pos: at(7, 16), Set: true} },
@@ -374,6 +380,12 @@ func TestRead(t *testing.T) {
 		mod:  func(ds *analysis.Dataset) { ds.Delimiter = analysis.String{Value: `\t`, Set: true} },
 		cols: []*analysis.Column{col("b", tInt)},
 		want: [][]any{{2}},
+	}, {
+		name: "a NUL delimiter, which encoding/csv refuses too",
+		data: "a\n",
+		mod:  func(ds *analysis.Dataset) { ds.Delimiter = analysis.String{Value: "\x00", Pos: at(6, 16), Set: true} },
+		cols: []*analysis.Column{str("a")},
+		err:  `analyses/a.yaml:6:16: dataset "estimates": delimiter "\x00" must be one character other than a quote or a line break, e.g. ",", ";" or "\t"`,
 	}, {
 		name: "bad delimiter",
 		data: "a\n",

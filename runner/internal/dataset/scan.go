@@ -253,7 +253,13 @@ func (s *scanner) read() error {
 			}
 			continue
 		}
-		n, err := s.parse(s.buf[s.r:s.w], s.atEnd())
+		b, atEnd := s.buf[s.r:s.w], s.atEnd()
+		if s.max > 0 && len(b) > s.max+1 {
+			// Past the bound nothing counts, not even a quote error: as
+			// if the reading had stopped there.
+			b, atEnd = b[:s.max+1], false
+		}
+		n, err := s.parse(b, atEnd)
 		if err == errMore {
 			if s.max > 0 && s.w-s.r > s.max {
 				return s.tooLong()

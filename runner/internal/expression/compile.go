@@ -182,9 +182,10 @@ func (p *Program) Name() (string, bool) { return p.name, p.name != "" }
 // Refs. A row passes the program exactly when it passes each conjunct in
 // turn (null and false both fail), so a caller can stop at the first that
 // fails and put in the environment only what the conjuncts it runs read:
-// a cheap test first spares the others. Evaluation can only stop earlier
-// than the whole program's would, so it meets no error the whole would
-// not. A program that is not such a conjunction is its own only conjunct.
+// a cheap test first spares the others. Only operands of type bool are
+// split, and only when the optimizer leaves the conjunction as written, so
+// that the conjuncts run exactly what the whole would, in the same order,
+// and meet the same errors. Any other program is its own only conjunct.
 func (p *Program) Conjuncts() []*Program {
 	if p.parts == nil {
 		return []*Program{p}
@@ -219,14 +220,7 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	}
 
 	// Pass 1: the expression as written, so type errors name its operators.
-	cfg := conf.CreateNew()
-	for _, o := range base() {
-		o(cfg)
-	}
-	for name := range cfg.Disabled {
-		delete(cfg.Builtins, name)
-	}
-	cfg.Check()
+	cfg := newConfig(base())
 	tree, err := checker.ParseCheck(e.Src, cfg)
 	if err != nil {
 		return nil, fileError(e, what, env, err)
@@ -279,6 +273,18 @@ func compileConjuncts(e analysis.Expr, checked ast.Node, env *Env, base func() [
 	if len(nodes) < 2 {
 		return nil
 	}
+	for _, n := range nodes {
+		if t := n.Type(); t == nil || t.Kind() != reflect.Bool {
+			// An operand that may not be a bool at run time is an error
+			// the whole program reports (truth); alone it would be false.
+			return nil
+		}
+	}
+	if optimized, err := optimizedConjuncts(e.Src, append(base(), expr.Patch(foldDates{}))); err != nil || optimized != len(nodes) {
+		// The optimizer folded the conjunction (x && false is false): the
+		// whole never runs what a split would.
+		return nil
+	}
 	parts := make([]*Program, len(nodes))
 	for k, n := range nodes {
 		prog, err := compilePart(e.Src, k, append(base(), expr.Patch(foldDates{}), expr.Patch(nullPatch{})))
@@ -295,10 +301,23 @@ func compileConjuncts(e analysis.Expr, checked ast.Node, env *Env, base func() [
 	return parts
 }
 
-// compilePart compiles conjunct k of src alone: parsed whole, so that its
-// nodes keep their places in src for runtime errors, then patched, checked
-// and compiled as expr.Compile does.
-func compilePart(src string, k int, opts []expr.Option) (*vm.Program, error) {
+// optimizedConjuncts counts the conjuncts at the top of src once it is
+// checked and optimized, as expr.Compile does.
+func optimizedConjuncts(src string, opts []expr.Option) (int, error) {
+	cfg := newConfig(opts)
+	tree, err := checker.ParseCheck(src, cfg)
+	if err != nil {
+		return 0, err
+	}
+	if cfg.Optimize {
+		if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
+			return 0, err
+		}
+	}
+	return len(conjuncts(tree.Node)), nil
+}
+
+func newConfig(opts []expr.Option) *conf.Config {
 	cfg := conf.CreateNew()
 	for _, o := range opts {
 		o(cfg)
@@ -307,6 +326,14 @@ func compilePart(src string, k int, opts []expr.Option) (*vm.Program, error) {
 		delete(cfg.Builtins, name)
 	}
 	cfg.Check()
+	return cfg
+}
+
+// compilePart compiles conjunct k of src alone: parsed whole, so that its
+// nodes keep their places in src for runtime errors, then patched, checked
+// and compiled as expr.Compile does.
+func compilePart(src string, k int, opts []expr.Option) (*vm.Program, error) {
+	cfg := newConfig(opts)
 	tree, err := parser.ParseWithConfig(src, cfg)
 	if err != nil {
 		return nil, err
@@ -332,6 +359,13 @@ func compilePart(src string, k int, opts []expr.Option) (*vm.Program, error) {
 func checkLiterals(n ast.Node, e analysis.Expr) error {
 	var err error
 	ast.Walk(&n, visitFunc(func(node *ast.Node) {
+		if id, ok := (*node).(*ast.IdentifierNode); ok && id.Value == "$env" && err == nil {
+			// What an expression reads must be known from its names: the
+			// order values are computed in, their sources and the columns
+			// a row puts in the environment all follow from them.
+			err = position.Errorf(offsetPos(e, id.Location().From), "$env is not available in an expression; write the name itself (a column, view or value), e.g. deaths instead of $env[\"deaths\"]")
+			return
+		}
 		c, ok := (*node).(*ast.CallNode)
 		if !ok || err != nil || len(c.Arguments) == 0 {
 			return

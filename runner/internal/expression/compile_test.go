@@ -2,6 +2,7 @@ package expression
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -19,6 +20,10 @@ func TestCompileErrors(t *testing.T) {
 		want Want
 		err  string
 	}{{
+		name: "$env is refused",
+		e:    at(`deaths > 1 && $env["low"] > 2`, 12, 12),
+		err:  `x.yaml:12:26: $env is not available in an expression; write the name itself (a column, view or value), e.g. deaths instead of $env["deaths"]`,
+	}, {
 		name: "unknown column with hint, plain at col 12",
 		e:    at("deths > 10", 12, 12),
 		err:  `x.yaml:12:12: unknown column "deths" in where (did you mean "deaths"?)`,
@@ -561,6 +566,10 @@ func TestConjuncts(t *testing.T) {
 		{`city == "Mosul" || deaths > 1`, [][]string{{"city", "deaths"}}},
 		{`city == "Mosul" && day >= date("2017-01-01") and (low < high && ok)`, [][]string{{"city"}, {"day"}, {"high", "low"}, {"ok"}}},
 		{`(city == "Mosul" || ok) && deaths > share`, [][]string{{"city", "ok"}, {"deaths", "share"}}},
+		// Not split: an operand that may not be a bool (the whole reports
+		// it), and a conjunction the optimizer folds (x && false).
+		{`(deaths > 1 ? "yes" : true) && low > 1`, [][]string{{"deaths", "low"}}},
+		{`deaths % (deaths - 12) == 0 && false`, [][]string{{"deaths"}}},
 	}
 	rows := []map[string]any{fullRow(), nilRow(),
 		{"city": "Raqqa", "deaths": 1, "low": 5, "high": 2, "share": 3.5, "day": d("2016-01-01"), "ok": false},
@@ -580,19 +589,17 @@ func TestConjuncts(t *testing.T) {
 		}
 		for i, row := range rows {
 			var m VM
-			whole, err := m.Test(p, row)
-			if err != nil {
-				t.Fatal(err)
-			}
-			each := true
+			whole, errWhole := m.Test(p, row)
+			each, errEach := true, error(nil)
 			for _, c := range parts {
-				if ok, err := m.Test(c, row); err != nil || !ok {
-					each = false
+				ok, err := m.Test(c, row)
+				if err != nil || !ok {
+					each, errEach = false, err
 					break
 				}
 			}
-			if whole != each {
-				t.Errorf("%s, row %d: whole %v, conjuncts %v", tt.src, i, whole, each)
+			if whole != each || fmt.Sprint(errWhole) != fmt.Sprint(errEach) {
+				t.Errorf("%s, row %d: whole %v, %v; conjuncts %v, %v", tt.src, i, whole, errWhole, each, errEach)
 			}
 		}
 	}
