@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -273,5 +275,54 @@ func TestLongCellsNotRemembered(t *testing.T) {
 	}
 	if n := len(r.memo[1].values); n != 0 {
 		t.Errorf("note: %d values of %d bytes remembered, want none", n, memoCell+1)
+	}
+}
+
+// TestFileSwappedWhileRead: the hash and every chunk read the file that
+// Open opened, so pointing its path at other bytes meanwhile changes
+// nothing: the rows are the pinned file's, and its pin holds.
+func TestFileSwappedWhileRead(t *testing.T) {
+	data := bigCSV(3*ChunkSize, false)
+	other := strings.ReplaceAll(data, "plain", "PLAIN")
+	root := t.TempDir()
+	writeFile(t, root, "datasets/x.csv", data)
+	writeFile(t, root, "datasets/other.csv", other)
+	ds := newDataset(data, col("id", analysis.TypeInt), str("note"), col("n", analysis.TypeInt))
+	r, err := Open(ds, Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := os.Rename(filepath.Join(root, "datasets/other.csv"), filepath.Join(root, "datasets/x.csv")); err != nil {
+		t.Fatal(err)
+	}
+	readers := []*Reader{r}
+	for _, c := range allChunks(r) {
+		cr, err := c.Open(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cr.Close()
+		readers = append(readers, cr)
+	}
+	if len(readers) < 3 {
+		t.Fatalf("read in %d pieces, want at least 3", len(readers))
+	}
+	for _, rd := range readers {
+		for {
+			row, err := rd.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if row[1] == "PLAIN" {
+				t.Fatalf("line %d was read from the file put in its place", rd.Line())
+			}
+		}
+	}
+	if err := r.Verify(); err != nil {
+		t.Errorf("Verify: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -234,14 +235,12 @@ func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc stri
 	// read: the boundaries come from that pass, and its sum, once known,
 	// decides whether anything read counts (Verify). Its progress is that
 	// of the reading alone.
-	hf, err := os.Open(loc.full)
-	if err != nil {
-		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
-	}
+	// The hash and every chunk read the one file opened here (by offset,
+	// which is safe from several goroutines), so that the bytes parsed are
+	// the bytes hashed even if the path is pointed at another file meanwhile.
 	r.hash = newHashing()
 	go func() {
-		defer hf.Close()
-		sum, err := hashSplit(hf, &progress{}, loc.rel, ChunkSize, r.hash.add)
+		sum, err := hashSplit(io.NewSectionReader(f, 0, math.MaxInt64), &progress{}, loc.rel, ChunkSize, r.hash.add)
 		r.hash.finish(sum, err)
 	}()
 	prog.base = loc.size
@@ -400,19 +399,16 @@ type Chunk struct {
 func (c *Chunk) Offset() int64 { return c.start.off }
 func (c *Chunk) End() int64    { return c.end }
 
-// Open returns a Reader of the chunk's rows, with the parent's columns and
-// reading rules; its Line and errors are positions in the whole file. The
-// pin is not checked again: the parent's Verify checks the file. Each
-// Reader needs its own goroutine; Close it when done. done, if not nil, is
+// Open returns a Reader of the chunk's rows, read from the parent's open
+// file, with its columns and reading rules; its Line and errors are
+// positions in the whole file. The pin is not checked again: the parent's
+// Verify checks the file. Each Reader needs its own goroutine; Close it
+// when done, before the parent. done, if not nil, is
 // a closed Reader of an earlier chunk of the same file: its buffers and
 // remembered values are taken over, so that reading chunk after chunk
 // allocates little and values seen in one chunk are known in the next.
 func (c *Chunk) Open(done *Reader) (*Reader, error) {
 	p := c.parent
-	f, err := os.Open(p.full)
-	if err != nil {
-		return nil, position.Errorf(or(p.ds.Path.Pos, p.ds.Pos), "dataset %q: %s cannot be read (%s)", p.ds.Name, p.rel, reason(err))
-	}
 	r := &Reader{ds: p.ds, rel: p.rel, full: p.full, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
 		header: p.header, cols: p.cols, single: p.single}
 	var spare *input
@@ -425,9 +421,9 @@ func (c *Chunk) Open(done *Reader) (*Reader, error) {
 	if max <= 0 {
 		max = MaxRecord
 	}
-	src := io.NewSectionReader(f, c.start.off, c.end-c.start.off)
-	if r.in, err = openSection(f, src, c.start.line, &progress{}, r.enc, r.comma, r.rel, pinCommand(r.ds), max); err != nil {
-		f.Close()
+	src := io.NewSectionReader(p.in.f, c.start.off, c.end-c.start.off)
+	var err error
+	if r.in, err = openSection(nil, src, c.start.line, &progress{}, r.enc, r.comma, r.rel, pinCommand(r.ds), max); err != nil {
 		return nil, err
 	}
 	if spare != nil {
@@ -699,12 +695,19 @@ func (r *Reader) Size() int64 { return r.size }
 // Header returns the file's header row.
 func (r *Reader) Header() []string { return r.header }
 
-// Close closes the file.
+// Close closes the file; a chunk's Reader reads its parent's, which the
+// parent closes, once the sha256 pass over it is over.
 func (r *Reader) Close() error {
 	if r.closed {
 		return nil
 	}
 	r.closed = true
+	if r.in.f == nil {
+		return nil
+	}
+	if r.hash != nil {
+		r.hash.wait()
+	}
 	return r.in.f.Close()
 }
 

@@ -46,7 +46,7 @@ func (p *progress) Read(b []byte) (int, error) {
 }
 
 // hashFile streams f through sha256 and returns the lowercase hex sum.
-func hashFile(f *os.File, prog *progress, rel string) (string, error) {
+func hashFile(f io.Reader, prog *progress, rel string) (string, error) {
 	return hashSplit(f, prog, rel, 0, nil)
 }
 
@@ -66,7 +66,7 @@ type boundary struct {
 // machine, so a chunked read gives the same result everywhere. Each is
 // given to found as soon as it is known, which may be the very end of the
 // file. chunk 0 finds none.
-func hashSplit(f *os.File, prog *progress, rel string, chunk int64, add func(boundary)) (string, error) {
+func hashSplit(f io.Reader, prog *progress, rel string, chunk int64, add func(boundary)) (string, error) {
 	h := sha256.New()
 	prog.r = f
 	buf := make([]byte, bufSize)
