@@ -91,15 +91,12 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 	// Pass 1: sha256, encoding, and a sample to sniff the delimiter from.
 	sn := &sniffer{h: sha256.New()}
 	tee := io.TeeReader(f, sn)
-	chk := newUTF8Check(tee, path, "galley pin")
-	_, err = io.CopyBuffer(io.Discard, struct{ io.Reader }{chk}, make([]byte, 64<<10))
 	enc := "utf-8"
-	if err != nil {
-		if chk.err == nil {
-			return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
-		}
-		if chk.bomErr {
-			return nil, chk.err
+	if bad, err := checkText(tee); err != nil {
+		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
+	} else if bad != nil {
+		if bytes.HasPrefix(bad.Rest, bom) {
+			return nil, textError(position.Pos{File: path, Line: bad.Line, Col: bad.Col}, bad.Rest, "galley pin")
 		}
 		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{tee}, make([]byte, bufSize)); err != nil {
 			return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))

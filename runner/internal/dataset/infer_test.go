@@ -87,6 +87,16 @@ func TestInfer(t *testing.T) {
 		data: "",
 		err:  "datasets/x.csv:1: the file is empty; a dataset needs a header row naming its columns",
 	}, {
+		name: "a byte-order mark in the middle",
+		data: "a,b\n1,2\n3,\xef\xbb\xbf4\n",
+		err:  "datasets/x.csv:3:3: a UTF-8 byte-order mark in the middle of the file (were two files joined? remove it, then run galley pin)",
+	}, {
+		name: "a byte-order mark at the start is dropped",
+		data: "\xef\xbb\xbfa\n1\n",
+		want: Inferred{Encoding: "utf-8", Delimiter: ",", Null: []string{""}, Rows: 1, Columns: []InferredColumn{
+			{Name: "a", Type: analysis.TypeInt},
+		}},
+	}, {
 		name: "ragged",
 		data: "a,b\n1\n",
 		err:  "datasets/x.csv:2: row has 1 field, but the header has 2",

@@ -64,7 +64,7 @@ type boundary struct {
 // not blank, so that a chunk never ends in blank lines a one-column file
 // would read as rows. The boundaries depend on the file alone, never on the
 // machine, so a chunked read gives the same result everywhere. Each is
-// given to found as soon as it is known, which may be the very end of the
+// given to add as soon as it is known, which may be the very end of the
 // file. chunk 0 finds none.
 func hashSplit(f io.Reader, prog *progress, rel string, chunk int64, add func(boundary)) (string, error) {
 	h := sha256.New()
@@ -148,71 +148,20 @@ func encodingName(s string) (string, bool) {
 	return "", false
 }
 
-// utf8Check passes UTF-8 text through, removing a byte-order mark at the
-// start, and stops with a positioned error at the first invalid byte or at a
-// byte-order mark anywhere else. It keeps its own buffer so that a sequence
-// split across reads is checked whole.
-type utf8Check struct {
-	src     io.Reader
-	buf     []byte
-	r, v, w int   // buf[r:v] checked and ready; buf[v:w] not yet checked
-	srcErr  error // from src, returned once buf is drained
-	err     error // invalid text; sticky
-	bomErr  bool  // err is about a byte-order mark
-	started bool
-	line    int // line of buf[v], 1-based
-	col     int // bytes from the start of that line to buf[v]
-	file    string
-	fix     string // how to re-pin, for the message about a stray BOM
-}
-
-func newUTF8Check(src io.Reader, file, fix string) *utf8Check {
-	return &utf8Check{src: src, line: 1, file: file, fix: fix}
-}
-
-func (c *utf8Check) Read(p []byte) (int, error) {
-	for c.r == c.v {
-		if c.err != nil {
-			return 0, c.err
+// checkText reads src to its end as the Reader reads a UTF-8 file (a
+// byte-order mark at the start dropped), and returns where its text first
+// is not UTF-8, or nil; err is an error reading src.
+func checkText(src io.Reader) (bad *badText, err error) {
+	sc := newScanner(src, ',', 0)
+	sc.checkUTF8, sc.fileStart = true, true
+	for {
+		more, err := sc.skipLine()
+		if errors.As(err, &bad) {
+			return bad, nil
 		}
-		if c.srcErr != nil {
-			if c.w > c.v { // a sequence cut short by the end of the file
-				c.fail(c.v)
-				continue
-			}
-			return 0, c.srcErr
+		if err != nil || !more {
+			return nil, err
 		}
-		c.fill()
-	}
-	n := copy(p, c.buf[c.r:c.v])
-	c.r += n
-	return n, nil
-}
-
-func (c *utf8Check) fill() {
-	if c.buf == nil {
-		c.buf = make([]byte, bufSize)
-	}
-	k := copy(c.buf, c.buf[c.v:c.w])
-	c.r, c.v, c.w = 0, 0, k
-	m, err := c.src.Read(c.buf[k:])
-	c.w += m
-	if err != nil {
-		c.srcErr = err
-	}
-	if !c.started {
-		if c.w < len(bom) && err == nil {
-			return
-		}
-		c.started = true
-		if bytes.HasPrefix(c.buf[:c.w], bom) {
-			c.r, c.v = len(bom), len(bom)
-		}
-	}
-	n, bad := validUTF8(c.buf[c.v:c.w], c.srcErr != nil)
-	c.advance(c.v + n)
-	if bad >= 0 {
-		c.fail(c.v)
 	}
 }
 
@@ -253,25 +202,6 @@ func textError(pos position.Pos, rest []byte, fix string) *position.Error {
 		return position.Errorf(pos, "a UTF-8 byte-order mark in the middle of the file (were two files joined? remove it, then run %s)", fix)
 	}
 	return position.Errorf(pos, "not valid UTF-8 (byte 0x%02x); if the file is in another encoding, declare it in the dataset: encoding: windows-1252 or encoding: latin-1", rest[0])
-}
-
-// advance marks buf[v:end] checked, keeping line and col up to date.
-func (c *utf8Check) advance(end int) {
-	d := c.buf[c.v:end]
-	if nl := bytes.Count(d, []byte{'\n'}); nl > 0 {
-		c.line += nl
-		c.col = len(d) - bytes.LastIndexByte(d, '\n') - 1
-	} else {
-		c.col += len(d)
-	}
-	c.v = end
-}
-
-// fail records the error for the bytes at buf[at:].
-func (c *utf8Check) fail(at int) {
-	pos := position.Pos{File: c.file, Line: c.line, Col: c.col + 1}
-	c.bomErr = bytes.HasPrefix(c.buf[at:c.w], bom)
-	c.err = textError(pos, c.buf[at:c.w], c.fix)
 }
 
 // input is an opened, decoded data file, split into records.
