@@ -86,8 +86,8 @@ func slot(raw []byte) int {
 	return int((uint(n)*37 ^ uint(raw[0])*5 ^ uint(raw[n/2])*3 ^ uint(raw[n-1])) & 63)
 }
 
-// dayMemo holds the boxed values of recent dates by their text, in a
-// direct-mapped table that costs less than the map.
+// dayMemo holds the boxed values of recent dates by their text, in a table
+// of pairs (two ways per hash) that costs less than the map.
 type dayMemo struct{ slots [1 << dayBits]daySlot }
 
 type daySlot struct {
@@ -215,9 +215,6 @@ func (r *Reader) value(c *colReader, raw []byte) (v any, msg string) {
 // allocates nothing.
 func (r *Reader) check(c *colReader, raw []byte) (msg string) {
 	t := c.col.Type
-	if t == analysis.TypeString && !c.col.Required {
-		return ""
-	}
 	s := raw
 	if c.trim {
 		s = trimSpace(raw)

@@ -143,8 +143,7 @@ type Reader struct {
 	memo   []memo // per column
 	max    int64  // MaxRecord
 
-	full   string   // the file opened, for chunks
-	size   int64    // its size
+	size   int64    // the file's size
 	enc    string   // its encoding
 	comma  rune     // its delimiter
 	hash   *hashing // the sha256 pass over a large file; nil for a small one
@@ -208,7 +207,7 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 
 func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc string, comma rune) (*Reader, error) {
 	prog := &progress{fn: opts.Progress, total: 2 * loc.size}
-	r := &Reader{ds: ds, rel: loc.rel, full: loc.full, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma}
+	r := &Reader{ds: ds, rel: loc.rel, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma}
 	if loc.size < 2*ChunkSize || ds.SkipRows.Value > 0 {
 		// A small file is hashed, and its pin checked, before it is read.
 		// Lines skipped before the header are not CSV: their quotes would
@@ -234,10 +233,10 @@ func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc stri
 	// A large file is hashed on a goroutine of its own while its chunks are
 	// read: the boundaries come from that pass, and its sum, once known,
 	// decides whether anything read counts (Verify). Its progress is that
-	// of the reading alone.
-	// The hash and every chunk read the one file opened here (by offset,
-	// which is safe from several goroutines), so that the bytes parsed are
-	// the bytes hashed even if the path is pointed at another file meanwhile.
+	// of the reading alone. The hash and every chunk read the one file
+	// opened here (by offset, which is safe from several goroutines), so
+	// that the bytes parsed are the bytes hashed even if the path is
+	// pointed at another file meanwhile.
 	r.hash = newHashing()
 	go func() {
 		sum, err := hashSplit(io.NewSectionReader(f, 0, math.MaxInt64), &progress{}, loc.rel, ChunkSize, r.hash.add)
@@ -403,13 +402,13 @@ func (c *Chunk) End() int64    { return c.end }
 // file, with its columns and reading rules; its Line and errors are
 // positions in the whole file. The pin is not checked again: the parent's
 // Verify checks the file. Each Reader needs its own goroutine; Close it
-// when done, before the parent. done, if not nil, is
-// a closed Reader of an earlier chunk of the same file: its buffers and
-// remembered values are taken over, so that reading chunk after chunk
-// allocates little and values seen in one chunk are known in the next.
+// when done, before the parent. done, if not nil, is a closed Reader of an
+// earlier chunk of the same file: its buffers and remembered values are
+// taken over, so that reading chunk after chunk allocates little and values
+// seen in one chunk are known in the next.
 func (c *Chunk) Open(done *Reader) (*Reader, error) {
 	p := c.parent
-	r := &Reader{ds: p.ds, rel: p.rel, full: p.full, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
+	r := &Reader{ds: p.ds, rel: p.rel, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
 		header: p.header, cols: p.cols, single: p.single}
 	var spare *input
 	if done != nil && done.closed && done.ds == p.ds && len(done.memo) == len(p.cols) {
@@ -417,13 +416,9 @@ func (c *Chunk) Open(done *Reader) (*Reader, error) {
 	} else {
 		r.row, r.memo = make([]any, len(p.cols)), make([]memo, len(p.cols))
 	}
-	max := r.max
-	if max <= 0 {
-		max = MaxRecord
-	}
 	src := io.NewSectionReader(p.in.f, c.start.off, c.end-c.start.off)
 	var err error
-	if r.in, err = openSection(nil, src, c.start.line, &progress{}, r.enc, r.comma, r.rel, pinCommand(r.ds), max); err != nil {
+	if r.in, err = openSection(nil, src, c.start.line, &progress{}, r.enc, r.comma, r.rel, pinCommand(r.ds), r.recordMax()); err != nil {
 		return nil, err
 	}
 	if spare != nil {
@@ -433,16 +428,28 @@ func (c *Chunk) Open(done *Reader) (*Reader, error) {
 	return r, nil
 }
 
+// recordMax is the most bytes a record may take: MaxRecord unless set
+// (Infer's Reader leaves it unset).
+func (r *Reader) recordMax() int64 {
+	if r.max > 0 {
+		return r.max
+	}
+	return MaxRecord
+}
+
+// skipsAll is the error for skip_rows reaching the end of a file of lines
+// lines.
+func (r *Reader) skipsAll(lines int) error {
+	ds := r.ds
+	return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, ds.SkipRows.Value, r.rel, plural(lines, "line"))
+}
+
 // begin starts reading f from its start: it skips ds.SkipRows lines and
 // reads the header.
 func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, comma rune) error {
 	ds := r.ds
 	var err error
-	max := r.max
-	if max <= 0 {
-		max = MaxRecord
-	}
-	if r.in, err = openText(f, src, prog, enc, comma, r.rel, pinCommand(ds), max); err != nil {
+	if r.in, err = openText(f, src, prog, enc, comma, r.rel, pinCommand(ds), r.recordMax()); err != nil {
 		return err
 	}
 	if n := ds.SkipRows.Value; n > 0 {
@@ -451,12 +458,12 @@ func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, co
 			return r.fileErr(err)
 		}
 		if got < n {
-			return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, n, r.rel, plural(got, "line"))
+			return r.skipsAll(got)
 		}
 	}
 	err = r.in.sc.read()
 	if err == io.EOF && ds.SkipRows.Value > 0 {
-		return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, ds.SkipRows.Value, r.rel, plural(r.in.sc.line, "line"))
+		return r.skipsAll(r.in.sc.line)
 	}
 	if err == io.EOF {
 		return position.Errorf(position.Pos{File: r.rel, Line: 1}, "the file is empty; a dataset needs a header row naming its columns")

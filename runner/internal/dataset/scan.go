@@ -11,10 +11,10 @@ import (
 // FieldsPerRecord -1 and neither LazyQuotes, TrimLeadingSpace nor Comment:
 // the same fields, the same field positions and the same *csv.ParseError
 // for a bad quote (scan_test.go checks this against encoding/csv, fuzzing
-// included). It differs in what it costs: a field is a slice of the
-// scanner's buffer, valid until the next read, and is copied only when it
-// is quoted and holds "" or a CRLF; encoding/csv copies every record into a
-// new string. It also bounds a record: one longer than max bytes stops the
+// included). It differs in what it costs: a field is a place in the
+// scanner's buffer, valid until the next read, and its text is copied only
+// when it is asked for and is quoted with "" or a CRLF in it; encoding/csv
+// copies every record into a new string. It also bounds a record: one longer than max bytes stops the
 // reading with a *tooLong instead of growing the buffer without end.
 type scanner struct {
 	src  io.Reader
@@ -83,10 +83,8 @@ func (s *scanner) text(i int) []byte {
 // pos returns the line and column where field i begins, counted as
 // encoding/csv counts them.
 func (s *scanner) pos(i int) fieldPos {
-	at := int(s.fields[i].at)
-	before := s.rec[:at]
-	line := s.recLine + bytes.Count(before, []byte{'\n'})
-	return fieldPos{line, at - (bytes.LastIndexByte(before, '\n') + 1) + 1}
+	line, col := s.lineCol(s.rec, int(s.fields[i].at))
+	return fieldPos{line, col}
 }
 
 // tooLong is the error for a record longer than max bytes: the byte at
@@ -171,13 +169,8 @@ func (s *scanner) atEnd() bool { return s.eof && s.rerr == nil && s.w == s.raw }
 // badText is the error for buf[at], which is not UTF-8 or starts a
 // byte-order mark. at is in the line of buf[r] or after it.
 func (s *scanner) badText(at int) *badText {
-	before := s.buf[s.r:at]
-	e := &badText{Line: s.line + 1 + bytes.Count(before, []byte{'\n'}), Col: s.rcol + len(before) + 1}
-	if k := bytes.LastIndexByte(before, '\n'); k >= 0 {
-		e.Col = len(before) - k
-	}
-	e.Rest = append(e.Rest, s.buf[at:min(at+len(bom), s.raw)]...)
-	return e
+	line, col := place(s.line+1, s.rcol, s.buf[s.r:at])
+	return &badText{Line: line, Col: col, Rest: append([]byte(nil), s.buf[at:min(at+len(bom), s.raw)]...)}
 }
 
 // badText is a place where the text is not UTF-8: Rest is what is there,
@@ -289,10 +282,8 @@ func (s *scanner) read() error {
 var errMore = &csv.ParseError{}
 
 func (s *scanner) tooLong() error {
-	b := s.buf[s.r : s.r+s.max]
-	e := &tooLong{Line: s.line + 1 + bytes.Count(b, []byte{'\n'}), StartLine: s.line + 1}
-	e.Col = len(b) - bytes.LastIndexByte(b, '\n')
-	return e
+	line, col := place(s.line+1, 0, s.buf[s.r:s.r+s.max])
+	return &tooLong{Line: line, Col: col, StartLine: s.line + 1}
 }
 
 // parse reads one record from b, which starts at a line that is not
@@ -369,8 +360,17 @@ func (s *scanner) setEndLine(b []byte, end int, quoted bool) {
 
 // lineCol returns the line and column of b[off], b being the record.
 func (s *scanner) lineCol(b []byte, off int) (line, col int) {
-	before := b[:off]
-	return s.recLine + bytes.Count(before, []byte{'\n'}), off - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return place(s.recLine, 0, b[:off])
+}
+
+// place returns the line and column of the byte that follows before, which
+// starts at line first, after col0 bytes of that line.
+func place(first, col0 int, before []byte) (line, col int) {
+	k := bytes.LastIndexByte(before, '\n')
+	if k < 0 {
+		return first, col0 + len(before) + 1
+	}
+	return first + bytes.Count(before, []byte{'\n'}), len(before) - k
 }
 
 // quotedField reads the quoted field that starts at b[i]. When it ends the
