@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/dataset"
@@ -491,8 +490,7 @@ func readChunks(r *dataset.Reader, ds *analysis.Dataset, start func() []*view.Ru
 	workers := max(opts.Workers, 1)
 	order := make(chan *piece, 2*workers) // pieces in file order, to merge
 	jobs := make(chan *piece)
-	quit := make(chan struct{}) // closed when the merge stops early
-	var stop atomic.Bool
+	quit := make(chan struct{}) // closed when the merge stops, early or not
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -500,7 +498,9 @@ func readChunks(r *dataset.Reader, ds *analysis.Dataset, start func() []*view.Ru
 			defer wg.Done()
 			var last *dataset.Reader // this worker's last chunk, whose memory the next takes over
 			for p := range jobs {
-				if !stop.Load() {
+				select {
+				case <-quit: // the merge stopped at an error: the rest is not read
+				default:
 					p.runs, p.rows, last, p.err = readPiece(r, p.chunk, last, ds, start)
 				}
 				close(p.ready)
@@ -536,7 +536,6 @@ func readChunks(r *dataset.Reader, ds *analysis.Dataset, start func() []*view.Ru
 	for p := range order {
 		<-p.ready
 		if p.err != nil {
-			stop.Store(true)
 			return nil, 0, p.err
 		}
 		rows += p.rows
@@ -545,7 +544,6 @@ func readChunks(r *dataset.Reader, ds *analysis.Dataset, start func() []*view.Ru
 		} else {
 			for j := range runs {
 				if err := runs[j].Merge(p.runs[j]); err != nil {
-					stop.Store(true)
 					return nil, 0, err
 				}
 			}

@@ -285,18 +285,18 @@ func compileConjuncts(e analysis.Expr, checked ast.Node, env *Env, base func() [
 		// whole never runs what a split would.
 		return nil
 	}
+	progs, err := compileParts(e.Src, len(nodes), append(base(), expr.Patch(foldDates{}), expr.Patch(nullPatch{})))
+	if err != nil {
+		return nil
+	}
+	fast, err := compileParts(e.Src, len(nodes), append(base(), expr.Patch(foldDates{})))
+	if err != nil {
+		fast = make([]*vm.Program, len(nodes)) // the null-aware programs serve alone
+	}
 	parts := make([]*Program, len(nodes))
 	for k, n := range nodes {
-		prog, err := compilePart(e.Src, k, append(base(), expr.Patch(foldDates{}), expr.Patch(nullPatch{})))
-		if err != nil {
-			return nil
-		}
-		fast, err := compilePart(e.Src, k, append(base(), expr.Patch(foldDates{})))
-		if err != nil {
-			fast = nil
-		}
 		t := n.Type()
-		parts[k] = &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(n, env), prog: prog, fast: fast}
+		parts[k] = &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(n, env), prog: progs[k], fast: fast[k]}
 	}
 	return parts
 }
@@ -329,29 +329,35 @@ func newConfig(opts []expr.Option) *conf.Config {
 	return cfg
 }
 
-// compilePart compiles conjunct k of src alone: parsed whole, so that its
-// nodes keep their places in src for runtime errors, then patched, checked
-// and compiled as expr.Compile does.
-func compilePart(src string, k int, opts []expr.Option) (*vm.Program, error) {
+// compileParts compiles each of the n conjuncts of src alone: src is
+// parsed whole, so that their nodes keep their places in it for runtime
+// errors, then each is patched, checked and compiled as expr.Compile does.
+func compileParts(src string, n int, opts []expr.Option) ([]*vm.Program, error) {
 	cfg := newConfig(opts)
 	tree, err := parser.ParseWithConfig(src, cfg)
 	if err != nil {
 		return nil, err
 	}
 	nodes := conjuncts(tree.Node)
-	if k >= len(nodes) {
-		return nil, fmt.Errorf("conjunct %d of %d", k, len(nodes))
+	if len(nodes) != n {
+		return nil, fmt.Errorf("%d conjuncts, want %d", len(nodes), n)
 	}
-	part := &parser.Tree{Node: nodes[k], Source: tree.Source}
-	if _, err := new(checker.Checker).PatchAndCheck(part, cfg); err != nil {
-		return nil, err
-	}
-	if cfg.Optimize {
-		if err := optimizer.Optimize(&part.Node, cfg); err != nil {
+	progs := make([]*vm.Program, n)
+	for k, node := range nodes {
+		part := &parser.Tree{Node: node, Source: tree.Source}
+		if _, err := new(checker.Checker).PatchAndCheck(part, cfg); err != nil {
+			return nil, err
+		}
+		if cfg.Optimize {
+			if err := optimizer.Optimize(&part.Node, cfg); err != nil {
+				return nil, err
+			}
+		}
+		if progs[k], err = compiler.Compile(part, cfg); err != nil {
 			return nil, err
 		}
 	}
-	return compiler.Compile(part, cfg)
+	return progs, nil
 }
 
 // checkLiterals catches, before any row is read, what the checker cannot:
