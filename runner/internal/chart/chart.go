@@ -20,6 +20,7 @@ import (
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/position"
 	"galley/runner/internal/table"
+	"galley/runner/internal/value"
 )
 
 // Palette is the series colour cycle: a sober newsroom palette, dark blue
@@ -34,9 +35,6 @@ var Palette = []string{
 	"#6fa8c9", // light blue
 	"#a4473f", // brick
 }
-
-// MissingLabel names a null category, series or slice.
-const MissingLabel = "(missing)"
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
@@ -98,7 +96,7 @@ type builder struct {
 	yi   []int // y columns
 	si   int   // series column, -1 for wide data
 	x    axisKind
-	nf   numFormat
+	nf   value.Format
 	unit string // the unit's suffix, "" or "%" or " km"
 
 	xName, yName string // what x and y are called in tooltips and the aria description
@@ -114,7 +112,7 @@ func newBuilder(c *analysis.Chart, t *table.Table) (*builder, error) {
 		b.si = t.Index(c.Series.Name)
 	}
 	if c.Format.Set {
-		b.nf, _ = parseFormat(c.Format.Value) // Check has accepted it
+		b.nf, _ = value.ParseFormat(c.Format.Value) // Check has accepted it
 	}
 	// A category or date axis speaks for itself; a scatter's x is a
 	// measure and is named by its column unless x_label says otherwise.
@@ -143,10 +141,10 @@ func newBuilder(c *analysis.Chart, t *table.Table) (*builder, error) {
 			case v == nil:
 			case !isNumber(v):
 				return nil, position.Errorf(c.Y[j].Pos, "column %q in chart y holds %q (%s) in row %d of view %q; a chart plots numbers (convert it in the view)",
-					c.Y[j].Name, table.Format(v), kindName(v), r+1, t.Name)
+					c.Y[j].Name, value.Text(v), value.Describe(v), r+1, t.Name)
 			case !finite(v):
 				return nil, position.Errorf(c.Y[j].Pos, "column %q in chart y is %s in row %d of view %q, which a chart cannot plot (a division by zero? guard it in the view)",
-					c.Y[j].Name, table.Plain(v), r+1, t.Name)
+					c.Y[j].Name, value.Plain(v), r+1, t.Name)
 			}
 		}
 	}
@@ -207,35 +205,26 @@ func (b *builder) xAxisKind() axisKind {
 	return axisCategory
 }
 
-func kindName(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case bool:
-		return "a bool"
-	case time.Time:
-		return "a date"
-	}
-	return fmt.Sprintf("a %T", v)
-}
-
 // label is the text of a category, series or slice.
 func label(v any) string {
 	if v == nil {
-		return MissingLabel
+		return value.NullText
 	}
-	return table.Plain(v)
+	return value.Plain(v)
 }
 
-func dateText(v any) string { return v.(time.Time).Format("2006-01-02") }
+func dateText(v any) string { return value.Plain(v) }
 
 // value prints a y value with the chart's format and unit.
 func (b *builder) value(v any) string {
 	if v == nil {
-		return b.nf.format(nil)
+		return value.NullText
 	}
-	return b.nf.format(v) + b.unit
+	return b.nf.Text(v) + b.unit
 }
+
+// pieShare prints a slice's share of the pie.
+var pieShare = value.MustFormat("0.0%")
 
 // item is one data point carrying its own tooltip text; null points are
 // written as a bare null (or a [x, null] pair) instead, which ECharts draws
@@ -354,7 +343,7 @@ func (b *builder) categorySeries() ([]string, []series, error) {
 		s := series{name: g.name, data: make([]any, len(cats))}
 		for k, v := range vals {
 			if v != nil {
-				s.data[k] = item{Value: b.nf.plotValue(v), Tooltip: tip("<b>", tipText(cats[k]), "</b><br/>", tipText(g.name), ": ", tipText(b.value(v)))}
+				s.data[k] = item{Value: b.nf.Scaled(v), Tooltip: tip("<b>", tipText(cats[k]), "</b><br/>", tipText(g.name), ": ", tipText(b.value(v)))}
 			}
 			if seen[k] >= 0 {
 				s.desc = append(s.desc, cats[k]+" "+b.value(v))
@@ -392,7 +381,7 @@ func (b *builder) timeSeries() ([]series, error) {
 			if v == nil {
 				s.data = append(s.data, []any{d, nil})
 			} else {
-				s.data = append(s.data, item{Value: []any{d, b.nf.plotValue(v)}, Tooltip: tip("<b>", tipText(d), "</b><br/>", tipText(g.name), ": ", tipText(b.value(v)))})
+				s.data = append(s.data, item{Value: []any{d, b.nf.Scaled(v)}, Tooltip: tip("<b>", tipText(d), "</b><br/>", tipText(g.name), ": ", tipText(b.value(v)))})
 			}
 			s.desc = append(s.desc, d+" "+b.value(v))
 			s.dates = append(s.dates, d)
@@ -464,7 +453,7 @@ func (b *builder) scatterSeries() ([]string, []series) {
 				xs = x.(string)
 			case axisValue:
 				x = row[b.xi]
-				xs = table.Format(x)
+				xs = value.Text(x)
 			default:
 				x = label(row[b.xi])
 				xs = x.(string)
@@ -473,7 +462,7 @@ func (b *builder) scatterSeries() ([]string, []series) {
 			if v == nil {
 				s.data = append(s.data, []any{x, nil})
 			} else {
-				s.data = append(s.data, item{Value: []any{x, b.nf.plotValue(v)}, Tooltip: tip(
+				s.data = append(s.data, item{Value: []any{x, b.nf.Scaled(v)}, Tooltip: tip(
 					"<b>", tipText(g.name), "</b><br/>",
 					tipText(b.xName), ": ", tipText(xs), "<br/>",
 					tipText(b.yName), ": ", tipText(b.value(v)))})
@@ -502,7 +491,7 @@ func (b *builder) pieSeries() (series, error) {
 		}
 		if ok && f < 0 {
 			return series{}, position.Errorf(b.c.Y[0].Pos, "column %q is negative (%s) in row %d of view %q; a pie shows the parts of a whole (use a bar chart)",
-				b.c.Y[0].Name, table.Plain(row[yi]), r+1, b.t.Name)
+				b.c.Y[0].Name, value.Plain(row[yi]), r+1, b.t.Name)
 		}
 	}
 	s := series{name: b.c.Y[0].Name}
@@ -516,9 +505,9 @@ func (b *builder) pieSeries() (series, error) {
 		}
 		text := b.value(v)
 		if f, _ := toFloat(v); sum > 0 {
-			text += " (" + roundDecimal(strconv.FormatFloat(f/sum*100, 'f', -1, 64), 1) + "%)"
+			text += " (" + pieShare.Text(f/sum) + ")"
 		}
-		s.data = append(s.data, item{Name: name, Value: b.nf.plotValue(v), Tooltip: tip("<b>", tipText(name), "</b><br/>", tipText(text))})
+		s.data = append(s.data, item{Name: name, Value: b.nf.Scaled(v), Tooltip: tip("<b>", tipText(name), "</b><br/>", tipText(text))})
 		s.desc = append(s.desc, name+" "+text)
 	}
 	return s, nil
@@ -664,9 +653,9 @@ func (b *builder) build(id string) (map[string]any, error) {
 func (b *builder) buildRect(global []charts.GlobalOpts, cats []string, ss []series, top int) map[string]any {
 	c := b.c
 	var valueLabel *opts.AxisLabel
-	if b.nf.percent || b.unit != "" {
+	if b.nf.Percent || b.unit != "" {
 		tpl := "{value}"
-		if b.nf.percent {
+		if b.nf.Percent {
 			tpl += "%"
 		}
 		valueLabel = &opts.AxisLabel{Formatter: types.FuncStr(tpl + b.unit)}

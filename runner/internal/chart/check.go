@@ -5,7 +5,9 @@ import (
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/position"
+	"galley/runner/internal/suggest"
 	"galley/runner/internal/table"
+	"galley/runner/internal/value"
 )
 
 // chartTypes lists the chart types, in the order the documentation gives them.
@@ -45,7 +47,7 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) {
 		errs.Add(c.Pos, "chart has no type (add type: %s)", typeList)
 		kind = ""
 	case !isType(kind):
-		if s := suggest(kind, chartTypes); s != "" {
+		if s := suggest.Near(kind, chartTypes); s != "" {
 			errs.Add(c.Type.Pos, "unknown chart type %q (did you mean %q?)", kind, s)
 		} else {
 			errs.Add(c.Type.Pos, "unknown chart type %q (use %s)", kind, typeList)
@@ -114,11 +116,11 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) {
 	}
 
 	if c.Format.Set {
-		f, ok := parseFormat(c.Format.Value)
+		f, err := value.ParseFormat(c.Format.Value)
 		switch {
-		case !ok:
-			errs.Add(c.Format.Pos, "unknown number format %q (use %s)", c.Format.Value, formatExamples)
-		case f.percent && c.Unit.Value == "%":
+		case err != nil:
+			errs.Add(c.Format.Pos, "%v", err)
+		case f.Percent && c.Unit.Value == "%":
 			errs.Add(c.Unit.Pos, "unit: \"%%\" repeats the percent sign of format: %q (drop the unit)", c.Format.Value)
 		}
 	}
@@ -136,7 +138,7 @@ func isType(s string) bool {
 // suggestColumn is the parenthesis of an unknown-column error: the likely
 // column, or the list of columns to choose from.
 func suggestColumn(name string, names []string) string {
-	if s := suggest(name, names); s != "" {
+	if s := suggest.Near(name, names); s != "" {
 		return "did you mean \"" + s + "\"?"
 	}
 	if len(names) == 0 {
@@ -147,56 +149,4 @@ func suggestColumn(name string, names []string) string {
 		return "the view has columns " + strings.Join(names[:max], ", ") + ", ..."
 	}
 	return "the view has columns " + strings.Join(names, ", ")
-}
-
-// suggest returns the candidate closest to name, or "" when none is close:
-// a case-insensitive match first, else the smallest edit distance within a
-// third of the name's length (at least 1; 2 for names of 5 or more). Ties
-// go to the earlier candidate, so the answer is deterministic.
-func suggest(name string, candidates []string) string {
-	lower := strings.ToLower(name)
-	for _, c := range candidates {
-		if strings.ToLower(c) == lower {
-			return c
-		}
-	}
-	limit := max(len([]rune(name))/3, 1)
-	if len([]rune(name)) >= 5 {
-		limit = max(limit, 2)
-	}
-	best, bestD := "", limit+1
-	for _, c := range candidates {
-		if d := distance(lower, strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// distance is the optimal string alignment distance between a and b, by
-// rune: insertions, deletions, substitutions and swaps of two neighbours
-// ("hihg" for "high") each count 1.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }

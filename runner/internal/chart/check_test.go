@@ -80,7 +80,7 @@ func TestCheck(t *testing.T) {
 		{"horizontal line", func(c *analysis.Chart) { c.Type = str("line", 41, 13); c.Horizontal = true },
 			`analyses/mosul.yaml:40:5: horizontal: true applies to bar charts only, not line (remove horizontal:, or use type: bar)`},
 		{"bad format", func(c *analysis.Chart) { c.Format = str("#,##0.0", 45, 15) },
-			`analyses/mosul.yaml:45:15: unknown number format "#,##0.0" (use "0", "0.0", "0,0", "0,0.00", "0%" or "0.0%")`},
+			`analyses/mosul.yaml:45:15: number format "#,##0.0" is written as in a spreadsheet; write "0,0.0" (0 stands for the digits)`},
 		{"percent twice", func(c *analysis.Chart) { c.Format = str("0%", 45, 15); c.Unit = str("%", 46, 13) },
 			`analyses/mosul.yaml:46:13: unit: "%" repeats the percent sign of format: "0%" (drop the unit)`},
 		{"several mistakes, sorted by position", func(c *analysis.Chart) {

@@ -178,7 +178,7 @@ func TestCommonOptions(t *testing.T) {
 	desc := aria["label"].(map[string]any)["description"].(string)
 	want := "Bar chart: Civilian deaths in Mosul, by who counted. Low and high estimates. Deaths by counter. " +
 		"low: AP 9,000; Airwars 5,805; Iraqi government 1,260; US military 326. " +
-		"high: AP 11,000; Airwars 9,606; Iraqi government no data; US military 326."
+		"high: AP 11,000; Airwars 9,606; Iraqi government no value; US military 326."
 	if desc != want {
 		t.Errorf("aria description:\n got %q\nwant %q", desc, want)
 	}
@@ -237,43 +237,6 @@ func TestPercentFormat(t *testing.T) {
 	for _, want := range []string{`"value":51.25}`, `"value":2.5}`, `"formatter":"{value}%"`, `US military\u003c/b\u003e\u003cbr/\u003eshare: 2.5%`, `AP\u003c/b\u003e\u003cbr/\u003eshare: 51.3%`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %s:\n%s", want, s)
-		}
-	}
-}
-
-func TestNumberFormat(t *testing.T) {
-	for _, tc := range []struct {
-		format string
-		v      any
-		want   string
-	}{
-		{"0", 1234567, "1234567"},
-		{"0,0", 1234567, "1,234,567"},
-		{"0,0", -1234.5, "-1,235"},
-		{"0.00", 0.125, "0.13"},
-		{"0.0", 9.96, "10.0"},
-		{"0.0", -0.04, "0.0"},
-		{"0,0.0", 999999.96, "1,000,000.0"},
-		{"0%", 0.07, "7%"},
-		{"0.0%", 0.5125, "51.3%"},
-		{"0,0%", 12.5, "1,250%"},
-		{"0.0", 1e-7, "0.0"},
-	} {
-		f, ok := parseFormat(tc.format)
-		if !ok {
-			t.Fatalf("parseFormat(%q) failed", tc.format)
-		}
-		if got := f.format(tc.v); got != tc.want {
-			t.Errorf("format %q of %v = %q, want %q", tc.format, tc.v, got, tc.want)
-		}
-	}
-	var none numFormat
-	if got := none.format(1234.5); got != "1,234.5" {
-		t.Errorf("no format: %q", got)
-	}
-	for _, bad := range []string{"", "0.", "#,##0", "0.0.0", "00", "%"} {
-		if _, ok := parseFormat(bad); ok {
-			t.Errorf("parseFormat(%q) accepted", bad)
 		}
 	}
 }

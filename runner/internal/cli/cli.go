@@ -19,7 +19,7 @@ import (
 	"galley/runner/internal/engine"
 	"galley/runner/internal/position"
 	"galley/runner/internal/report"
-	"galley/runner/internal/table"
+	"galley/runner/internal/value"
 )
 
 // Version is Galley's version, printed by `galley version` and in the
@@ -239,7 +239,7 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 		}
 		return false
 	}
-	summary := fmt.Sprintf("%s rows read, %d of %d claims hold", table.Format(res.RowsRead()), res.ClaimsPassed(), len(res.Claims))
+	summary := fmt.Sprintf("%s rows read, %d of %d claims hold", value.Text(res.RowsRead()), res.ClaimsPassed(), len(res.Claims))
 	if !write {
 		fmt.Fprintf(stderr, "%s: ok: %s (%s)\n", display, summary, elapsed(start))
 		return true

@@ -165,7 +165,7 @@ func TestTour(t *testing.T) {
 		{"y2", 20, []string{"other"}},
 		{"k", 3, nil},
 	} {
-		v := value(t, res, w.name)
+		v := valueResult(t, res, w.name)
 		if !reflect.DeepEqual(v.V, w.v) {
 			t.Errorf("value %s = %#v, want %#v", w.name, v.V, w.v)
 		}
@@ -186,7 +186,7 @@ func TestTour(t *testing.T) {
 	if !c.Pass || !reflect.DeepEqual(c.Datasets, []string{"est", "orgs"}) {
 		t.Errorf("ap-27x: pass %v, datasets %v", c.Pass, c.Datasets)
 	}
-	wantIn := []Input{{Name: "ratio", V: ratio, Pos: value(t, res, "ratio").Value.Pos}}
+	wantIn := []Input{{Name: "ratio", V: ratio, Pos: valueResult(t, res, "ratio").Value.Pos}}
 	if !reflect.DeepEqual(c.Inputs, wantIn) {
 		t.Errorf("ap-27x inputs %+v, want %+v", c.Inputs, wantIn)
 	}
@@ -194,7 +194,7 @@ func TestTour(t *testing.T) {
 		t.Errorf("ratio input at %s, want the line of ratio", got)
 	}
 	c = claim(t, res, "orgs")
-	wantIn = []Input{{Name: "k", V: 3, Pos: value(t, res, "k").Value.Pos}, {Name: "n_orgs", V: 3, Pos: value(t, res, "n_orgs").Value.Pos}}
+	wantIn = []Input{{Name: "k", V: 3, Pos: valueResult(t, res, "k").Value.Pos}, {Name: "n_orgs", V: 3, Pos: valueResult(t, res, "n_orgs").Value.Pos}}
 	if !c.Pass || !reflect.DeepEqual(c.Inputs, wantIn) || !reflect.DeepEqual(c.Datasets, []string{"orgs"}) {
 		t.Errorf("orgs: pass %v, inputs %+v, datasets %v", c.Pass, c.Inputs, c.Datasets)
 	}
@@ -259,7 +259,7 @@ func TestValueOrder(t *testing.T) {
 	res := mustExecute(t, project{src: src, files: map[string]string{"other": otherCSV}})
 	want := map[string]any{"a": 10, "b": 13, "c": 14, "d": 28, "e": 38}
 	for name, v := range want {
-		got := value(t, res, name)
+		got := valueResult(t, res, name)
 		if !reflect.DeepEqual(got.V, v) {
 			t.Errorf("%s = %#v, want %#v", name, got.V, v)
 		}
@@ -350,7 +350,7 @@ values:
 	if d := datasetResult(t, res, "other"); d.RowsRead != 3 || !reflect.DeepEqual(d.Views, []string{"small"}) {
 		t.Errorf("other: rows %d, views %v; want 3, [small]", d.RowsRead, d.Views)
 	}
-	if v := value(t, res, "top"); v.V != 42 || !reflect.DeepEqual(v.Datasets, []string{"other"}) {
+	if v := valueResult(t, res, "top"); v.V != 42 || !reflect.DeepEqual(v.Datasets, []string{"other"}) {
 		t.Errorf("top = %#v from %v", v.V, v.Datasets)
 	}
 }
@@ -386,11 +386,11 @@ claims:
 		t.Errorf("press counts %+v, want %+v", res.View("press").Counts, want)
 	}
 	for name, want := range map[string][]string{"press_low": {"est", "orgs"}, "lone_n": {"other"}, "both": {"est", "orgs", "other"}} {
-		if got := value(t, res, name).Datasets; !reflect.DeepEqual(sorted(got), want) {
+		if got := valueResult(t, res, name).Datasets; !reflect.DeepEqual(sorted(got), want) {
 			t.Errorf("%s datasets %v, want %v", name, got, want)
 		}
 	}
-	if got := value(t, res, "both").V; got != 10603 {
+	if got := valueResult(t, res, "both").V; got != 10603 {
 		t.Errorf("both = %#v, want 10603", got)
 	}
 	c := claim(t, res, "c")
@@ -448,7 +448,7 @@ claims:
 `
 	_, err = execute(t, project{src: src, files: map[string]string{"other": otherCSV}})
 	want = where(t, src, "big < 0") + `: claim "kinds" failed: big < 0 && f > 0 && s != "" && n == nil && d > date("2017-01-01")` +
-		` (big = 1,234,567, d = 2017-07-31, f = 2.5, n = null, s = "a \"b\"")`
+		` (big = 1,234,567, d = 2017-07-31, f = 2.5, n = no value, s = "a \"b\"")`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
@@ -529,7 +529,7 @@ func TestReservedColumnNames(t *testing.T) {
 	src = "title: T\ndatasets:\n" + dsYAML("d", data, "date_: {type: date, from: date}, count_: {type: int, from: count}, n: int") +
 		"values:\n  c: first(d).count_\n"
 	res := mustExecute(t, project{src: src, files: map[string]string{"d": data}})
-	if v := value(t, res, "c").V; v != 3 {
+	if v := valueResult(t, res, "c").V; v != 3 {
 		t.Errorf("c = %#v, want 3", v)
 	}
 }
@@ -600,8 +600,8 @@ values:
 	if want := map[string]int{"datasets/est.csv": 1, "datasets/orgs.csv": 1, "datasets/other.csv": 1}; !reflect.DeepEqual(passes, want) {
 		t.Errorf("read passes %v, want %v", passes, want)
 	}
-	if res.RowsRead() != 10 || len(res.View("ap").Table.Rows) != 2 || len(res.View("mosul").Table.Rows) != 3 || value(t, res, "all").V != 4 {
-		t.Errorf("rows %d, ap %v, mosul %v, all %v", res.RowsRead(), res.View("ap").Table.Rows, res.View("mosul").Table.Rows, value(t, res, "all").V)
+	if res.RowsRead() != 10 || len(res.View("ap").Table.Rows) != 2 || len(res.View("mosul").Table.Rows) != 3 || valueResult(t, res, "all").V != 4 {
+		t.Errorf("rows %d, ap %v, mosul %v, all %v", res.RowsRead(), res.View("ap").Table.Rows, res.View("mosul").Table.Rows, valueResult(t, res, "all").V)
 	}
 	if want := [][]any{{"Mosul", 3}, {"Raqqa", 1}}; !reflect.DeepEqual(res.View("sums").Table.Rows, want) {
 		t.Errorf("sums %v, want %v", res.View("sums").Table.Rows, want)

@@ -13,6 +13,7 @@ import (
 	"galley/runner/internal/expression"
 	"galley/runner/internal/position"
 	"galley/runner/internal/table"
+	"galley/runner/internal/value"
 	"galley/runner/internal/view"
 )
 
@@ -178,7 +179,7 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = plain(out)
+		out = value.Normalize(out)
 		set(v.value.Name, out)
 		env = envVal.Interface()
 		computed[v.value.Name] = out
@@ -211,7 +212,7 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = plain(out)
+			out = value.Normalize(out)
 			switch out.(type) {
 			case nil, string, int, float64, bool:
 			default:
@@ -348,13 +349,10 @@ func describeInputs(in []Input) string {
 }
 
 func display(v any) string {
-	if v == nil {
-		return "null"
-	}
 	if s, ok := v.(string); ok {
 		return fmt.Sprintf("%q", s)
 	}
-	return table.Format(v)
+	return value.Text(v)
 }
 
 func valuePos(f *analysis.File, name string) position.Pos {
@@ -588,18 +586,4 @@ func rowsValue(t reflect.Type, tab *table.Table) any {
 		}
 	}
 	return s.Interface()
-}
-
-// plain turns what expr-lang returns into the value types of package
-// table; a row struct or list stays as it is.
-func plain(v any) any {
-	switch x := v.(type) {
-	case int64:
-		return int(x)
-	case int32:
-		return int(x)
-	case float32:
-		return float64(x)
-	}
-	return v
 }

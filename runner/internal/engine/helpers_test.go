@@ -112,7 +112,7 @@ func numbered(src string) string {
 	return b.String()
 }
 
-func value(t *testing.T, res *Result, name string) *ValueResult {
+func valueResult(t *testing.T, res *Result, name string) *ValueResult {
 	t.Helper()
 	for _, v := range res.Values {
 		if v.Value.Name == name {

@@ -19,6 +19,7 @@ import (
 	"galley/runner/internal/chart"
 	"galley/runner/internal/engine"
 	"galley/runner/internal/table"
+	"galley/runner/internal/value"
 )
 
 // Options are what the page needs besides the Result.
@@ -318,12 +319,7 @@ func newClaim(c *engine.ClaimResult, res *engine.Result, cite func([]string) []*
 	return cd
 }
 
-func displayValue(v any) string {
-	if v == nil {
-		return "null"
-	}
-	return table.Format(v)
-}
+func displayValue(v any) string { return value.Text(v) }
 
 func newTable(t *analysis.Table, vr *engine.ViewResult, sources []*sourceData) (*tableData, error) {
 	tab := vr.Table
@@ -360,7 +356,7 @@ func newTable(t *analysis.Table, vr *engine.ViewResult, sources []*sourceData) (
 			if _, f := v.(float64); f {
 				isNum = true
 			}
-			out[j] = cellValue{Text: table.Format(v), Null: v == nil, Numeric: isNum}
+			out[j] = cellValue{Text: value.Text(v), Null: v == nil, Numeric: isNum}
 		}
 		td.Rows = append(td.Rows, out)
 	}
@@ -387,7 +383,7 @@ func exportCSV(tab *table.Table, idx []int) ([]byte, error) {
 	rows := reflect.MakeSlice(reflect.SliceOf(st), len(tab.Rows), len(tab.Rows))
 	for r, row := range tab.Rows {
 		for j, i := range idx {
-			rows.Index(r).Field(j).SetString(table.Plain(row[i]))
+			rows.Index(r).Field(j).SetString(value.Plain(row[i]))
 		}
 	}
 	out, err := gocsv.MarshalBytes(rows.Interface())
@@ -429,9 +425,9 @@ func markdown(cell *analysis.Cell, res *engine.Result) (template.HTML, error) {
 		title := template.HTMLEscapeString(strings.TrimSpace(e.Src))
 		if v == nil {
 			// A null is shown as such, never as an empty string or a zero.
-			repl = append(repl, ph, fmt.Sprintf(`<a class="value null" href="#L%d" title="%s: no value">no value</a>`, line, title))
+			repl = append(repl, ph, fmt.Sprintf(`<a class="value null" href="#L%d" title="%s">%s</a>`, line, title, value.NullText))
 		} else {
-			text := template.HTMLEscapeString(table.Format(v))
+			text := template.HTMLEscapeString(value.Text(v))
 			repl = append(repl, ph, fmt.Sprintf(`<a class="value" href="#L%d" title="%s">%s</a>`, line, title, text))
 		}
 		off = end

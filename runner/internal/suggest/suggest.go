@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Near returns the candidate closest to name, or "" when none is close: a
@@ -22,7 +23,7 @@ func Near(name string, candidates []string) string {
 			return c
 		}
 		d := distance(strings.ToLower(name), strings.ToLower(c))
-		limit := max(len(name), len(c)) / 3
+		limit := max(utf8.RuneCountInString(name), utf8.RuneCountInString(c)) / 3
 		limit = min(max(limit, 1), 3)
 		if d <= limit && (bestDist < 0 || d < bestDist) {
 			best, bestDist = c, d
@@ -40,24 +41,31 @@ func Hint(name string, candidates []string) string {
 	return ""
 }
 
-// distance is the Levenshtein distance between a and b, counted in bytes
-// (names are mostly ASCII identifiers).
+// distance is the optimal string alignment distance between a and b, by
+// rune: an insertion, a deletion, a substitution or a swap of two
+// neighbours ("hihg" for "high") each count 1.
 func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	ra, rb := []rune(a), []rune(b)
+	// Three rows of the table: two back (for swaps), one back, this one.
+	back2 := make([]int, len(rb)+1)
+	back := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range back {
+		back[j] = j
 	}
-	for i := 1; i <= len(a); i++ {
+	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
-		for j := 1; j <= len(b); j++ {
+		for j := 1; j <= len(rb); j++ {
 			cost := 1
-			if a[i-1] == b[j-1] {
+			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			cur[j] = min(back[j]+1, cur[j-1]+1, back[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], back2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		back2, back, cur = back, cur, back2
 	}
-	return prev[len(b)]
+	return back[len(rb)]
 }

@@ -15,6 +15,9 @@ func TestHint(t *testing.T) {
 		{"ab", []string{"ac", "ab"}, ` (did you mean "ac"?)`},
 		{"anything", nil, ""},
 		{"mosul_views", []string{"mosul"}, ""},
+		{"hihg", []string{"high", "low"}, ` (did you mean "high"?)`},
+		{"caregory", []string{"category"}, ` (did you mean "category"?)`},
+		{"médian", []string{"median"}, ` (did you mean "median"?)`},
 	}
 	for _, tt := range tests {
 		if got := Hint(tt.name, tt.candidates); got != tt.want {

@@ -3,16 +3,15 @@ package view
 import (
 	"fmt"
 	"math"
-	"reflect"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"galley/runner/internal/expression"
 	"galley/runner/internal/position"
 	"galley/runner/internal/table"
+	"galley/runner/internal/value"
 )
 
 // Limits bound what one view may hold, so a runaway group_by fails with a
@@ -151,10 +150,10 @@ func (r *Run) Add(in []any, at func() string) error {
 			if err != nil {
 				return withRow(err, at)
 			}
-			v = normalize(v)
-			if !scalar(v) {
+			v = value.Normalize(v)
+			if !value.IsScalar(v) {
 				return withRow(position.Errorf(d.Src.Pos, "derive %s gives %s, not one value; a column holds one value per row (pick one, e.g. first(...) or join(..., \", \"))",
-					p.rowCols[n].Name, kindOf(v)), at)
+					p.rowCols[n].Name, value.Describe(v)), at)
 			}
 			row[n] = v
 			n++
@@ -292,38 +291,6 @@ func withRow(err error, at func() string) error {
 	return position.Errorf(e.Pos, "%s (evaluating %s)", e.Msg, at())
 }
 
-// normalize keeps computed values to the types table documents.
-func normalize(v any) any {
-	switch x := v.(type) {
-	case int64:
-		return int(x)
-	case int32:
-		return int(x)
-	case float32:
-		return float64(x)
-	}
-	return v
-}
-
-// scalar reports whether v is a value a table cell can hold.
-func scalar(v any) bool {
-	switch v.(type) {
-	case nil, string, int, float64, bool, time.Time:
-		return true
-	}
-	return false
-}
-
-func kindOf(v any) string {
-	switch reflect.ValueOf(v).Kind() {
-	case reflect.Slice, reflect.Array:
-		return "a list"
-	case reflect.Map, reflect.Struct:
-		return "a record"
-	}
-	return fmt.Sprintf("a %T", v)
-}
-
 func (r *Run) addToGroup(row []any, at func() string) error {
 	p := r.p
 	r.key = appendKey(r.key[:0], row, p.groupIdx)
@@ -353,7 +320,7 @@ func (r *Run) addToGroup(row []any, at func() string) error {
 				if v, err = r.eval(c.arg, c.in, row); err != nil {
 					return withRow(err, at)
 				}
-				v = normalize(v)
+				v = value.Normalize(v)
 			}
 			g.state[i][j].add(c.fn, v)
 		}
@@ -375,7 +342,7 @@ func (r *Run) Finish() (*table.Table, error) {
 			r.order = append(r.order, g)
 		}
 		// Groups come out in key order unless order_by says otherwise.
-		sort.SliceStable(r.order, func(i, j int) bool { return compareRows(r.order[i].key, r.order[j].key) < 0 })
+		sort.SliceStable(r.order, func(i, j int) bool { return value.CompareRows(r.order[i].key, r.order[j].key) < 0 })
 		env := map[string]any{}
 		rows = make([][]any, 0, len(r.order))
 		for _, g := range r.order {
@@ -391,7 +358,7 @@ func (r *Run) Finish() (*table.Table, error) {
 				if err != nil {
 					return nil, err
 				}
-				out = append(out, normalize(v))
+				out = append(out, value.Normalize(v))
 			}
 			rows = append(rows, out)
 		}
@@ -421,7 +388,7 @@ func (r *Run) less(a, b []any) bool {
 	used := make([]bool, len(a))
 	for _, k := range r.p.order {
 		used[k.idx] = true
-		c := table.Compare(a[k.idx], b[k.idx])
+		c := value.Compare(a[k.idx], b[k.idx])
 		if k.desc {
 			c = -descNulls(a[k.idx], b[k.idx], c)
 		}
@@ -431,7 +398,7 @@ func (r *Run) less(a, b []any) bool {
 	}
 	for i := range a {
 		if !used[i] {
-			if c := table.Compare(a[i], b[i]); c != 0 {
+			if c := value.Compare(a[i], b[i]); c != 0 {
 				return c < 0
 			}
 		}
@@ -447,15 +414,6 @@ func descNulls(a, b any, c int) int {
 	return c
 }
 
-func compareRows(a, b []any) int {
-	for i := range a {
-		if c := table.Compare(a[i], b[i]); c != 0 {
-			return c
-		}
-	}
-	return 0
-}
-
 // keyOf encodes the values at idx as a map key. Each value is tagged by type
 // so that the int 1 and the string "1" are different keys.
 func keyOf(row []any, idx []int) string {
@@ -466,33 +424,7 @@ func keyOf(row []any, idx []int) string {
 // string(buf) allocates nothing, so only a new group's key is copied.
 func appendKey(b []byte, row []any, idx []int) []byte {
 	for _, i := range idx {
-		switch v := row[i].(type) {
-		case nil:
-			b = append(b, "n;"...)
-		case string:
-			b = append(b, 's')
-			b = strconv.AppendInt(b, int64(len(v)), 10)
-			b = append(b, ':')
-			b = append(b, v...)
-		case int:
-			b = append(b, 'i')
-			b = strconv.AppendInt(b, int64(v), 10)
-			b = append(b, ';')
-		case float64:
-			b = append(b, 'f')
-			b = strconv.AppendFloat(b, v, 'g', -1, 64)
-			b = append(b, ';')
-		case bool:
-			b = append(b, 'b')
-			b = strconv.AppendBool(b, v)
-			b = append(b, ';')
-		case time.Time:
-			b = append(b, 'd')
-			b = v.AppendFormat(b, "2006-01-02")
-			b = append(b, ';')
-		default:
-			b = fmt.Appendf(b, "x%v;", v)
-		}
+		b = value.AppendKey(b, row[i])
 	}
 	return b
 }
@@ -500,7 +432,7 @@ func appendKey(b []byte, row []any, idx []int) []byte {
 func describeKey(row []any, idx []int, cols []table.Column) string {
 	var parts []string
 	for _, i := range idx {
-		parts = append(parts, fmt.Sprintf("%s = %q", cols[i].Name, table.Format(row[i])))
+		parts = append(parts, fmt.Sprintf("%s = %q", cols[i].Name, value.Text(row[i])))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -546,11 +478,11 @@ func (s *state) add(fn string, v any) {
 			s.vals = append(s.vals, x)
 		}
 	case "min":
-		if !s.set || table.Compare(v, s.v) < 0 {
+		if !s.set || value.Compare(v, s.v) < 0 {
 			s.v, s.set = v, true
 		}
 	case "max":
-		if !s.set || table.Compare(v, s.v) > 0 {
+		if !s.set || value.Compare(v, s.v) > 0 {
 			s.v, s.set = v, true
 		}
 	case "first":
@@ -669,11 +601,11 @@ func (s *state) merge(fn string, o *state) {
 	case "median":
 		s.vals = append(s.vals, o.vals...)
 	case "min":
-		if o.set && (!s.set || table.Compare(o.v, s.v) < 0) {
+		if o.set && (!s.set || value.Compare(o.v, s.v) < 0) {
 			s.v, s.set = o.v, true
 		}
 	case "max":
-		if o.set && (!s.set || table.Compare(o.v, s.v) > 0) {
+		if o.set && (!s.set || value.Compare(o.v, s.v) > 0) {
 			s.v, s.set = o.v, true
 		}
 	case "first":

@@ -1,0 +1,40 @@
+package value
+
+// Type is the type of a column: what every one of its non-null values is.
+type Type int
+
+const (
+	String Type = iota
+	Int
+	Float
+	Bool
+	Date
+	// Any is never declared: it is the type of a computed column whose
+	// expression cannot be typed statically.
+	Any
+)
+
+var typeNames = [...]string{"string", "int", "float", "bool", "date", "any"}
+
+func (t Type) String() string {
+	if t < 0 || int(t) >= len(typeNames) {
+		return "unknown"
+	}
+	return typeNames[t]
+}
+
+// TypeNames lists the types an analysis may declare, in order.
+func TypeNames() []string { return append([]string(nil), typeNames[:Any]...) }
+
+// ParseType returns the declarable type named s.
+func ParseType(s string) (Type, bool) {
+	for i, n := range typeNames[:Any] {
+		if n == s {
+			return Type(i), true
+		}
+	}
+	return 0, false
+}
+
+// Numeric reports whether t holds numbers (or may: Any).
+func (t Type) Numeric() bool { return t == Int || t == Float }
