@@ -11,7 +11,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"galley/runner/internal/position"
-	"galley/runner/internal/suggest"
 )
 
 // The keys each part of an analysis accepts. The JSON Schema in
@@ -27,7 +26,6 @@ var (
 	CellKeys     = []string{"md", "chart", "table", "claim"}
 	TableKeys    = []string{"view", "columns", "caption", "limit"}
 	ChartKeys    = []string{"type", "data", "x", "y", "series", "title", "subtitle", "caption", "x_label", "y_label", "unit", "format", "stack", "horizontal"}
-	ChartTypes   = []string{"bar", "line", "area", "scatter", "pie"}
 	Encodings    = []string{"utf-8", "latin-1", "windows-1252"}
 	MaxFileBytes = 4 << 20 // an analysis is prose and expressions, never data
 )
@@ -72,9 +70,6 @@ func Parse(path string, src []byte) (*File, error) {
 		return nil, d.errs.Err()
 	}
 	d.file(doc.Content[0], f)
-	if len(d.errs) == 0 {
-		d.resolve(f)
-	}
 	return f, d.errs.Err()
 }
 
@@ -686,82 +681,5 @@ func (d *decoder) chart(e entry) *Chart {
 			c.Horizontal = d.boolean(e.value, "chart: horizontal")
 		}
 	}
-	if c.Type.Set && !slices.Contains(ChartTypes, c.Type.Value) {
-		d.errs.Add(c.Type.Pos, "chart: unknown type %q%s", c.Type.Value, hintOrList(c.Type.Value, ChartTypes, "chart types"))
-	}
 	return c
-}
-
-// resolve checks that every name used is defined: views read from datasets
-// or views, tables and charts show views, body cells cite claims, and no two
-// datasets, views or values share a name (expressions see them all).
-func (d *decoder) resolve(f *File) {
-	kinds := map[string]string{}
-	first := map[string]position.Pos{}
-	define := func(name, kind string, p position.Pos) {
-		if k, dup := kinds[name]; dup {
-			d.errs.Add(p, "%s %q has the same name as the %s at line %d; names are shared by datasets, views and values", kind, name, k, first[name].Line)
-			return
-		}
-		kinds[name], first[name] = kind, p
-	}
-	var datasets, views []string
-	for _, ds := range f.Datasets {
-		define(ds.Name, "dataset", ds.Pos)
-		datasets = append(datasets, ds.Name)
-	}
-	for _, v := range f.Views {
-		define(v.Name, "view", v.Pos)
-		views = append(views, v.Name)
-	}
-	for _, v := range f.Values {
-		define(v.Name, "value", v.Pos)
-	}
-	sources := append(append([]string(nil), datasets...), views...)
-	for _, v := range f.Views {
-		if v.From.Name != "" && !slices.Contains(sources, v.From.Name) {
-			d.errs.Add(v.From.Pos, "view %q: from: no dataset or view named %q%s", v.Name, v.From.Name, suggest.Hint(v.From.Name, sources))
-		}
-		if v.From.Name == v.Name {
-			d.errs.Add(v.From.Pos, "view %q reads from itself", v.Name)
-		}
-		if v.Join != nil && v.Join.View.Name != "" && !slices.Contains(sources, v.Join.View.Name) {
-			d.errs.Add(v.Join.View.Pos, "view %q: join: no view named %q%s", v.Name, v.Join.View.Name, suggest.Hint(v.Join.View.Name, sources))
-		}
-	}
-	claimIDs := map[string]position.Pos{}
-	var ids []string
-	for _, c := range f.Claims {
-		if p, dup := claimIDs[c.ID]; dup {
-			d.errs.Add(c.IDPos, "claim id %q is used twice (first at line %d)", c.ID, p.Line)
-			continue
-		}
-		claimIDs[c.ID] = c.IDPos
-		ids = append(ids, c.ID)
-	}
-	for _, c := range f.Body {
-		switch c.Kind {
-		case CellClaim:
-			if _, ok := claimIDs[c.Claim.Name]; !ok {
-				d.errs.Add(c.Claim.Pos, "no claim with id %q%s", c.Claim.Name, suggest.Hint(c.Claim.Name, ids))
-			}
-		case CellTable:
-			if n := c.Table.View.Name; n != "" && !slices.Contains(views, n) {
-				d.errs.Add(c.Table.View.Pos, "table: no view named %q%s", n, hintView(n, views, datasets))
-			}
-		case CellChart:
-			if n := c.Chart.Data.Name; n != "" && !slices.Contains(views, n) {
-				d.errs.Add(c.Chart.Data.Pos, "chart: data: no view named %q%s", n, hintView(n, views, datasets))
-			}
-		}
-	}
-}
-
-// hintView suggests a near view, or explains that datasets are shown
-// through a view.
-func hintView(name string, views, datasets []string) string {
-	if slices.Contains(datasets, name) {
-		return " (" + strconv.Quote(name) + " is a dataset; show it through a view: views: {all_rows: {from: " + name + "}})"
-	}
-	return suggest.Hint(name, views)
 }

@@ -430,50 +430,9 @@ func TestParseErrors(t *testing.T) {
 		src:  ds + "      city: string\n",
 		err:  `x.yaml:9:7: dataset "est": columns: "city" is defined twice (first at line 7); rename one`,
 	}, {
-		name: "view named as a dataset",
-		src:  ds + "views:\n  est: {from: est}\n",
-		err: "x.yaml:10:3: view \"est\" has the same name as the dataset at line 3; names are shared by datasets, views and values\n" +
-			`x.yaml:10:15: view "est" reads from itself`,
-	}, {
-		name: "value named as a view",
-		src:  ds + view + "values:\n  v: 1\n",
-		err:  `x.yaml:13:3: value "v" has the same name as the view at line 10; names are shared by datasets, views and values`,
-	}, {
-		name: "duplicate claim id",
-		src:  ds + "claims:\n  - {id: a, text: T, check: 'true'}\n  - {id: a, text: U, check: 'true'}\n",
-		err:  `x.yaml:11:10: claim id "a" is used twice (first at line 10)`,
-	}, {
-		name: "undefined from with hint",
-		src:  ds + "views:\n  v: {from: ests}\n",
-		err:  `x.yaml:10:13: view "v": from: no dataset or view named "ests" (did you mean "est"?)`,
-	}, {
-		name: "undefined from",
-		src:  ds + "views:\n  v: {from: other}\n",
-		err:  `x.yaml:10:13: view "v": from: no dataset or view named "other"`,
-	}, {
-		name: "undefined join view",
-		src:  ds + view + "  w:\n    from: v\n    join: {view: vv, on: [city]}\n",
-		err:  `x.yaml:14:18: view "w": join: no view named "vv" (did you mean "v"?)`,
-	}, {
 		name: "join without keys",
 		src:  ds + view + "  w:\n    from: v\n    join: {view: v, on: []}\n",
 		err:  `x.yaml:14:25: view "w": join: on needs at least one key column`,
-	}, {
-		name: "table of an undefined view",
-		src:  ds + view + "body:\n  - table: w\n",
-		err:  `x.yaml:13:12: table: no view named "w" (did you mean "v"?)`,
-	}, {
-		name: "table of a dataset",
-		src:  ds + "body:\n  - table: {view: est}\n",
-		err:  `x.yaml:10:19: table: no view named "est" ("est" is a dataset; show it through a view: views: {all_rows: {from: est}})`,
-	}, {
-		name: "chart of an undefined view",
-		src:  ds + view + "body:\n  - chart: {type: bar, data: vv, x: city, y: deaths}\n",
-		err:  `x.yaml:13:30: chart: data: no view named "vv" (did you mean "v"?)`,
-	}, {
-		name: "undefined claim in body",
-		src:  ds + "claims:\n  - {id: big-gap, text: T, check: 'true'}\nbody:\n  - claim: big-gaps\n",
-		err:  `x.yaml:12:12: no claim with id "big-gaps" (did you mean "big-gap"?)`,
 	}, {
 		name: "bad date",
 		src:  "title: T\ndate: 2017-02-30\ndatasets: {}\n",
@@ -495,14 +454,6 @@ func TestParseErrors(t *testing.T) {
 		name: "unknown type in the long form",
 		src:  ds + "      when: {type: dates}\n",
 		err:  `x.yaml:9:20: dataset "est": column "when": unknown type "dates" (did you mean "date"?)`,
-	}, {
-		name: "unknown chart type listing the known ones",
-		src:  ds + view + "body:\n  - chart: {type: histogram, data: v, x: city, y: deaths}\n",
-		err:  `x.yaml:13:19: chart: unknown type "histogram" (known chart types: area, bar, line, pie, scatter)`,
-	}, {
-		name: "unknown chart type",
-		src:  ds + view + "body:\n  - chart: {type: bars, data: v, x: city, y: deaths}\n",
-		err:  `x.yaml:13:19: chart: unknown type "bars" (did you mean "bar"?)`,
 	}, {
 		name: "unknown encoding",
 		src:  ds + "    encoding: utf8\n",

@@ -140,8 +140,6 @@ func TestSchemaEnumsMatchParser(t *testing.T) {
 		}
 	}
 	check("columnType", defs["columnType"].(map[string]any)["enum"], TypeNames())
-	chartProps := schemaObject(t, root, "chart")["properties"].(map[string]any)
-	check("chart type", chartProps["type"].(map[string]any)["enum"], ChartTypes)
 	dsProps := schemaObject(t, root, "dataset")["properties"].(map[string]any)
 	check("encoding", dsProps["encoding"].(map[string]any)["enum"], Encodings)
 }
@@ -530,7 +528,6 @@ func TestSchemaRejectsWhatParserRejects(t *testing.T) {
 		"bad claim id":         head + "claims:\n  - {id: a b, text: t, check: true}\n",
 		"two keys in a cell":   head + "body:\n  - {md: x, claim: c}\n",
 		"empty cell":           head + "body:\n  - {}\n",
-		"unknown chart type":   head + "body:\n  - chart: {type: bars, data: v, x: a, y: a}\n",
 		"chart without y":      head + "body:\n  - chart: {type: bar, data: v, x: a}\n",
 		"stack not a boolean":  head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, stack: yes please}\n",
 		"table without view":   head + "body:\n  - table: {caption: c}\n",

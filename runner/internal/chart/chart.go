@@ -48,15 +48,12 @@ var idRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 //
 // Errors are *position.Error values (or a position.List from Check) at the
 // chart's positions in the analysis.
-func Options(c *analysis.Chart, t *table.Table, id string) ([]byte, error) {
+func Options(c *Spec, t *table.Table, id string) ([]byte, error) {
 	if c == nil || t == nil {
-		return nil, fmt.Errorf("chart: Options needs a chart cell and its table")
+		return nil, fmt.Errorf("chart: Options needs a chart and its table")
 	}
 	if !idRE.MatchString(id) {
 		return nil, position.Errorf(c.Pos, "internal error: chart id %q is not made of [A-Za-z0-9_]", id)
-	}
-	if err := Check(c, t.Columns); err != nil {
-		return nil, err
 	}
 	b, err := newBuilder(c, t)
 	if err != nil {
@@ -89,7 +86,7 @@ const (
 
 // builder holds one chart cell resolved against its table.
 type builder struct {
-	c    *analysis.Chart
+	s    *Spec
 	t    *table.Table
 	kind string
 	xi   int   // x column
@@ -103,28 +100,22 @@ type builder struct {
 	xAxisName    string // the name printed on the x (category) axis, often none
 }
 
-func newBuilder(c *analysis.Chart, t *table.Table) (*builder, error) {
-	b := &builder{c: c, t: t, kind: c.Type.Value, xi: t.Index(c.X.Name), si: -1, unit: unitSuffix(c.Unit.Value)}
+func newBuilder(c *Spec, t *table.Table) (*builder, error) {
+	b := &builder{s: c, t: t, kind: c.Type, xi: c.X.Index, si: c.Series.Index, unit: unitSuffix(c.Unit), nf: c.Format}
 	for _, y := range c.Y {
-		b.yi = append(b.yi, t.Index(y.Name))
-	}
-	if c.Series.Name != "" {
-		b.si = t.Index(c.Series.Name)
-	}
-	if c.Format.Set {
-		b.nf, _ = value.ParseFormat(c.Format.Value) // Check has accepted it
+		b.yi = append(b.yi, y.Index)
 	}
 	// A category or date axis speaks for itself; a scatter's x is a
 	// measure and is named by its column unless x_label says otherwise.
 	b.xName = c.X.Name
-	if c.Type.Value == "scatter" {
+	if c.Type == "scatter" {
 		b.xAxisName = c.X.Name
 	}
 	if c.XLabel.Set {
-		b.xName, b.xAxisName = c.XLabel.Value, c.XLabel.Value
+		b.xName, b.xAxisName = c.XLabel.Text, c.XLabel.Text
 	}
 	if c.YLabel.Set {
-		b.yName = c.YLabel.Value
+		b.yName = c.YLabel.Text
 	} else {
 		names := make([]string, len(c.Y))
 		for i, y := range c.Y {
@@ -169,7 +160,7 @@ func newBuilder(c *analysis.Chart, t *table.Table) (*builder, error) {
 // numbers of a scatter chart, categories otherwise (and always for pie and
 // horizontal bars).
 func (b *builder) xAxisKind() axisKind {
-	if b.kind == "pie" || b.c.Horizontal {
+	if b.kind == "pie" || b.s.Horizontal {
 		return axisCategory
 	}
 	typ := b.t.Columns[b.xi].Type
@@ -260,13 +251,13 @@ const (
 )
 
 func (b *builder) dupError(r1, r2 int, x string) error {
-	return position.Errorf(b.c.X.Pos, "x value %q occurs in rows %d and %d of view %q; %s chart needs one row per x value (aggregate the view with group_by: [%s])",
-		x, r1+1, r2+1, b.t.Name, withArticle(b.kind), b.c.X.Name)
+	return position.Errorf(b.s.X.Pos, "x value %q occurs in rows %d and %d of view %q; %s chart needs one row per x value (aggregate the view with group_by: [%s])",
+		x, r1+1, r2+1, b.t.Name, withArticle(b.kind), b.s.X.Name)
 }
 
 func (b *builder) pairDupError(r1, r2 int, x, s string) error {
-	return position.Errorf(b.c.Series.Pos, "x value %q with series value %q occurs in rows %d and %d of view %q; %s chart needs one row per pair (aggregate the view with group_by: [%s, %s])",
-		x, s, r1+1, r2+1, b.t.Name, withArticle(b.kind), b.c.X.Name, b.c.Series.Name)
+	return position.Errorf(b.s.Series.Pos, "x value %q with series value %q occurs in rows %d and %d of view %q; %s chart needs one row per pair (aggregate the view with group_by: [%s, %s])",
+		x, s, r1+1, r2+1, b.t.Name, withArticle(b.kind), b.s.X.Name, b.s.Series.Name)
 }
 
 // groups splits the table into the drawn series: one per y column, or
@@ -286,7 +277,7 @@ func (b *builder) groups() []group {
 			all[r] = r
 		}
 		for j, yi := range b.yi {
-			gs[j] = group{name: b.c.Y[j].Name, yi: yi, rows: all}
+			gs[j] = group{name: b.s.Y[j].Name, yi: yi, rows: all}
 		}
 		return gs
 	}
@@ -388,7 +379,7 @@ func (b *builder) timeSeries() ([]series, error) {
 		}
 		out = append(out, s)
 	}
-	if b.c.Stack && len(out) > 1 {
+	if b.s.Stack && len(out) > 1 {
 		alignDates(out)
 	}
 	return out, nil
@@ -490,11 +481,11 @@ func (b *builder) pieSeries() (series, error) {
 			sum += f
 		}
 		if ok && f < 0 {
-			return series{}, position.Errorf(b.c.Y[0].Pos, "column %q is negative (%s) in row %d of view %q; a pie shows the parts of a whole (use a bar chart)",
-				b.c.Y[0].Name, value.Plain(row[yi]), r+1, b.t.Name)
+			return series{}, position.Errorf(b.s.Y[0].Pos, "column %q is negative (%s) in row %d of view %q; a pie shows the parts of a whole (use a bar chart)",
+				b.s.Y[0].Name, value.Plain(row[yi]), r+1, b.t.Name)
 		}
 	}
-	s := series{name: b.c.Y[0].Name}
+	s := series{name: b.s.Y[0].Name}
 	for _, row := range b.t.Rows {
 		name := label(row[b.xi])
 		v := row[yi]
@@ -550,7 +541,7 @@ func (b *builder) tune(in []byte) ([]byte, error) {
 	if b.kind != "pie" {
 		catAxis, valAxis := "xAxis", "yAxis"
 		width := 96
-		if b.c.Horizontal {
+		if b.s.Horizontal {
 			catAxis, valAxis, width = "yAxis", "xAxis", 140
 		}
 		label := func(axis string) map[string]any {
@@ -651,7 +642,7 @@ func (b *builder) build(id string) (map[string]any, error) {
 // buildRect builds a bar, line, area or scatter chart; top is the height
 // taken by the title, subtitle and legend.
 func (b *builder) buildRect(global []charts.GlobalOpts, cats []string, ss []series, top int) map[string]any {
-	c := b.c
+	c := b.s
 	var valueLabel *opts.AxisLabel
 	if b.nf.Percent || b.unit != "" {
 		tpl := "{value}"
@@ -764,19 +755,19 @@ func (b *builder) buildRect(global []charts.GlobalOpts, cats []string, ss []seri
 func (b *builder) describe(ss []series) string {
 	var d strings.Builder
 	kind := strings.ToUpper(b.kind[:1]) + b.kind[1:]
-	if b.c.Horizontal {
+	if b.s.Horizontal {
 		kind = "Horizontal " + b.kind
 	}
-	if b.c.Stack {
+	if b.s.Stack {
 		kind = "Stacked " + strings.ToLower(kind)
 	}
 	d.WriteString(kind + " chart")
-	if b.c.Title.Value != "" {
-		d.WriteString(": " + strings.TrimRight(b.c.Title.Value, "."))
+	if b.s.Title != "" {
+		d.WriteString(": " + strings.TrimRight(b.s.Title, "."))
 	}
 	d.WriteString(".")
-	if b.c.Subtitle.Value != "" {
-		d.WriteString(" " + strings.TrimRight(b.c.Subtitle.Value, ".") + ".")
+	if b.s.Subtitle != "" {
+		d.WriteString(" " + strings.TrimRight(b.s.Subtitle, ".") + ".")
 	}
 	switch b.kind {
 	case "pie":

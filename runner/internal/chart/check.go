@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"slices"
 	"strings"
 
 	"galley/runner/internal/analysis"
@@ -10,35 +11,41 @@ import (
 	"galley/runner/internal/value"
 )
 
-// chartTypes lists the chart types, in the order the documentation gives them.
-var chartTypes = []string{"bar", "line", "area", "scatter", "pie"}
+// Types lists the chart types, in the order the documentation gives them.
+var Types = []string{"bar", "line", "area", "scatter", "pie"}
 
 const typeList = "bar, line, area, scatter or pie"
 
 // Check validates a chart cell against the columns of its view, without
-// any data: for `galley check`, and as the first step of Options. It
-// returns nil or a position.List holding every mistake found, sorted by
-// position.
-func Check(c *analysis.Chart, cols []table.Column) error {
+// any data, and returns the Spec that Options builds from. Every rule of
+// what a chart cell may say lives here, and only here. The error is a
+// position.List holding every mistake found, sorted by position.
+func Check(c *analysis.Chart, cols []table.Column) (*Spec, error) {
 	var errs position.List
-	checkInto(&errs, c, cols)
-	return errs.Err()
+	s := checkInto(&errs, c, cols)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) {
-	byName := make(map[string]table.Column, len(cols))
+func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) *Spec {
+	s := &Spec{Pos: c.Pos, Type: c.Type.Value, Series: Column{Index: -1},
+		Title: c.Title.Value, Subtitle: c.Subtitle.Value, Caption: c.Caption.Value,
+		XLabel: Label{c.XLabel.Value, c.XLabel.Set}, YLabel: Label{c.YLabel.Value, c.YLabel.Set},
+		Unit: c.Unit.Value, Stack: c.Stack, Horizontal: c.Horizontal}
 	names := make([]string, 0, len(cols))
 	for _, col := range cols {
-		byName[col.Name] = col
 		names = append(names, col.Name)
 	}
 	// lookup reports an unknown column and returns whether ref names one.
-	lookup := func(ref analysis.Ref, role string) (table.Column, bool) {
-		col, ok := byName[ref.Name]
-		if !ok {
+	lookup := func(ref analysis.Ref, role string) (table.Column, Column, bool) {
+		i := table.ColumnIndex(cols, ref.Name)
+		if i < 0 {
 			errs.Add(ref.Pos, "unknown column %q in chart %s (%s)", ref.Name, role, suggestColumn(ref.Name, names))
+			return table.Column{}, Column{}, false
 		}
-		return col, ok
+		return cols[i], Column{Name: ref.Name, Index: i, Pos: ref.Pos}, true
 	}
 
 	kind := c.Type.Value
@@ -47,7 +54,7 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) {
 		errs.Add(c.Pos, "chart has no type (add type: %s)", typeList)
 		kind = ""
 	case !isType(kind):
-		if s := suggest.Near(kind, chartTypes); s != "" {
+		if s := suggest.Near(kind, Types); s != "" {
 			errs.Add(c.Type.Pos, "unknown chart type %q (did you mean %q?)", kind, s)
 		} else {
 			errs.Add(c.Type.Pos, "unknown chart type %q (use %s)", kind, typeList)
@@ -62,7 +69,7 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) {
 			errs.Add(c.Pos, "chart has no x (add x: COLUMN, the column along the x axis)")
 		}
 	} else {
-		lookup(c.X, "x")
+		_, s.X, _ = lookup(c.X, "x")
 	}
 
 	if len(c.Y) == 0 {
@@ -75,10 +82,11 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) {
 			continue
 		}
 		seen[y.Name] = true
-		col, ok := lookup(y, "y")
+		col, ref, ok := lookup(y, "y")
 		if !ok {
 			continue
 		}
+		s.Y = append(s.Y, ref)
 		switch col.Type {
 		case analysis.TypeInt, analysis.TypeFloat, analysis.TypeAny:
 		default:
@@ -87,7 +95,8 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) {
 	}
 
 	if c.Series.Name != "" {
-		if _, ok := lookup(c.Series, "series"); ok {
+		if _, ref, ok := lookup(c.Series, "series"); ok {
+			s.Series = ref
 			switch {
 			case c.Series.Name == c.X.Name:
 				errs.Add(c.Series.Pos, "column %q is both x and series of the chart (series: names the column whose values become the series)", c.Series.Name)
@@ -117,6 +126,7 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) {
 
 	if c.Format.Set {
 		f, err := value.ParseFormat(c.Format.Value)
+		s.Format = f
 		switch {
 		case err != nil:
 			errs.Add(c.Format.Pos, "%v", err)
@@ -124,16 +134,10 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) {
 			errs.Add(c.Unit.Pos, "unit: \"%%\" repeats the percent sign of format: %q (drop the unit)", c.Format.Value)
 		}
 	}
+	return s
 }
 
-func isType(s string) bool {
-	for _, t := range chartTypes {
-		if s == t {
-			return true
-		}
-	}
-	return false
-}
+func isType(s string) bool { return slices.Contains(Types, s) }
 
 // suggestColumn is the parenthesis of an unknown-column error: the likely
 // column, or the list of columns to choose from.

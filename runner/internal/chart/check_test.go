@@ -20,7 +20,7 @@ func TestCheck(t *testing.T) {
 			for _, typ := range []string{"bar", "line", "area", "scatter"} {
 				c2 := *c
 				c2.Type = str(typ, 41, 13)
-				if err := Check(&c2, cols); err != nil {
+				if _, err := Check(&c2, cols); err != nil {
 					t.Errorf("type %s: %v", typ, err)
 				}
 			}
@@ -96,7 +96,7 @@ analyses/mosul.yaml:44:20: unknown column "lwo" in chart y (did you mean "low"?)
 		t.Run(tc.name, func(t *testing.T) {
 			c := cell("bar", "counter", "low", "high")
 			tc.edit(c)
-			err := Check(c, cols)
+			_, err := Check(c, cols)
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -110,7 +110,7 @@ analyses/mosul.yaml:44:20: unknown column "lwo" in chart y (did you mean "low"?)
 			}
 			// Options runs the same checks first.
 			if tc.want != "" {
-				if _, err := Options(c, mosul(), "c1"); err == nil || err.Error() != tc.want {
+				if _, err := build(c, mosul(), "c1"); err == nil || err.Error() != tc.want {
 					t.Errorf("Options: %v", err)
 				}
 			}
@@ -155,7 +155,7 @@ func TestOptionsDataErrors(t *testing.T) {
 			if tc.rows != nil {
 				tab.Rows = tc.rows(tab.Rows)
 			}
-			_, err := Options(tc.chart(), tab, "c1")
+			_, err := build(tc.chart(), tab, "c1")
 			if err == nil {
 				t.Fatalf("no error, want %s", tc.want)
 			}
@@ -173,11 +173,11 @@ func TestOptionsDataErrors(t *testing.T) {
 func posInf() float64 { var z float64; return 1 / z }
 
 func TestEmptyTable(t *testing.T) {
-	for _, typ := range chartTypes {
+	for _, typ := range Types {
 		tab := mosul()
 		tab.Rows = nil
 		c := cell(typ, "counter", "low")
-		out, err := Options(c, tab, "c1")
+		out, err := build(c, tab, "c1")
 		if err != nil {
 			t.Fatalf("%s: %v", typ, err)
 		}

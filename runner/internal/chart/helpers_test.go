@@ -110,3 +110,13 @@ func votes() *table.Table {
 		},
 	}
 }
+
+// build checks c against the table's columns, then builds its options, as
+// the check stage and the engine do one after the other.
+func build(c *analysis.Chart, tab *table.Table, id string) ([]byte, error) {
+	s, err := Check(c, tab.Columns)
+	if err != nil {
+		return nil, err
+	}
+	return Options(s, tab, id)
+}

@@ -93,7 +93,7 @@ func goldens() []golden {
 func TestGolden(t *testing.T) {
 	for _, g := range goldens() {
 		t.Run(g.name, func(t *testing.T) {
-			out, err := Options(g.chart(), g.table(), "c_"+g.name)
+			out, err := build(g.chart(), g.table(), "c_"+g.name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +148,7 @@ func TestDeterministic(t *testing.T) {
 	for _, g := range goldens() {
 		var first [32]byte
 		for i := 0; i < 20; i++ {
-			out, err := Options(g.chart(), g.table(), "c_"+g.name)
+			out, err := build(g.chart(), g.table(), "c_"+g.name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +163,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestCommonOptions(t *testing.T) {
-	out, err := Options(goldens()[0].chart(), mosul(), "c1")
+	out, err := build(goldens()[0].chart(), mosul(), "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestCommonOptions(t *testing.T) {
 func TestTimeAxis(t *testing.T) {
 	c := cell("line", "month", "deaths")
 	c.Series = ref("counter", 45, 15)
-	out, err := Options(c, monthly(), "c1")
+	out, err := build(c, monthly(), "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestTimeAxis(t *testing.T) {
 func TestPercentFormat(t *testing.T) {
 	c := cell("bar", "counter", "share")
 	c.Format = str("0.0%", 45, 15)
-	out, err := Options(c, mosul(), "c1")
+	out, err := build(c, mosul(), "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestInjection(t *testing.T) {
 			c.XLabel = str(payloads[2], 48, 16)
 			c.YLabel = str(payloads[3], 49, 16)
 			c.Unit = str(payloads[1], 50, 13)
-			out, err := Options(c, tab, "evil_1")
+			out, err := build(c, tab, "evil_1")
 			if err != nil {
 				t.Fatalf("%s: %v", typ, err)
 			}
@@ -326,7 +326,7 @@ func collect(v any, into map[string]bool) {
 
 func TestBadID(t *testing.T) {
 	for _, id := range []string{"", "a-b", "x</script>", "a b"} {
-		if _, err := Options(cell("bar", "counter", "low"), mosul(), id); err == nil {
+		if _, err := build(cell("bar", "counter", "low"), mosul(), id); err == nil {
 			t.Errorf("id %q accepted", id)
 		}
 	}
@@ -359,7 +359,7 @@ func TestLongDataOrder(t *testing.T) {
 
 func mustOptions(t *testing.T, c *analysis.Chart, tab *table.Table) []byte {
 	t.Helper()
-	out, err := Options(c, tab, "c1")
+	out, err := build(c, tab, "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +374,7 @@ func TestStackedTimeSeriesAligned(t *testing.T) {
 	c := cell("bar", "month", "deaths")
 	c.Series = ref("counter", 45, 15)
 	c.Stack = true
-	out, err := Options(c, tab, "c1")
+	out, err := build(c, tab, "c1")
 	if err != nil {
 		t.Fatal(err)
 	}

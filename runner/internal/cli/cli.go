@@ -16,6 +16,7 @@ import (
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/chart"
+	"galley/runner/internal/check"
 	"galley/runner/internal/engine"
 	"galley/runner/internal/position"
 	"galley/runner/internal/report"
@@ -223,14 +224,14 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 		printErrors(stderr, err)
 		return false
 	}
-	compiled, err := engine.Compile(f)
+	plan, err := check.Analysis(f)
 	if err != nil {
 		printErrors(stderr, err)
 		return false
 	}
 	progress := newProgress(stderr)
 	progress.on = progress.on && showProgress
-	res, err := compiled.Execute(engine.Options{Root: root, Progress: progress.update, Workers: runtime.NumCPU()})
+	res, err := engine.Execute(plan, engine.Options{Root: root, Progress: progress.update, Workers: runtime.NumCPU()})
 	progress.done()
 	if err != nil {
 		printErrors(stderr, err)

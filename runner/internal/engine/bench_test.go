@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"galley/runner/internal/analysis"
+	"galley/runner/internal/check"
 )
 
 // BenchmarkTaskT runs the benchmark's task T (runner/bench/task-t.yaml) in
@@ -38,14 +39,14 @@ func BenchmarkTaskT(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := Compile(f)
+	c, err := check.Analysis(f)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := c.Execute(Options{Root: root, Workers: 2})
+		res, err := Execute(c, Options{Root: root, Workers: 2})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,12 +1,15 @@
 package engine
 
 import (
+	"fmt"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"galley/runner/internal/check"
 	"galley/runner/internal/view"
 )
 
@@ -218,11 +221,11 @@ func TestDeterministic(t *testing.T) {
 	p := tour()
 	dir := p.write(t)
 	c := compile(t, p.src)
-	a, err := c.Execute(Options{Root: dir})
+	a, err := Execute(c, Options{Root: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := c.Execute(Options{Root: dir})
+	b, err := Execute(c, Options{Root: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +233,7 @@ func TestDeterministic(t *testing.T) {
 		t.Errorf("two executions differ:\n%+v\n%+v", a, b)
 	}
 	// A fresh parse gives a new File; everything but the pointers into it agrees.
-	d, err := compile(t, p.src).Execute(Options{Root: dir})
+	d, err := Execute(compile(t, p.src), Options{Root: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +308,7 @@ func TestCycles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := head + tt.rest
-			_, err := Compile(parse(t, src))
+			_, err := check.Analysis(parse(t, src))
 			want := where(t, src, tt.at) + ": " + tt.msg
 			if err == nil || err.Error() != want {
 				t.Errorf("error:\n%v\nwant:\n%s", err, want)
@@ -518,7 +521,7 @@ func TestUnreadDataset(t *testing.T) {
 func TestReservedColumnNames(t *testing.T) {
 	data := "date,count,n\n2017-01-01,3,4\n"
 	src := "title: T\ndatasets:\n" + dsYAML("d", data, "date: date, count: int, n: int")
-	_, err := Compile(parse(t, src))
+	_, err := check.Analysis(parse(t, src))
 	want := where(t, src, "date: date") + `: dataset "d": column "date" has the name of an expression function or keyword; rename it and read it with from:, e.g. date_: {type: date, from: date}` + "\n" +
 		where(t, src, "count: int") + `: dataset "d": column "count" has the name of an expression function or keyword; rename it and read it with from:, e.g. count_: {type: int, from: count}`
 	if err == nil || err.Error() != want {
@@ -550,7 +553,7 @@ func TestPinCheckedFirst(t *testing.T) {
 `
 	dir := project{src: src, files: map[string]string{"a": badA, "b": otherCSV}}.write(t)
 	passes := map[string]int{}
-	_, err := compile(t, src).Execute(Options{Root: dir, Progress: readPasses(passes)})
+	_, err := Execute(compile(t, src), Options{Root: dir, Progress: readPasses(passes)})
 	want := where(t, src, strings.Repeat("0", 64)) + `: dataset "b": sha256 of datasets/b.csv does not match its pin: expected ` +
 		strings.Repeat("0", 64) + ", got " + sum(otherCSV) + " (if the file changed on purpose, run galley pin analyses/a.yaml)"
 	if err == nil || err.Error() != want {
@@ -593,7 +596,7 @@ values:
 `
 	dir := project{src: src, files: tourFiles}.write(t)
 	passes := map[string]int{}
-	res, err := compile(t, src).Execute(Options{Root: dir, Progress: readPasses(passes)})
+	res, err := Execute(compile(t, src), Options{Root: dir, Progress: readPasses(passes)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -670,12 +673,12 @@ func TestLimits(t *testing.T) {
 	src := "title: T\ndatasets:\n" + dsYAML("other", otherCSV, "x: int, y: int") + "views:\n  v:\n    from: other\n"
 	dir := project{src: src, files: map[string]string{"other": otherCSV}}.write(t)
 	c := compile(t, src)
-	_, err := c.Execute(Options{Root: dir, Limits: view.Limits{MaxGroups: 10, MaxRows: 2}})
+	_, err := Execute(c, Options{Root: dir, Limits: view.Limits{MaxGroups: 10, MaxRows: 2}})
 	want := where(t, src, "v:") + `: view "v" outputs more than 2 rows, the limit for one view; group or filter it`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
-	if _, err := c.Execute(Options{Root: dir}); err != nil {
+	if _, err := Execute(c, Options{Root: dir}); err != nil {
 		t.Errorf("default limits: %v", err)
 	}
 }
@@ -694,4 +697,41 @@ func sorted(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
 	return out
+}
+
+// TestManyValuesCostLinearly is a finding of the outside attack (issue 14,
+// item 13): 5,000 trivial values took 19 s and 3.1 GB, a chain of 10,000
+// 111 s and 15 GB, because every value was checked, and evaluated, over an
+// environment holding every value before it. Checking and running a chain
+// four times as long must take about four times the memory, not sixteen;
+// memory allocated is counted, not time.
+func TestManyValuesCostLinearly(t *testing.T) {
+	chain := func(n int) string {
+		var b strings.Builder
+		b.WriteString("title: T\ndatasets:\n" + dsYAML("d", "a\n1\n", "a: int") + "values:\n  v0: sum(map(d, .a))\n")
+		for i := 1; i < n; i++ {
+			fmt.Fprintf(&b, "  v%d: v%d + 1\n", i, i-1)
+		}
+		return b.String()
+	}
+	allocated := func(n int) uint64 {
+		p := project{src: chain(n), files: map[string]string{"d": "a\n1\n"}}
+		dir := p.write(t)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		res, err := Execute(compile(t, p.src), Options{Root: dir})
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := valueResult(t, res, fmt.Sprintf("v%d", n-1)).V; got != n {
+			t.Fatalf("v%d = %v, want %d", n-1, got, n)
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	small, large := allocated(500), allocated(2000)
+	if ratio := float64(large) / float64(small); ratio > 6 {
+		t.Errorf("a chain of 2,000 values allocates %.1f times what one of 500 does (%d and %d bytes); linear is 4", ratio, large, small)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"galley/runner/internal/analysis"
+	"galley/runner/internal/check"
 	"galley/runner/internal/dataset"
 	"galley/runner/internal/expression"
 	"galley/runner/internal/position"
@@ -105,7 +106,7 @@ func (r *Result) ClaimsPassed() int {
 // Execute reads the data and computes everything. A failing claim is an
 // error (one per claim) returned with the Result; any other error returns a
 // nil Result.
-func (c *Compiled) Execute(opts Options) (*Result, error) {
+func Execute(c *check.Plan, opts Options) (*Result, error) {
 	if opts.Limits == (view.Limits{}) {
 		opts.Limits = view.DefaultLimits
 	}
@@ -126,10 +127,8 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 		dsResults[ds.Name] = d
 		res.Datasets = append(res.Datasets, d)
 	}
-	for _, v := range c.File.Views {
-		if ds := dsResults[v.From.Name]; ds != nil {
-			ds.Views = append(ds.Views, v.Name)
-		}
+	for _, d := range c.Datasets {
+		dsResults[d.Source.Name].Views = d.Views
 	}
 
 	rd := &reading{c: c, opts: opts, readers: map[string]*dataset.Reader{}, done: map[string]*ViewResult{}, results: dsResults}
@@ -150,65 +149,46 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 	}
 
 	// Values see views as lists of rows.
-	envVal := reflect.New(c.env.Struct()).Elem()
-	set := func(name string, v any) {
-		if i := c.env.Field(name); i >= 0 && v != nil {
-			envVal.Field(i).Set(reflect.ValueOf(v))
-		}
+	sc := &scope{rows: map[string]any{}, computed: map[string]any{}}
+	for _, p := range c.Views {
+		sc.rows[p.Name] = rowsValue(p.RowType, done[p.Name].Table)
 	}
-	for _, p := range c.plans {
-		set(p.name, rowsValue(c.rowType[p.name], done[p.name].Table))
-	}
-	env := envVal.Interface()
 	var m expression.VM
-	computed := map[string]any{}
+	computed := sc.computed
 	lineage := map[string][]string{}
-	for _, p := range c.plans {
-		lineage[p.name] = p.datasets
-	}
-	sources := func(refs []string) []string {
-		var out []string
-		for _, r := range refs {
-			out = append(out, lineage[r]...)
-		}
-		return uniq(out)
-	}
-	for _, v := range c.values {
-		lineage[v.value.Name] = sources(v.prog.Refs)
-		out, err := m.Eval(v.prog, env)
+	for _, v := range c.Values {
+		out, err := m.Eval(v.Prog, sc.env(v.Scope))
 		if err != nil {
 			return nil, err
 		}
 		out = value.Normalize(out)
-		set(v.value.Name, out)
-		env = envVal.Interface()
-		computed[v.value.Name] = out
+		computed[v.Source.Name] = out
+		lineage[v.Source.Name] = v.Datasets
 	}
 	for _, v := range c.File.Values {
 		res.Values = append(res.Values, &ValueResult{Value: v, V: computed[v.Name], Datasets: lineage[v.Name]})
 	}
 
 	var failed position.List
-	for _, cc := range c.claims {
-		pass, err := m.Test(cc.prog, env)
+	for _, cc := range c.Claims {
+		pass, err := m.Test(cc.Prog, sc.env(cc.Scope))
 		if err != nil {
 			return nil, err
 		}
-		cr := &ClaimResult{Claim: cc.claim, Pass: pass, Datasets: sources(cc.prog.Refs)}
-		for _, name := range cc.prog.Refs {
-			if v, ok := computed[name]; ok {
-				cr.Inputs = append(cr.Inputs, Input{Name: name, V: v, Pos: valuePos(c.File, name)})
-			}
+		cr := &ClaimResult{Claim: cc.Source, Pass: pass, Datasets: cc.Datasets}
+		for _, in := range cc.Inputs {
+			cr.Inputs = append(cr.Inputs, Input{Name: in.Name, V: computed[in.Name], Pos: in.Pos})
 		}
 		res.Claims = append(res.Claims, cr)
 		if !pass {
-			failed.Add(cc.claim.Check.Pos, "claim %q failed: %s%s", cc.claim.ID, strings.TrimSpace(cc.claim.Check.Src), describeInputs(cr.Inputs))
+			failed.Add(cc.Source.Check.Pos, "claim %q failed: %s%s", cc.Source.ID, strings.TrimSpace(cc.Source.Check.Src), describeInputs(cr.Inputs))
 		}
 	}
 
-	for _, cell := range c.File.Body {
-		for _, prog := range c.inline[cell] {
-			out, err := m.Eval(prog, env)
+	for _, pc := range c.Cells {
+		cell := pc.Source
+		for i, prog := range pc.Inline {
+			out, err := m.Eval(prog, sc.env(pc.Scopes[i]))
 			if err != nil {
 				return nil, err
 			}
@@ -222,7 +202,9 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 				}
 			}
 			res.Inline[cell] = append(res.Inline[cell], out)
-			res.InlineDatasets[cell] = uniq(append(res.InlineDatasets[cell], sources(prog.Refs)...))
+		}
+		if pc.Inline != nil {
+			res.InlineDatasets[cell] = pc.Datasets
 		}
 	}
 	return res, failed.Err()
@@ -234,7 +216,7 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 // kept unless its pin holds: whatever the reading found, a wrong pin is the
 // error, the first in the analysis's order (verify).
 type reading struct {
-	c       *Compiled
+	c       *check.Plan
 	opts    Options
 	readers map[string]*dataset.Reader // opened and not yet read
 	opened  []*dataset.Reader          // every Reader opened, in dataset order
@@ -243,7 +225,7 @@ type reading struct {
 }
 
 func (rd *reading) open(ds *analysis.Dataset) (*dataset.Reader, error) {
-	r, err := open(ds, rd.opts, skipped(rd.c.onDataset(ds)))
+	r, err := open(ds, rd.opts, skipped(onDataset(rd.c, ds)))
 	if err == nil {
 		rd.opened = append(rd.opened, r)
 	}
@@ -279,14 +261,14 @@ func (rd *reading) readAll() error {
 		rd.results[ds.Name].SHA256 = ds.SHA256.Value
 	}
 
-	for i, p := range rd.c.plans {
-		if rd.done[p.name] != nil {
+	for i, p := range rd.c.Views {
+		if rd.done[p.Name] != nil {
 			continue
 		}
 		var err error
-		if p.dataset == nil {
-			up := rd.done[p.upstream]
-			run, err := p.plan.Start(joinTable(rd.done, p), rd.opts.Limits)
+		if p.Dataset == nil {
+			up := rd.done[p.Upstream]
+			run, err := p.Plan.Start(joinTable(rd.done, p), rd.opts.Limits)
 			if err != nil {
 				return err
 			}
@@ -301,25 +283,25 @@ func (rd *reading) readAll() error {
 			continue
 		}
 		// One read of the dataset feeds every view on it that is ready.
-		group := []*planned{p}
-		for _, q := range rd.c.plans[i+1:] {
-			if q.dataset == p.dataset && rd.done[q.name] == nil && (q.join == "" || rd.done[q.join] != nil) {
+		group := []*check.View{p}
+		for _, q := range rd.c.Views[i+1:] {
+			if q.Dataset == p.Dataset && rd.done[q.Name] == nil && (q.Join == "" || rd.done[q.Join] != nil) {
 				group = append(group, q)
 			}
 		}
-		r := rd.readers[p.dataset.Name]
+		r := rd.readers[p.Dataset.Source.Name]
 		if r == nil { // read a second time, for a view joined to a view of the same file
-			if r, err = rd.open(p.dataset); err != nil {
+			if r, err = rd.open(p.Dataset.Source); err != nil {
 				return err
 			}
 		}
-		delete(rd.readers, p.dataset.Name)
-		n, err := stream(r, p.dataset, group, rd.done, rd.opts)
+		delete(rd.readers, p.Dataset.Source.Name)
+		n, err := stream(r, p.Dataset.Source, group, rd.done, rd.opts)
 		r.Close()
 		if err != nil {
 			return err
 		}
-		rd.results[p.dataset.Name].RowsRead = n
+		rd.results[p.Dataset.Source.Name].RowsRead = n
 	}
 	// A dataset no view reads is still read through once: every cell is
 	// checked against its type and every row counted.
@@ -355,28 +337,19 @@ func display(v any) string {
 	return value.Text(v)
 }
 
-func valuePos(f *analysis.File, name string) position.Pos {
-	for _, v := range f.Values {
-		if v.Name == name {
-			return v.Pos
-		}
-	}
-	return position.Pos{}
-}
-
-func joinTable(done map[string]*ViewResult, p *planned) *table.Table {
-	if p.join == "" {
+func joinTable(done map[string]*ViewResult, p *check.View) *table.Table {
+	if p.Join == "" {
 		return nil
 	}
-	return done[p.join].Table
+	return done[p.Join].Table
 }
 
-func finish(done map[string]*ViewResult, p *planned, run *view.Run) error {
+func finish(done map[string]*ViewResult, p *check.View, run *view.Run) error {
 	t, err := run.Finish()
 	if err != nil {
 		return err
 	}
-	done[p.name] = &ViewResult{View: p.plan.View, Table: t, Counts: run.Counts, Datasets: p.datasets}
+	done[p.Name] = &ViewResult{View: p.Plan.View, Table: t, Counts: run.Counts, Datasets: p.Datasets}
 	return nil
 }
 
@@ -389,10 +362,10 @@ func open(ds *analysis.Dataset, opts Options, skip []bool) (*dataset.Reader, err
 }
 
 // onDataset lists the views that read ds directly.
-func (c *Compiled) onDataset(ds *analysis.Dataset) []*planned {
-	var out []*planned
-	for _, p := range c.plans {
-		if p.dataset == ds {
+func onDataset(c *check.Plan, ds *analysis.Dataset) []*check.View {
+	var out []*check.View
+	for _, p := range c.Views {
+		if p.Dataset != nil && p.Dataset.Source == ds {
 			out = append(out, p)
 		}
 	}
@@ -401,10 +374,10 @@ func (c *Compiled) onDataset(ds *analysis.Dataset) []*planned {
 
 // skipped marks the dataset columns no view of group uses; nil (parse
 // every column) when no view reads the dataset.
-func skipped(group []*planned) []bool {
+func skipped(group []*check.View) []bool {
 	var skip []bool
 	for _, p := range group {
-		use := p.plan.Uses()
+		use := p.Plan.Uses()
 		if skip == nil {
 			skip = make([]bool, len(use))
 			for i := range skip {
@@ -421,10 +394,10 @@ func skipped(group []*planned) []bool {
 }
 
 // stream reads ds once, feeding every row to each run of group.
-func stream(r *dataset.Reader, ds *analysis.Dataset, group []*planned, done map[string]*ViewResult, opts Options) (int, error) {
+func stream(r *dataset.Reader, ds *analysis.Dataset, group []*check.View, done map[string]*ViewResult, opts Options) (int, error) {
 	lookups := make([]*view.Lookup, len(group))
 	for i, p := range group {
-		l, err := p.plan.Lookup(joinTable(done, p))
+		l, err := p.Plan.Lookup(joinTable(done, p))
 		if err != nil {
 			return 0, err
 		}
@@ -433,7 +406,7 @@ func stream(r *dataset.Reader, ds *analysis.Dataset, group []*planned, done map[
 	start := func() []*view.Run {
 		runs := make([]*view.Run, len(group))
 		for i, p := range group {
-			runs[i] = p.plan.StartWith(lookups[i], opts.Limits)
+			runs[i] = p.Plan.StartWith(lookups[i], opts.Limits)
 		}
 		return runs
 	}
@@ -572,6 +545,29 @@ func readPiece(r *dataset.Reader, c *dataset.Chunk, done *dataset.Reader, ds *an
 		return runs, rd.RowsRead(), done, nil
 	}
 	return runs, rd.RowsRead(), rd, nil
+}
+
+// scope holds what values, claims and inline values read: the views, as
+// lists of rows, and the values computed so far.
+type scope struct {
+	rows     map[string]any // view name → its rows (rowsValue)
+	computed map[string]any // value name → its value
+}
+
+// env fills an environment of the struct type s declares with the views
+// and values it names.
+func (sc *scope) env(s *expression.Env) any {
+	v := reflect.New(s.Struct()).Elem()
+	for i, name := range s.Names() {
+		x, ok := sc.computed[name]
+		if !ok {
+			x = sc.rows[name]
+		}
+		if x != nil {
+			v.Field(i).Set(reflect.ValueOf(x))
+		}
+	}
+	return v.Interface()
 }
 
 // rowsValue builds the []struct a view is seen as inside values.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"galley/runner/internal/analysis"
+	"galley/runner/internal/check"
 )
 
 const analysisPath = "analyses/a.yaml"
@@ -66,9 +67,9 @@ func parse(t *testing.T, src string) *analysis.File {
 }
 
 // compile parses and compiles the analysis, failing the test on an error.
-func compile(t *testing.T, src string) *Compiled {
+func compile(t *testing.T, src string) *check.Plan {
 	t.Helper()
-	c, err := Compile(parse(t, src))
+	c, err := check.Analysis(parse(t, src))
 	if err != nil {
 		t.Fatalf("compile:\n%v\nsource:\n%s", err, numbered(src))
 	}
@@ -79,7 +80,7 @@ func compile(t *testing.T, src string) *Compiled {
 func execute(t *testing.T, p project) (*Result, error) {
 	t.Helper()
 	dir := p.write(t)
-	return compile(t, p.src).Execute(Options{Root: dir})
+	return Execute(compile(t, p.src), Options{Root: dir})
 }
 
 func mustExecute(t *testing.T, p project) *Result {

@@ -53,7 +53,7 @@ views:
 	var results []*Result
 	for _, workers := range []int{1, 2, 5} {
 		c := compile(t, analysisSrc)
-		res, err := c.Execute(Options{Root: dir, Workers: workers})
+		res, err := Execute(c, Options{Root: dir, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestLargeFilePinWins(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := project{src: tt.src, files: map[string]string{"big": large, "other": otherCSV}}.write(t)
-			_, err := compile(t, tt.src).Execute(Options{Root: dir, Workers: 2})
+			_, err := Execute(compile(t, tt.src), Options{Root: dir, Workers: 2})
 			if want := tt.want(tt.src); err == nil || err.Error() != want {
 				t.Errorf("error:\n%v\nwant:\n%s", err, want)
 			}

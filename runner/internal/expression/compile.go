@@ -48,6 +48,7 @@ type Env struct {
 	names  []string
 	strct  reflect.Type // set by Struct, for struct Envs
 	asStr  bool
+	near   []string // the names a misspelt one is compared with; names when nil
 }
 
 // NewEnv returns an empty Env whose names are called noun in messages.
@@ -114,6 +115,11 @@ func (e *Env) AddColumn(name string, t analysis.ColumnType) { e.Add(name, Sample
 
 // Names lists the declared names in order of declaration.
 func (e *Env) Names() []string { return e.names }
+
+// SuggestFrom sets the names an unknown name is compared with for a "did
+// you mean", when the Env declares only some of the names in scope (those
+// an expression reads, so that checking it costs nothing for the others).
+func (e *Env) SuggestFrom(names []string) { e.near = names }
 
 // Sample returns a value of the Go type that stands for t.
 func Sample(t analysis.ColumnType) any {
@@ -496,7 +502,11 @@ func fileError(e analysis.Expr, what string, env *Env, err error) error {
 			msg = fmt.Sprintf("%s: %s", what, fe.Message)
 		}
 	} else if m != nil {
-		msg = fmt.Sprintf("unknown %s %q in %s%s", env.Noun, m[1], what, suggest.Hint(m[1], env.names))
+		near := env.near
+		if near == nil {
+			near = env.names
+		}
+		msg = fmt.Sprintf("unknown %s %q in %s%s", env.Noun, m[1], what, suggest.Hint(m[1], near))
 	} else if m := noFieldRE.FindStringSubmatch(msg); m != nil {
 		msg = fmt.Sprintf("unknown column %q in %s", m[1], what)
 	} else {

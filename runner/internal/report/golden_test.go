@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"galley/runner/internal/analysis"
+	"galley/runner/internal/check"
 	"galley/runner/internal/engine"
 )
 
@@ -30,11 +31,11 @@ func build(t *testing.T, name string) *engine.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := engine.Compile(f)
+	c, err := check.Analysis(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.Execute(engine.Options{Root: root})
+	res, err := engine.Execute(c, engine.Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,7 +133,11 @@ func Render(res *engine.Result, opts Options) ([]byte, error) {
 		case analysis.CellChart:
 			vr := res.View(cell.Chart.Data.Name)
 			id := fmt.Sprintf("chart_L%d", cell.Pos.Line)
-			opt, err := chart.Options(cell.Chart, vr.Table, id)
+			spec, err := chart.Check(cell.Chart, vr.Table.Columns)
+			if err != nil {
+				return nil, err
+			}
+			opt, err := chart.Options(spec, vr.Table, id)
 			if err != nil {
 				return nil, err
 			}
