@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"galley/runner/internal/position"
+	"galley/runner/internal/value"
 )
 
 // File is one parsed analysis.
@@ -111,26 +112,20 @@ type Citation struct {
 	Note      String // optional
 }
 
-// ColumnType is a declared column type.
-type ColumnType int
+// ColumnType is a declared column type: package value owns the types.
+type ColumnType = value.Type
 
+// The column types, as package value names them.
 const (
-	TypeString ColumnType = iota
-	TypeInt
-	TypeFloat
-	TypeBool
-	TypeDate
+	TypeString = value.String
+	TypeInt    = value.Int
+	TypeFloat  = value.Float
+	TypeBool   = value.Bool
+	TypeDate   = value.Date
 	// TypeAny is never declared: it is the type of a computed column whose
 	// expression expr-lang cannot type statically.
-	TypeAny
+	TypeAny = value.Any
 )
-
-var typeNames = [...]string{"string", "int", "float", "bool", "date", "any"}
-
-func (t ColumnType) String() string { return typeNames[t] }
-
-// TypeNames lists the type names an analysis may declare, in order.
-func TypeNames() []string { return append([]string(nil), typeNames[:TypeAny]...) }
 
 // Column is one declared column of a dataset.
 type Column struct {
@@ -223,11 +218,15 @@ type Cell struct {
 
 	Markdown String // CellMarkdown: CommonMark with {{ expr }} inline values
 	Inline   []Expr // CellMarkdown: the {{ }} expressions, in order of appearance
+	Spans    []Span // CellMarkdown: where each {{ }} lies in Markdown.Value
 
 	Chart *Chart // CellChart
 	Table *Table // CellTable
 	Claim Ref    // CellClaim
 }
+
+// Span is a part [From, To) of a text, in bytes.
+type Span struct{ From, To int }
 
 // Table shows a view as a table.
 type Table struct {

@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"galley/runner/internal/position"
+	"galley/runner/internal/value"
 )
 
 // The keys each part of an analysis accepts. The JSON Schema in
@@ -329,14 +330,10 @@ func (d *decoder) column(p entry, what string) *Column {
 		return c
 	}
 	c.TypePos = d.pos(typeNode)
-	found := false
-	for i, name := range TypeNames() {
-		if t == name {
-			c.Type, found = ColumnType(i), true
-		}
-	}
+	typ, found := value.ParseType(t)
+	c.Type = typ
 	if !found {
-		d.errorf(typeNode, "%s: unknown type %q%s", what, t, hintOrList(t, TypeNames(), "types"))
+		d.errorf(typeNode, "%s: unknown type %q%s", what, t, hintOrList(t, value.TypeNames(), "types"))
 	}
 	if e, ok := m["format"]; ok {
 		f := d.str(e.value, what+": format")
@@ -510,7 +507,7 @@ func (d *decoder) body(n *yaml.Node) []*Cell {
 				c.Kind = CellMarkdown
 				c.Markdown = d.str(e.value, "md")
 				if c.Markdown.Set {
-					c.Inline = d.inline(e.value)
+					c.Inline, c.Spans = d.inline(e.value)
 				}
 			case "chart":
 				c.Kind = CellChart
@@ -528,45 +525,67 @@ func (d *decoder) body(n *yaml.Node) []*Cell {
 	return out
 }
 
-// inline finds the {{ expr }} values in a Markdown cell.
-func (d *decoder) inline(n *yaml.Node) []Expr {
+// inline finds the {{ expr }} values in a Markdown cell, and where each
+// lies in the cell's text, braces included.
+func (d *decoder) inline(n *yaml.Node) ([]Expr, []Span) {
 	src := n.Value
-	lines := d.scalarLines(n)
+	var spans []Span
+	for off := 0; ; {
+		i := strings.Index(src[off:], "{{")
+		if i < 0 {
+			break
+		}
+		from := off + i
+		j := strings.Index(src[from+2:], "}}")
+		if j < 0 {
+			spans = append(spans, Span{From: from, To: -1})
+			break
+		}
+		spans = append(spans, Span{From: from, To: from + 2 + j + 2})
+		off = from + 2 + j + 2
+	}
 	// Only a literal block maps its text line for line onto the file. In
 	// folded, plain and quoted scalars the text is refolded or unescaped, so
 	// each {{ is found in the source itself: the k-th {{ of the text is the
 	// k-th {{ of the source from the scalar on.
-	var out []Expr
-	if n.Style != yaml.LiteralStyle {
-		braces := d.sourceBraces(n, strings.Count(src, "{{"))
-		for k := 0; ; k++ {
-			e, ok := d.inlineAt(src, k, braces)
-			if !ok {
-				return out
+	var at func(k, delta int) position.Pos
+	if n.Style == yaml.LiteralStyle {
+		lines := d.scalarLines(n)
+		text := Expr{Src: src, Pos: lines[0], Lines: lines}
+		at = func(k, delta int) position.Pos { return text.Slice(spans[k].From+delta, spans[k].From+delta).Pos }
+	} else {
+		braces := d.sourceBraces(n, len(spans))
+		at = func(k, delta int) position.Pos {
+			if len(braces) == 0 {
+				return d.contentPos(n)
 			}
-			out = append(out, e)
+			p := braces[min(k, len(braces)-1)]
+			if k < len(braces) {
+				p.Col += delta
+			}
+			return p
 		}
 	}
-	text := Expr{Src: src, Pos: lines[0], Lines: lines}
-	for off := 0; ; {
-		i := strings.Index(src[off:], "{{")
-		if i < 0 {
-			return out
+	var out []Expr
+	for k, sp := range spans {
+		if sp.To < 0 {
+			d.errs.Add(at(k, 0), "{{ is not closed; write {{ value }}")
+			return out, spans[:k]
 		}
-		start := off + i + 2
-		j := strings.Index(src[start:], "}}")
-		if j < 0 {
-			e := text.Slice(off+i, off+i+2)
-			d.errs.Add(e.Pos, "{{ is not closed; write {{ value }}")
-			return out
+		var e Expr
+		if n.Style == yaml.LiteralStyle {
+			lines := d.scalarLines(n)
+			e = Expr{Src: src, Pos: lines[0], Lines: lines}.Slice(sp.From+2, sp.To-2)
+		} else {
+			p := at(k, 2)
+			e = Expr{Src: src[sp.From+2 : sp.To-2], Pos: p, Lines: []position.Pos{p}}
 		}
-		e := text.Slice(start, start+j)
 		if strings.TrimSpace(e.Src) == "" {
 			d.errs.Add(e.Pos, "empty {{ }}; write an expression inside, such as {{ total }}")
 		}
 		out = append(out, e)
-		off = start + j + 2
 	}
+	return out, spans
 }
 
 // sourceBraces finds the first count {{ in the source from n's position.
@@ -588,40 +607,6 @@ func (d *decoder) sourceBraces(n *yaml.Node, count int) []position.Pos {
 		}
 	}
 	return out
-}
-
-// inlineAt reads the k-th {{ }} of src, placed at braces[k] in the file.
-func (d *decoder) inlineAt(src string, k int, braces []position.Pos) (Expr, bool) {
-	off := 0
-	for i := 0; i <= k; i++ {
-		j := strings.Index(src[off:], "{{")
-		if j < 0 {
-			return Expr{}, false
-		}
-		off += j + 2
-	}
-	at := func(delta int) position.Pos {
-		if k < len(braces) {
-			p := braces[k]
-			p.Col += delta
-			return p
-		}
-		return braces[len(braces)-1]
-	}
-	if len(braces) == 0 {
-		return Expr{}, false
-	}
-	end := strings.Index(src[off:], "}}")
-	if end < 0 {
-		d.errs.Add(at(0), "{{ is not closed; write {{ value }}")
-		return Expr{}, false
-	}
-	p := at(2)
-	e := Expr{Src: src[off : off+end], Pos: p, Lines: []position.Pos{p}}
-	if strings.TrimSpace(e.Src) == "" {
-		d.errs.Add(e.Pos, "empty {{ }}; write an expression inside, such as {{ total }}")
-	}
-	return e, true
 }
 
 func (d *decoder) table(e entry) *Table {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"galley/runner/internal/position"
+	"galley/runner/internal/value"
 )
 
 func pos(line, col int) position.Pos { return position.Pos{File: "x.yaml", Line: line, Col: col} }
@@ -210,6 +211,15 @@ func TestInlinePositions(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := f.Body[0].Inline
+			md, spans := f.Body[0].Markdown.Value, f.Body[0].Spans
+			if len(spans) != len(got) {
+				t.Fatalf("%d spans for %d inline values", len(spans), len(got))
+			}
+			for i, sp := range spans {
+				if text := md[sp.From:sp.To]; text != "{{"+got[i].Src+"}}" {
+					t.Errorf("span %d is %q, want {{%s}}", i, text, got[i].Src)
+				}
+			}
 			for i := range got {
 				// Lines past the expression's own are not part of the contract.
 				if n := strings.Count(got[i].Src, "\n") + 1; len(got[i].Lines) > n {
@@ -294,8 +304,8 @@ func TestColumnForms(t *testing.T) {
 		len(d.Null) != 2 || d.Null[0].Value != "" || d.Null[1] != (String{"NA", pos(13, 16), true}) {
 		t.Errorf("dataset = %+v", d)
 	}
-	if got := TypeNames(); !equal(got, []string{"string", "int", "float", "bool", "date"}) {
-		t.Errorf("TypeNames() = %q", got)
+	if got := value.TypeNames(); !equal(got, []string{"string", "int", "float", "bool", "date"}) {
+		t.Errorf("value.TypeNames() = %q", got)
 	}
 	if TypeAny.String() != "any" || TypeDate.String() != "date" {
 		t.Errorf("ColumnType.String: %q %q", TypeAny, TypeDate)

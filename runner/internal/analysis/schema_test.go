@@ -11,6 +11,7 @@ package analysis
 import (
 	"encoding/json"
 	"fmt"
+	"galley/runner/internal/value"
 	"math"
 	"os"
 	"path/filepath"
@@ -139,7 +140,7 @@ func TestSchemaEnumsMatchParser(t *testing.T) {
 			t.Errorf("schema %s enum %v, parser has %v", what, g, want)
 		}
 	}
-	check("columnType", defs["columnType"].(map[string]any)["enum"], TypeNames())
+	check("columnType", defs["columnType"].(map[string]any)["enum"], value.TypeNames())
 	dsProps := schemaObject(t, root, "dataset")["properties"].(map[string]any)
 	check("encoding", dsProps["encoding"].(map[string]any)["enum"], Encodings)
 }

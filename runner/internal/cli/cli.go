@@ -20,6 +20,7 @@ import (
 	"galley/runner/internal/engine"
 	"galley/runner/internal/position"
 	"galley/runner/internal/report"
+	"galley/runner/internal/results"
 	"galley/runner/internal/value"
 )
 
@@ -236,11 +237,11 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 	if err != nil {
 		printErrors(stderr, err)
 		if res != nil {
-			fmt.Fprintf(stderr, "%s: %d of %d claims hold; no report written\n", display, res.ClaimsPassed(), len(res.Claims))
+			fmt.Fprintf(stderr, "%s: %d of %d claims hold; no report written\n", display, res.ClaimsHeld(), len(res.Claims))
 		}
 		return false
 	}
-	summary := fmt.Sprintf("%s rows read, %d of %d claims hold", value.Text(res.RowsRead()), res.ClaimsPassed(), len(res.Claims))
+	summary := fmt.Sprintf("%s rows read, %d of %d claims hold", value.Text(res.RowsRead()), res.ClaimsHeld(), len(res.Claims))
 	if !write {
 		fmt.Fprintf(stderr, "%s: ok: %s (%s)\n", display, summary, elapsed(start))
 		return true
@@ -255,13 +256,19 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 		printErrors(stderr, err)
 		return false
 	}
+	doc, err := results.Marshal(res)
+	if err != nil {
+		printErrors(stderr, err)
+		return false
+	}
 	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
 	htmlPath := filepath.Join(outDir, base+".html")
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "%s: cannot make the reports folder: %v\n", display, err)
 		return false
 	}
-	if err := writeFiles(map[string][]byte{htmlPath: html, filepath.Join(outDir, base+".sources.csv"): sources}); err != nil {
+	if err := writeFiles(map[string][]byte{htmlPath: html, filepath.Join(outDir, base+".sources.csv"): sources,
+		filepath.Join(outDir, base+".results.json"): doc}); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", display, err)
 		return false
 	}

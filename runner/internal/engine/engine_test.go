@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"galley/runner/internal/check"
+	"galley/runner/internal/results"
 	"galley/runner/internal/view"
 )
 
@@ -74,7 +75,7 @@ func TestTour(t *testing.T) {
 	// Views: file order, each computed after what it reads.
 	var names []string
 	for _, v := range res.Views {
-		names = append(names, v.View.Name)
+		names = append(names, v.Name)
 	}
 	if want := []string{"top", "mosul", "kinds"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("views %v, want %v", names, want)
@@ -83,7 +84,7 @@ func TestTour(t *testing.T) {
 		name     string
 		cols     []string
 		rows     [][]any
-		counts   view.Counts
+		counts   view.Counts // as the view counted them
 		datasets []string
 	}{
 		{
@@ -119,17 +120,17 @@ func TestTour(t *testing.T) {
 			continue
 		}
 		var cols []string
-		for _, c := range vr.Table.Columns {
+		for _, c := range vr.Columns {
 			cols = append(cols, c.Name)
 		}
 		if !reflect.DeepEqual(cols, w.cols) {
 			t.Errorf("%s: columns %v, want %v", w.name, cols, w.cols)
 		}
-		if !reflect.DeepEqual(vr.Table.Rows, w.rows) {
-			t.Errorf("%s: rows %v, want %v", w.name, vr.Table.Rows, w.rows)
+		if !reflect.DeepEqual(vr.Rows, w.rows) {
+			t.Errorf("%s: rows %v, want %v", w.name, vr.Rows, w.rows)
 		}
-		if !reflect.DeepEqual(vr.Counts, w.counts) {
-			t.Errorf("%s: counts %+v, want %+v", w.name, vr.Counts, w.counts)
+		if got := countsOf(vr); !reflect.DeepEqual(got, w.counts) {
+			t.Errorf("%s: counts %+v, want %+v", w.name, got, w.counts)
 		}
 		if !reflect.DeepEqual(vr.Datasets, w.datasets) {
 			t.Errorf("%s: datasets %v, want %v", w.name, vr.Datasets, w.datasets)
@@ -144,7 +145,7 @@ func TestTour(t *testing.T) {
 		name  string
 		rows  int
 		views []string
-	}{{"est", 4, []string{"mosul"}}, {"orgs", 3, []string{"kinds"}}, {"other", 3, nil}} {
+	}{{"est", 4, []string{"mosul"}}, {"orgs", 3, []string{"kinds"}}, {"other", 3, []string{}}} {
 		dr := datasetResult(t, res, d.name)
 		if dr.RowsRead != d.rows || !reflect.DeepEqual(dr.Views, d.views) || dr.SHA256 != sum(p.files[d.name]) {
 			t.Errorf("dataset %s: rows %d, views %v, sha %s; want %d, %v, %s", d.name, dr.RowsRead, dr.Views, dr.SHA256, d.rows, d.views, sum(p.files[d.name]))
@@ -166,11 +167,11 @@ func TestTour(t *testing.T) {
 		{"us_ack", 326, []string{"est", "orgs"}},
 		{"n_orgs", 3, []string{"orgs"}},
 		{"y2", 20, []string{"other"}},
-		{"k", 3, nil},
+		{"k", 3, []string{}},
 	} {
 		v := valueResult(t, res, w.name)
-		if !reflect.DeepEqual(v.V, w.v) {
-			t.Errorf("value %s = %#v, want %#v", w.name, v.V, w.v)
+		if !reflect.DeepEqual(v.Value.V, w.v) {
+			t.Errorf("value %s = %#v, want %#v", w.name, v.Value.V, w.v)
 		}
 		if !reflect.DeepEqual(v.Datasets, w.datasets) {
 			t.Errorf("value %s: datasets %v, want %v", w.name, v.Datasets, w.datasets)
@@ -178,7 +179,7 @@ func TestTour(t *testing.T) {
 	}
 	var order []string
 	for _, v := range res.Values {
-		order = append(order, v.Value.Name)
+		order = append(order, v.Name)
 	}
 	if want := []string{"ratio", "ap_low", "us_ack", "n_orgs", "y2", "k"}; !reflect.DeepEqual(order, want) {
 		t.Errorf("values in order %v, want file order %v", order, want)
@@ -186,32 +187,33 @@ func TestTour(t *testing.T) {
 
 	// Claims: inputs are the values the check read, sorted, at their lines.
 	c := claim(t, res, "ap-27x")
-	if !c.Pass || !reflect.DeepEqual(c.Datasets, []string{"est", "orgs"}) {
-		t.Errorf("ap-27x: pass %v, datasets %v", c.Pass, c.Datasets)
+	if !c.Holds || !reflect.DeepEqual(c.Datasets, []string{"est", "orgs"}) {
+		t.Errorf("ap-27x: pass %v, datasets %v", c.Holds, c.Datasets)
 	}
-	wantIn := []Input{{Name: "ratio", V: ratio, Pos: valueResult(t, res, "ratio").Value.Pos}}
+	wantIn := []results.Input{input(t, res, "ratio")}
 	if !reflect.DeepEqual(c.Inputs, wantIn) {
 		t.Errorf("ap-27x inputs %+v, want %+v", c.Inputs, wantIn)
 	}
-	if got := c.Inputs[0].Pos.String(); got != where(t, p.src, "ratio: ap_low") {
+	if got := fmt.Sprintf("%s:%d:", analysisPath, c.Inputs[0].Line); !strings.HasPrefix(where(t, p.src, "ratio: ap_low"), got) {
 		t.Errorf("ratio input at %s, want the line of ratio", got)
 	}
 	c = claim(t, res, "orgs")
-	wantIn = []Input{{Name: "k", V: 3, Pos: valueResult(t, res, "k").Value.Pos}, {Name: "n_orgs", V: 3, Pos: valueResult(t, res, "n_orgs").Value.Pos}}
-	if !c.Pass || !reflect.DeepEqual(c.Inputs, wantIn) || !reflect.DeepEqual(c.Datasets, []string{"orgs"}) {
-		t.Errorf("orgs: pass %v, inputs %+v, datasets %v", c.Pass, c.Inputs, c.Datasets)
+	wantIn = []results.Input{input(t, res, "k"), input(t, res, "n_orgs")}
+	if !c.Holds || !reflect.DeepEqual(c.Inputs, wantIn) || !reflect.DeepEqual(c.Datasets, []string{"orgs"}) {
+		t.Errorf("orgs: pass %v, inputs %+v, datasets %v", c.Holds, c.Inputs, c.Datasets)
 	}
-	if res.ClaimsPassed() != 2 {
-		t.Errorf("ClaimsPassed %d, want 2", res.ClaimsPassed())
+	if res.ClaimsHeld() != 2 {
+		t.Errorf("ClaimsHeld %d, want 2", res.ClaimsHeld())
 	}
 
 	// Inline values, per cell.
-	cell := res.File.Body[0]
-	if want := []any{9000, 27.6, "AP"}; !reflect.DeepEqual(res.Inline[cell], want) {
-		t.Errorf("inline %#v, want %#v", res.Inline[cell], want)
+	if want := []any{9000, 27.6, "AP"}; !reflect.DeepEqual(inlineValues(res, 0), want) {
+		t.Errorf("inline %#v, want %#v", inlineValues(res, 0), want)
 	}
-	if len(res.Inline) != 1 {
-		t.Errorf("inline values for %d cells, want 1", len(res.Inline))
+	for i := range res.Body[1:] {
+		if got := inlineValues(res, i+1); got != nil {
+			t.Errorf("inline values in cell %d: %v", i+1, got)
+		}
 	}
 }
 
@@ -238,13 +240,13 @@ func TestDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range a.Views {
-		if !reflect.DeepEqual(a.Views[i].Table, d.Views[i].Table) || !reflect.DeepEqual(a.Views[i].Counts, d.Views[i].Counts) {
-			t.Errorf("view %s differs between compilations", a.Views[i].View.Name)
+		if !reflect.DeepEqual(a.Views[i].Rows, d.Views[i].Rows) || !reflect.DeepEqual(a.Views[i].Counts, d.Views[i].Counts) {
+			t.Errorf("view %s differs between compilations", a.Views[i].Name)
 		}
 	}
 	for i := range a.Values {
-		if !reflect.DeepEqual(a.Values[i].V, d.Values[i].V) {
-			t.Errorf("value %s differs between compilations", a.Values[i].Value.Name)
+		if !reflect.DeepEqual(a.Values[i].Value, d.Values[i].Value) {
+			t.Errorf("value %s differs between compilations", a.Values[i].Name)
 		}
 	}
 }
@@ -263,8 +265,8 @@ func TestValueOrder(t *testing.T) {
 	want := map[string]any{"a": 10, "b": 13, "c": 14, "d": 28, "e": 38}
 	for name, v := range want {
 		got := valueResult(t, res, name)
-		if !reflect.DeepEqual(got.V, v) {
-			t.Errorf("%s = %#v, want %#v", name, got.V, v)
+		if !reflect.DeepEqual(got.Value.V, v) {
+			t.Errorf("%s = %#v, want %#v", name, got.Value.V, v)
 		}
 		if !reflect.DeepEqual(got.Datasets, []string{"other"}) {
 			t.Errorf("%s: datasets %v, want [other]", name, got.Datasets)
@@ -335,17 +337,17 @@ values:
 `
 	res := mustExecute(t, project{src: src, files: map[string]string{"other": otherCSV}})
 	small, big := res.View("small"), res.View("big")
-	if want := [][]any{{2, 20, 40}, {3, 30, 60}}; !reflect.DeepEqual(small.Table.Rows, want) {
-		t.Errorf("small: %v, want %v", small.Table.Rows, want)
+	if want := [][]any{{2, 20, 40}, {3, 30, 60}}; !reflect.DeepEqual(small.Rows, want) {
+		t.Errorf("small: %v, want %v", small.Rows, want)
 	}
-	if want := [][]any{{2, 20, 40, 42}, {3, 30, 60, 63}}; !reflect.DeepEqual(big.Table.Rows, want) {
-		t.Errorf("big: %v, want %v", big.Table.Rows, want)
+	if want := [][]any{{2, 20, 40, 42}, {3, 30, 60, 63}}; !reflect.DeepEqual(big.Rows, want) {
+		t.Errorf("big: %v, want %v", big.Rows, want)
 	}
-	if want := (view.Counts{Read: 3, Where: []int{2}, Out: 2}); !reflect.DeepEqual(small.Counts, want) {
-		t.Errorf("small counts %+v, want %+v", small.Counts, want)
+	if want := (view.Counts{Read: 3, Where: []int{2}, Out: 2}); !reflect.DeepEqual(countsOf(small), want) {
+		t.Errorf("small counts %+v, want %+v", countsOf(small), want)
 	}
-	if want := (view.Counts{Read: 2, Where: []int{2}, Out: 2}); !reflect.DeepEqual(big.Counts, want) {
-		t.Errorf("big counts %+v, want %+v", big.Counts, want)
+	if want := (view.Counts{Read: 2, Where: []int{2}, Out: 2}); !reflect.DeepEqual(countsOf(big), want) {
+		t.Errorf("big counts %+v, want %+v", countsOf(big), want)
 	}
 	if !reflect.DeepEqual(big.Datasets, []string{"other"}) {
 		t.Errorf("big datasets %v", big.Datasets)
@@ -353,8 +355,8 @@ values:
 	if d := datasetResult(t, res, "other"); d.RowsRead != 3 || !reflect.DeepEqual(d.Views, []string{"small"}) {
 		t.Errorf("other: rows %d, views %v; want 3, [small]", d.RowsRead, d.Views)
 	}
-	if v := valueResult(t, res, "top"); v.V != 42 || !reflect.DeepEqual(v.Datasets, []string{"other"}) {
-		t.Errorf("top = %#v from %v", v.V, v.Datasets)
+	if v := valueResult(t, res, "top"); v.Value.V != 42 || !reflect.DeepEqual(v.Datasets, []string{"other"}) {
+		t.Errorf("top = %#v from %v", v.Value.V, v.Datasets)
 	}
 }
 
@@ -385,15 +387,15 @@ claims:
 	if d := res.View("press").Datasets; !reflect.DeepEqual(d, []string{"est", "orgs"}) {
 		t.Errorf("press datasets %v", d)
 	}
-	if want := (view.Counts{Read: 4, Where: []int{2}, Joined: 4, Out: 2}); !reflect.DeepEqual(res.View("press").Counts, want) {
-		t.Errorf("press counts %+v, want %+v", res.View("press").Counts, want)
+	if want := (view.Counts{Read: 4, Where: []int{2}, Joined: 4, Out: 2}); !reflect.DeepEqual(countsOf(res.View("press")), want) {
+		t.Errorf("press counts %+v, want %+v", countsOf(res.View("press")), want)
 	}
 	for name, want := range map[string][]string{"press_low": {"est", "orgs"}, "lone_n": {"other"}, "both": {"est", "orgs", "other"}} {
 		if got := valueResult(t, res, name).Datasets; !reflect.DeepEqual(sorted(got), want) {
 			t.Errorf("%s datasets %v, want %v", name, got, want)
 		}
 	}
-	if got := valueResult(t, res, "both").V; got != 10603 {
+	if got := valueResult(t, res, "both").Value.V; got != 10603 {
 		t.Errorf("both = %#v, want 10603", got)
 	}
 	c := claim(t, res, "c")
@@ -404,7 +406,7 @@ claims:
 		t.Errorf("claim inputs %+v", c.Inputs)
 	}
 	// orgs is read once, whole, for the join; no view of the file reads it.
-	if d := datasetResult(t, res, "orgs"); d.RowsRead != 3 || d.Views != nil {
+	if d := datasetResult(t, res, "orgs"); d.RowsRead != 3 || len(d.Views) != 0 {
 		t.Errorf("orgs: rows %d, views %v", d.RowsRead, d.Views)
 	}
 }
@@ -427,10 +429,10 @@ func TestClaimFails(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
-	if !claim(t, res, "ap-27x").Pass || claim(t, res, "orgs").Pass || claim(t, res, "none").Pass || res.ClaimsPassed() != 1 {
-		t.Errorf("pass: %v %v %v", claim(t, res, "ap-27x").Pass, claim(t, res, "orgs").Pass, claim(t, res, "none").Pass)
+	if !claim(t, res, "ap-27x").Holds || claim(t, res, "orgs").Holds || claim(t, res, "none").Holds || res.ClaimsHeld() != 1 {
+		t.Errorf("pass: %v %v %v", claim(t, res, "ap-27x").Holds, claim(t, res, "orgs").Holds, claim(t, res, "none").Holds)
 	}
-	if in := claim(t, res, "none").Inputs; in != nil {
+	if in := claim(t, res, "none").Inputs; len(in) != 0 {
 		t.Errorf("a check that reads no value has no inputs, got %+v", in)
 	}
 	if d := claim(t, res, "none").Datasets; !reflect.DeepEqual(d, []string{"est", "orgs"}) {
@@ -466,28 +468,29 @@ func TestInline(t *testing.T) {
   - md: "{{ percent(0.25) }}"
 `
 		res := mustExecute(t, project{src: src, files: map[string]string{"other": otherCSV}})
-		f := res.File
 		want := []any{1234, 154.25, "xy", true, nil, day("2017-07-31"), 10, 3}
-		if got := res.Inline[f.Body[0]]; !reflect.DeepEqual(got, want) {
+		if got := inlineValues(res, 0); !reflect.DeepEqual(got, want) {
 			t.Errorf("inline %#v, want %#v", got, want)
 		}
-		if got := res.Inline[f.Body[1]]; got != nil {
+		if got := inlineValues(res, 1); got != nil {
 			t.Errorf("a cell without {{ }}: %#v", got)
 		}
-		if got := res.Inline[f.Body[2]]; len(got) != 1 || got[0] != "25%" {
+		if got := inlineValues(res, 2); len(got) != 1 || got[0] != "25%" {
 			t.Errorf("percent: %#v", got)
 		}
 	})
-	for _, tt := range []struct{ name, expr string }{
-		{"a list", "filter(other, .x > 1)"},
-		{"a view", "other"},
-		{"a record", "first(other)"},
-		{"a list of numbers", "map(other, .x)"},
+	for _, tt := range []struct{ name, expr, kind string }{
+		{"a list", "filter(other, .x > 1)", "a list"},
+		{"a view", "other", "a list"},
+		{"a record", "first(other)", "a record"},
+		{"a list of numbers", "map(other, .x)", "a list"},
+		// Issue 14: a duration was called "a list or a record".
+		{"a duration", "duration('1h')", "a duration"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			src := head + "body:\n  - md: \"a is {{ a }}, list {{ " + tt.expr + " }}.\"\n"
 			_, err := execute(t, project{src: src, files: map[string]string{"other": otherCSV}})
-			want := where(t, src, " "+tt.expr+" }}") + ": {{ " + tt.expr + " }} gives a list or a record, not one value; pick one, e.g. first(...).column"
+			want := where(t, src, " "+tt.expr+" }}") + ": {{ " + tt.expr + " }} gives " + tt.kind + ", not one value; pick one, e.g. first(...).column"
 			if err == nil || err.Error() != want {
 				t.Errorf("error:\n%v\nwant:\n%s", err, want)
 			}
@@ -502,7 +505,7 @@ func TestUnreadDataset(t *testing.T) {
 	rest := "views:\n  all:\n    from: est\n"
 	src := head + dsYAML("other", otherCSV, "x: int, y: int") + rest
 	res := mustExecute(t, project{src: src, files: tourFiles})
-	if d := datasetResult(t, res, "other"); d.RowsRead != 3 || d.Views != nil || d.SHA256 != sum(otherCSV) {
+	if d := datasetResult(t, res, "other"); d.RowsRead != 3 || len(d.Views) != 0 || d.SHA256 != sum(otherCSV) {
 		t.Errorf("other: rows %d, views %v, sha %s", d.RowsRead, d.Views, d.SHA256)
 	}
 	if res.RowsRead() != 7 {
@@ -532,7 +535,7 @@ func TestReservedColumnNames(t *testing.T) {
 	src = "title: T\ndatasets:\n" + dsYAML("d", data, "date_: {type: date, from: date}, count_: {type: int, from: count}, n: int") +
 		"values:\n  c: first(d).count_\n"
 	res := mustExecute(t, project{src: src, files: map[string]string{"d": data}})
-	if v := valueResult(t, res, "c").V; v != 3 {
+	if v := valueResult(t, res, "c").Value.V; v != 3 {
 		t.Errorf("c = %#v, want 3", v)
 	}
 }
@@ -603,11 +606,11 @@ values:
 	if want := map[string]int{"datasets/est.csv": 1, "datasets/orgs.csv": 1, "datasets/other.csv": 1}; !reflect.DeepEqual(passes, want) {
 		t.Errorf("read passes %v, want %v", passes, want)
 	}
-	if res.RowsRead() != 10 || len(res.View("ap").Table.Rows) != 2 || len(res.View("mosul").Table.Rows) != 3 || valueResult(t, res, "all").V != 4 {
-		t.Errorf("rows %d, ap %v, mosul %v, all %v", res.RowsRead(), res.View("ap").Table.Rows, res.View("mosul").Table.Rows, valueResult(t, res, "all").V)
+	if res.RowsRead() != 10 || len(res.View("ap").Rows) != 2 || len(res.View("mosul").Rows) != 3 || valueResult(t, res, "all").Value.V != 4 {
+		t.Errorf("rows %d, ap %v, mosul %v, all %v", res.RowsRead(), res.View("ap").Rows, res.View("mosul").Rows, valueResult(t, res, "all").Value.V)
 	}
-	if want := [][]any{{"Mosul", 3}, {"Raqqa", 1}}; !reflect.DeepEqual(res.View("sums").Table.Rows, want) {
-		t.Errorf("sums %v, want %v", res.View("sums").Table.Rows, want)
+	if want := [][]any{{"Mosul", 3}, {"Raqqa", 1}}; !reflect.DeepEqual(res.View("sums").Rows, want) {
+		t.Errorf("sums %v, want %v", res.View("sums").Rows, want)
 	}
 	if d := datasetResult(t, res, "est"); !reflect.DeepEqual(d.Views, []string{"ap", "mosul", "sums"}) {
 		t.Errorf("est views %v", d.Views)
@@ -628,7 +631,7 @@ values:
 		{"AP", "Mosul", 9000, 11000, 2}, {"US", "Mosul", 326, nil, 1},
 		{"AP", "Raqqa", 1600, 1800, 2}, {"Airwars", "Mosul", 5000, 6000, 1},
 	}
-	if got := res.View("with_n").Table.Rows; !reflect.DeepEqual(got, want) {
+	if got := res.View("with_n").Rows; !reflect.DeepEqual(got, want) {
 		t.Errorf("with_n %v, want %v", got, want)
 	}
 	if d := datasetResult(t, res, "est"); d.RowsRead != 4 || !reflect.DeepEqual(d.Views, []string{"with_n", "counts"}) {
@@ -725,7 +728,7 @@ func TestManyValuesCostLinearly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := valueResult(t, res, fmt.Sprintf("v%d", n-1)).V; got != n {
+		if got := valueResult(t, res, fmt.Sprintf("v%d", n-1)).Value.V; got != n {
 			t.Fatalf("v%d = %v, want %d", n-1, got, n)
 		}
 		return after.TotalAlloc - before.TotalAlloc

@@ -5,16 +5,13 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"strings"
 	"sync"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/check"
 	"galley/runner/internal/dataset"
 	"galley/runner/internal/expression"
-	"galley/runner/internal/position"
 	"galley/runner/internal/table"
-	"galley/runner/internal/value"
 	"galley/runner/internal/view"
 )
 
@@ -28,26 +25,11 @@ type Options struct {
 	Progress func(dataset string, read, total int64)
 }
 
-// Result is a computed analysis, ready for the report.
-type Result struct {
-	File     *analysis.File
-	Datasets []*DatasetResult // file order
-	Views    []*ViewResult    // file order; datasets read whole are not listed
-	Values   []*ValueResult   // file order
-	Claims   []*ClaimResult   // file order
-	Inline   map[*analysis.Cell][]any
-	// InlineDatasets lists, for each Markdown cell, the datasets its inline
-	// values depend on.
-	InlineDatasets map[*analysis.Cell][]string
-	views          map[string]*ViewResult
-}
-
 // DatasetResult is what was read of one dataset.
 type DatasetResult struct {
 	Dataset  *analysis.Dataset
 	SHA256   string
 	RowsRead int
-	Views    []string // the views that read it directly, in file order
 }
 
 // ViewResult is one computed view.
@@ -56,158 +38,6 @@ type ViewResult struct {
 	Table    *table.Table
 	Counts   view.Counts
 	Datasets []string // every dataset it depends on, through views and joins
-}
-
-// ValueResult is one computed value.
-type ValueResult struct {
-	Value    *analysis.Value
-	V        any
-	Datasets []string // the datasets it depends on, through views and values
-}
-
-// ClaimResult is one checked claim, with the values its check read.
-type ClaimResult struct {
-	Claim    *analysis.Claim
-	Pass     bool
-	Inputs   []Input
-	Datasets []string // the datasets its check depends on
-}
-
-// Input is a named value a claim's check read.
-type Input struct {
-	Name string
-	V    any
-	Pos  position.Pos
-}
-
-// View returns the computed view named name, or nil.
-func (r *Result) View(name string) *ViewResult { return r.views[name] }
-
-// RowsRead is the total of rows read from every dataset.
-func (r *Result) RowsRead() int {
-	n := 0
-	for _, d := range r.Datasets {
-		n += d.RowsRead
-	}
-	return n
-}
-
-// ClaimsPassed counts the claims that hold.
-func (r *Result) ClaimsPassed() int {
-	n := 0
-	for _, c := range r.Claims {
-		if c.Pass {
-			n++
-		}
-	}
-	return n
-}
-
-// Execute reads the data and computes everything. A failing claim is an
-// error (one per claim) returned with the Result; any other error returns a
-// nil Result.
-func Execute(c *check.Plan, opts Options) (*Result, error) {
-	if opts.Limits == (view.Limits{}) {
-		opts.Limits = view.DefaultLimits
-	}
-	if progress := opts.Progress; progress != nil {
-		// Chunks are read on several goroutines; the callback sees one at a time.
-		var mu sync.Mutex
-		opts.Progress = func(path string, read, total int64) {
-			mu.Lock()
-			defer mu.Unlock()
-			progress(path, read, total)
-		}
-	}
-	res := &Result{File: c.File, Inline: map[*analysis.Cell][]any{}, InlineDatasets: map[*analysis.Cell][]string{},
-		views: map[string]*ViewResult{}}
-	dsResults := map[string]*DatasetResult{}
-	for _, ds := range c.File.Datasets {
-		d := &DatasetResult{Dataset: ds}
-		dsResults[ds.Name] = d
-		res.Datasets = append(res.Datasets, d)
-	}
-	for _, d := range c.Datasets {
-		dsResults[d.Source.Name].Views = d.Views
-	}
-
-	rd := &reading{c: c, opts: opts, readers: map[string]*dataset.Reader{}, done: map[string]*ViewResult{}, results: dsResults}
-	defer rd.close()
-	err := rd.readAll()
-	if perr := rd.verify(); perr != nil {
-		return nil, perr
-	}
-	if err != nil {
-		return nil, err
-	}
-	done := rd.done
-	for _, v := range c.File.Views {
-		if vr := done[v.Name]; vr != nil {
-			res.Views = append(res.Views, vr)
-			res.views[v.Name] = vr
-		}
-	}
-
-	// Values see views as lists of rows.
-	sc := &scope{rows: map[string]any{}, computed: map[string]any{}}
-	for _, p := range c.Views {
-		sc.rows[p.Name] = rowsValue(p.RowType, done[p.Name].Table)
-	}
-	var m expression.VM
-	computed := sc.computed
-	lineage := map[string][]string{}
-	for _, v := range c.Values {
-		out, err := m.Eval(v.Prog, sc.env(v.Scope))
-		if err != nil {
-			return nil, err
-		}
-		out = value.Normalize(out)
-		computed[v.Source.Name] = out
-		lineage[v.Source.Name] = v.Datasets
-	}
-	for _, v := range c.File.Values {
-		res.Values = append(res.Values, &ValueResult{Value: v, V: computed[v.Name], Datasets: lineage[v.Name]})
-	}
-
-	var failed position.List
-	for _, cc := range c.Claims {
-		pass, err := m.Test(cc.Prog, sc.env(cc.Scope))
-		if err != nil {
-			return nil, err
-		}
-		cr := &ClaimResult{Claim: cc.Source, Pass: pass, Datasets: cc.Datasets}
-		for _, in := range cc.Inputs {
-			cr.Inputs = append(cr.Inputs, Input{Name: in.Name, V: computed[in.Name], Pos: in.Pos})
-		}
-		res.Claims = append(res.Claims, cr)
-		if !pass {
-			failed.Add(cc.Source.Check.Pos, "claim %q failed: %s%s", cc.Source.ID, strings.TrimSpace(cc.Source.Check.Src), describeInputs(cr.Inputs))
-		}
-	}
-
-	for _, pc := range c.Cells {
-		cell := pc.Source
-		for i, prog := range pc.Inline {
-			out, err := m.Eval(prog, sc.env(pc.Scopes[i]))
-			if err != nil {
-				return nil, err
-			}
-			out = value.Normalize(out)
-			switch out.(type) {
-			case nil, string, int, float64, bool:
-			default:
-				if _, isDate := out.(interface{ IsZero() bool }); !isDate {
-					return nil, position.Errorf(prog.Src.Pos, "{{ %s }} gives a list or a record, not one value; pick one, e.g. first(...).column",
-						strings.TrimSpace(prog.Src.Src))
-				}
-			}
-			res.Inline[cell] = append(res.Inline[cell], out)
-		}
-		if pc.Inline != nil {
-			res.InlineDatasets[cell] = pc.Datasets
-		}
-	}
-	return res, failed.Err()
 }
 
 // reading is one Execute's reading of the datasets. Every dataset is
@@ -317,24 +147,6 @@ func (rd *reading) readAll() error {
 		}
 	}
 	return nil
-}
-
-func describeInputs(in []Input) string {
-	if len(in) == 0 {
-		return ""
-	}
-	parts := make([]string, len(in))
-	for i, x := range in {
-		parts[i] = x.Name + " = " + display(x.V)
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
-}
-
-func display(v any) string {
-	if s, ok := v.(string); ok {
-		return fmt.Sprintf("%q", s)
-	}
-	return value.Text(v)
 }
 
 func joinTable(done map[string]*ViewResult, p *check.View) *table.Table {

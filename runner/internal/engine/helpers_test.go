@@ -11,6 +11,8 @@ import (
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/check"
+	"galley/runner/internal/results"
+	"galley/runner/internal/view"
 )
 
 const analysisPath = "analyses/a.yaml"
@@ -77,13 +79,13 @@ func compile(t *testing.T, src string) *check.Plan {
 }
 
 // execute writes p, compiles and executes it.
-func execute(t *testing.T, p project) (*Result, error) {
+func execute(t *testing.T, p project) (*results.Document, error) {
 	t.Helper()
 	dir := p.write(t)
 	return Execute(compile(t, p.src), Options{Root: dir})
 }
 
-func mustExecute(t *testing.T, p project) *Result {
+func mustExecute(t *testing.T, p project) *results.Document {
 	t.Helper()
 	res, err := execute(t, p)
 	if err != nil {
@@ -113,10 +115,10 @@ func numbered(src string) string {
 	return b.String()
 }
 
-func valueResult(t *testing.T, res *Result, name string) *ValueResult {
+func valueResult(t *testing.T, res *results.Document, name string) *results.Value {
 	t.Helper()
 	for _, v := range res.Values {
-		if v.Value.Name == name {
+		if v.Name == name {
 			return v
 		}
 	}
@@ -124,10 +126,10 @@ func valueResult(t *testing.T, res *Result, name string) *ValueResult {
 	return nil
 }
 
-func claim(t *testing.T, res *Result, id string) *ClaimResult {
+func claim(t *testing.T, res *results.Document, id string) *results.Claim {
 	t.Helper()
 	for _, c := range res.Claims {
-		if c.Claim.ID == id {
+		if c.ID == id {
 			return c
 		}
 	}
@@ -135,13 +137,44 @@ func claim(t *testing.T, res *Result, id string) *ClaimResult {
 	return nil
 }
 
-func datasetResult(t *testing.T, res *Result, name string) *DatasetResult {
+func datasetResult(t *testing.T, res *results.Document, name string) *results.Dataset {
 	t.Helper()
 	for _, d := range res.Datasets {
-		if d.Dataset.Name == name {
+		if d.Name == name {
 			return d
 		}
 	}
 	t.Fatalf("no dataset %q", name)
 	return nil
+}
+
+// countsOf is a view's counts as the view package counts them.
+func countsOf(v *results.View) view.Counts {
+	c := view.Counts{Read: v.Counts.In, Out: v.Counts.Out, Where: []int{}}
+	if v.Counts.Joined != nil {
+		c.Joined, c.Unmatched = *v.Counts.Joined, *v.Counts.Unmatched
+	}
+	for _, w := range v.Counts.Where {
+		c.Where = append(c.Where, w.Kept)
+	}
+	return c
+}
+
+// input is the claim input the value name gives.
+func input(t *testing.T, res *results.Document, name string) results.Input {
+	v := valueResult(t, res, name)
+	return results.Input{Name: name, Line: v.Line, Value: v.Value, Text: v.Text}
+}
+
+// inlineValues lists the inline values of body cell i, nil when it has none.
+func inlineValues(res *results.Document, i int) []any {
+	var out []any
+	if md := res.Body[i].Markdown; md != nil {
+		for _, p := range md.Parts {
+			if p.Value != nil {
+				out = append(out, p.Value.Value.V)
+			}
+		}
+	}
+	return out
 }

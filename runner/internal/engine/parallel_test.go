@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"galley/runner/internal/dataset"
+	"galley/runner/internal/results"
 )
 
 // TestWorkersGiveTheSameResult reads a file of several chunks with one
@@ -50,28 +51,28 @@ views:
     select: [note, x]
 `
 	dir := project{src: analysisSrc, files: map[string]string{"t": data}}.write(t)
-	var results []*Result
+	var docs []*results.Document
 	for _, workers := range []int{1, 2, 5} {
 		c := compile(t, analysisSrc)
 		res, err := Execute(c, Options{Root: dir, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
-		results = append(results, res)
+		docs = append(docs, res)
 	}
-	for i, res := range results[1:] {
+	for i, res := range docs[1:] {
 		for _, name := range []string{"by_city", "big"} {
-			a, b := results[0].View(name), res.View(name)
-			if !reflect.DeepEqual(a.Table.Rows, b.Table.Rows) || !reflect.DeepEqual(a.Counts, b.Counts) {
-				t.Errorf("view %s differs between 1 worker and run %d:\n%v %+v\n%v %+v", name, i+1, a.Table.Rows, a.Counts, b.Table.Rows, b.Counts)
+			a, b := docs[0].View(name), res.View(name)
+			if !reflect.DeepEqual(a.Rows, b.Rows) || !reflect.DeepEqual(a.Counts, b.Counts) {
+				t.Errorf("view %s differs between 1 worker and run %d:\n%v %+v\n%v %+v", name, i+1, a.Rows, a.Counts, b.Rows, b.Counts)
 			}
 		}
-		if results[0].RowsRead() != res.RowsRead() {
-			t.Errorf("rows read %d and %d", results[0].RowsRead(), res.RowsRead())
+		if docs[0].RowsRead() != res.RowsRead() {
+			t.Errorf("rows read %d and %d", docs[0].RowsRead(), res.RowsRead())
 		}
 	}
-	if n := results[0].View("by_city").Counts.Read; n != results[0].RowsRead() || n < 100000 {
-		t.Errorf("by_city read %d rows of %d", n, results[0].RowsRead())
+	if n := docs[0].View("by_city").Counts.In; n != docs[0].RowsRead() || n < 100000 {
+		t.Errorf("by_city read %d rows of %d", n, docs[0].RowsRead())
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/check"
 	"galley/runner/internal/engine"
+	"galley/runner/internal/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden reports under testdata/ (review them as a diff)")
@@ -20,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden reports under testda
 // root is the project root, where the example analyses and their data are.
 const root = "../../.."
 
-func build(t *testing.T, name string) *engine.Result {
+func build(t *testing.T, name string) *results.Document {
 	t.Helper()
 	path := "analyses/" + name + ".yaml"
 	src, err := os.ReadFile(filepath.Join(root, path))
@@ -58,7 +59,11 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for file, data := range map[string][]byte{name + ".html": got, name + ".sources.csv": sources} {
+			doc, err := results.Marshal(res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for file, data := range map[string][]byte{name + ".html": got, name + ".sources.csv": sources, name + ".results.json": doc} {
 				golden := filepath.Join("testdata", file)
 				if *update {
 					if err := os.WriteFile(golden, data, 0o644); err != nil {

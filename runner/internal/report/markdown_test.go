@@ -1,25 +1,22 @@
 package report
 
 import (
+	"galley/runner/internal/results"
 	"strings"
 	"testing"
-
-	"galley/runner/internal/analysis"
-	"galley/runner/internal/engine"
-	"galley/runner/internal/position"
 )
 
 // TestMarkdownIsSafe: Markdown written in an analysis renders no raw HTML
 // and no javascript: link, and an inline value is escaped text even when
 // it holds markup or Markdown.
 func TestMarkdownIsSafe(t *testing.T) {
-	p := position.Pos{File: "a.yaml", Line: 3, Col: 7}
-	src := "[x](javascript:alert(1)) <script>alert(1)</script> <img src=x onerror=alert(1)> *{{ v }}*"
-	cell := &analysis.Cell{Kind: analysis.CellMarkdown, Pos: p,
-		Markdown: analysis.String{Value: src, Pos: p, Set: true},
-		Inline:   []analysis.Expr{{Src: " v ", Pos: p, Lines: []position.Pos{p}}}}
-	res := &engine.Result{Inline: map[*analysis.Cell][]any{cell: {"<b>**bold**</b> {{ 7*7 }}"}}}
-	html, err := markdown(cell, res)
+	v := "<b>**bold**</b> {{ 7*7 }}"
+	md := &results.Markdown{Parts: []results.Part{
+		{Markdown: "[x](javascript:alert(1)) <script>alert(1)</script> <img src=x onerror=alert(1)> *"},
+		{Value: &results.Inline{Expr: "v", Line: 3, Value: results.Scalar{V: v}, Text: v}},
+		{Markdown: "*"},
+	}}
+	html, err := markdown(md)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,10 +15,7 @@ import (
 	"github.com/gocarina/gocsv"
 	"github.com/yuin/goldmark"
 
-	"galley/runner/internal/analysis"
-	"galley/runner/internal/chart"
-	"galley/runner/internal/engine"
-	"galley/runner/internal/table"
+	"galley/runner/internal/results"
 	"galley/runner/internal/value"
 )
 
@@ -73,27 +70,27 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	},
 }).Parse(pageTemplate))
 
-// Render writes the report page for res.
-func Render(res *engine.Result, opts Options) ([]byte, error) {
-	f := res.File
+// Render writes the report page for doc.
+func Render(doc *results.Document, opts Options) ([]byte, error) {
+	a := doc.Analysis
 	p := &pageData{
-		Title:   f.Title.Value,
-		Dek:     f.Dek.Value,
-		Byline:  f.Byline.Value,
-		Date:    f.Date.Value,
-		Path:    f.Path,
+		Title:   a.Title,
+		Dek:     a.Dek,
+		Byline:  a.Byline,
+		Date:    a.Date,
+		Path:    a.Path,
 		Version: opts.Version,
 		CSS:     template.CSS(styleCSS),
 		Script:  template.JS(opts.Script),
 		HasJS:   len(opts.Script) > 0,
 	}
 	sources := map[string]*sourceData{}
-	for _, d := range res.Datasets {
-		s := newSource(d, res)
-		sources[d.Dataset.Name] = s
+	for _, d := range doc.Datasets {
+		s := newSource(d, doc)
+		sources[d.Name] = s
 		p.Sources = append(p.Sources, s)
 	}
-	ld, err := jsonLD(res)
+	ld, err := jsonLD(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -108,64 +105,44 @@ func Render(res *engine.Result, opts Options) ([]byte, error) {
 		return out
 	}
 	claims := map[string]*claimData{}
-	for _, c := range res.Claims {
-		cd := newClaim(c, res, cite)
-		claims[c.Claim.ID] = cd
+	for _, c := range doc.Claims {
+		cd := newClaim(c, cite)
+		claims[c.ID] = cd
 		p.Claims = append(p.Claims, cd)
 	}
-	for _, cell := range f.Body {
-		cd := &cellData{Line: cell.Pos.Line}
+	for _, cell := range doc.Body {
+		cd := &cellData{Line: cell.Line}
 		switch cell.Kind {
-		case analysis.CellMarkdown:
-			html, err := markdown(cell, res)
+		case results.CellMarkdown:
+			html, err := markdown(cell.Markdown)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%s:%d: rendering Markdown: %v", a.Path, cell.Line, err)
 			}
 			cd.Markdown = html
-			cd.Sources = cite(res.InlineDatasets[cell])
-		case analysis.CellTable:
-			vr := res.View(cell.Table.View.Name)
-			td, err := newTable(cell.Table, vr, cite(vr.Datasets))
+			cd.Sources = cite(cell.Markdown.Datasets)
+		case results.CellTable:
+			v := doc.View(cell.Table.View)
+			td, err := newTable(v, cell.Line, cell.Table.Index(), cell.Table.Caption, cell.Table.Shown, cite(v.Datasets))
 			if err != nil {
 				return nil, err
 			}
 			cd.Table = td
-		case analysis.CellChart:
-			vr := res.View(cell.Chart.Data.Name)
-			id := fmt.Sprintf("chart_L%d", cell.Pos.Line)
-			spec, err := chart.Check(cell.Chart, vr.Table.Columns)
+		case results.CellChart:
+			c := cell.Chart
+			v := doc.View(c.View)
+			td, err := newTable(v, cell.Line, c.Index(), "", min(v.Total, results.MaxTableRows), cite(v.Datasets))
 			if err != nil {
 				return nil, err
 			}
-			opt, err := chart.Options(spec, vr.Table, id)
-			if err != nil {
-				return nil, err
-			}
-			tc := &analysis.Table{Pos: cell.Chart.Pos, View: cell.Chart.Data}
-			if cell.Chart.Series.Name == "" {
-				tc.Columns = append([]analysis.Ref{cell.Chart.X}, cell.Chart.Y...)
-			} else {
-				tc.Columns = append([]analysis.Ref{cell.Chart.X, cell.Chart.Series}, cell.Chart.Y...)
-			}
-			td, err := newTable(tc, vr, cite(vr.Datasets))
-			if err != nil {
-				return nil, err
-			}
-			cd.Chart = &chartData{
-				ID:       id,
-				Options:  string(opt),
-				Title:    cell.Chart.Title.Value,
-				Subtitle: cell.Chart.Subtitle.Value,
-				Caption:  cell.Chart.Caption.Value,
-				Table:    td,
-			}
-		case analysis.CellClaim:
-			cd.Claim = claims[cell.Claim.Name]
+			cd.Chart = &chartData{ID: c.ID, Options: string(c.Options), Title: c.Title, Subtitle: c.Subtitle,
+				Caption: c.Caption, Table: td}
+		case results.CellClaim:
+			cd.Claim = claims[cell.Claim]
 		}
 		p.Cells = append(p.Cells, cd)
 	}
-	for i, line := range strings.Split(strings.TrimSuffix(string(f.Source), "\n"), "\n") {
-		p.Lines = append(p.Lines, sourceLine{N: i + 1, Text: strings.TrimRight(line, "\r")})
+	for i, line := range doc.Source {
+		p.Lines = append(p.Lines, sourceLine{N: i + 1, Text: line})
 	}
 	var buf bytes.Buffer
 	if err := page.Execute(&buf, p); err != nil {
@@ -218,6 +195,7 @@ type tableData struct {
 	Total    int
 	CSV      template.URL
 	CSVName  string
+	CSVRows  int // rows in the CSV download
 	Sources  []*sourceData
 }
 
@@ -273,98 +251,72 @@ type whereCount struct {
 	Kept int
 }
 
-func newSource(d *engine.DatasetResult, res *engine.Result) *sourceData {
-	ds := d.Dataset
-	c := ds.Source
+func newSource(d *results.Dataset, doc *results.Document) *sourceData {
+	c := d.Source
 	s := &sourceData{
-		Name: ds.Name, Anchor: "source-" + ds.Name, Line: ds.Pos.Line,
-		Title: c.Title.Value, Publisher: c.Publisher.Value, Author: c.Author.Value, URL: c.URL.Value,
-		Published: c.Published.Value, Accessed: c.Accessed.Value, License: c.License.Value, Note: c.Note.Value,
-		Path: ds.Path.Value, SHA256: d.SHA256, RowsRead: d.RowsRead, Encoding: ds.Encoding.Value,
+		Name: d.Name, Anchor: "source-" + d.Name, Line: d.Line,
+		Title: c.Title, Publisher: c.Publisher, Author: c.Author, URL: c.URL,
+		Published: c.Published, Accessed: c.Accessed, License: c.License, Note: c.Note,
+		Path: d.Path, SHA256: d.SHA256, RowsRead: d.RowsRead, Encoding: d.Encoding,
 	}
-	if s.Encoding == "" {
-		s.Encoding = "utf-8"
-	}
-	for _, vr := range res.Views {
-		if vr.View.From.Name != ds.Name {
-			continue
+	for _, v := range doc.Views {
+		if v.From == d.Name {
+			s.Views = append(s.Views, newViewCount(v))
 		}
-		s.Views = append(s.Views, newViewCount(vr))
 	}
 	// Views over views count their rows too, under the dataset they come from.
-	for _, vr := range res.Views {
-		if vr.View.From.Name == ds.Name || !slices.Contains(vr.Datasets, ds.Name) || res.View(vr.View.From.Name) == nil {
+	for _, v := range doc.Views {
+		if v.From == d.Name || !slices.Contains(v.Datasets, d.Name) || doc.View(v.From) == nil {
 			continue
 		}
-		s.Views = append(s.Views, newViewCount(vr))
+		s.Views = append(s.Views, newViewCount(v))
 	}
 	return s
 }
 
-func newViewCount(vr *engine.ViewResult) viewCount {
-	v := vr.View
-	vc := viewCount{Name: v.Name, Line: v.Pos.Line, Read: vr.Counts.Read, Out: vr.Counts.Out,
-		Joined: vr.Counts.Joined, Unmatched: vr.Counts.Unmatched}
-	if v.Join != nil {
-		vc.Join = v.Join.View.Name
+func newViewCount(v *results.View) viewCount {
+	vc := viewCount{Name: v.Name, Line: v.Line, Read: v.Counts.In, Out: v.Counts.Out, Join: v.Join}
+	if v.Counts.Joined != nil {
+		vc.Joined, vc.Unmatched = *v.Counts.Joined, *v.Counts.Unmatched
 	}
-	for i, w := range v.Where {
-		vc.Where = append(vc.Where, whereCount{Src: strings.TrimSpace(w.Src), Line: w.Pos.Line, Kept: vr.Counts.Where[i]})
+	for _, w := range v.Counts.Where {
+		vc.Where = append(vc.Where, whereCount{Src: w.Expr, Line: w.Line, Kept: w.Kept})
 	}
 	return vc
 }
 
-func newClaim(c *engine.ClaimResult, res *engine.Result, cite func([]string) []*sourceData) *claimData {
-	cd := &claimData{ID: c.Claim.ID, Text: c.Claim.Text.Value, Check: strings.TrimSpace(c.Claim.Check.Src),
-		Line: c.Claim.Pos.Line, Pass: c.Pass, Sources: cite(c.Datasets)}
+func newClaim(c *results.Claim, cite func([]string) []*sourceData) *claimData {
+	cd := &claimData{ID: c.ID, Text: c.Text, Check: c.Check, Line: c.Line, Pass: c.Holds, Sources: cite(c.Datasets)}
 	for _, in := range c.Inputs {
-		cd.Inputs = append(cd.Inputs, inputData{Name: in.Name, Value: displayValue(in.V), Line: in.Pos.Line})
+		cd.Inputs = append(cd.Inputs, inputData{Name: in.Name, Value: in.Text, Line: in.Line})
 	}
 	return cd
 }
 
-func displayValue(v any) string { return value.Text(v) }
-
-func newTable(t *analysis.Table, vr *engine.ViewResult, sources []*sourceData) (*tableData, error) {
-	tab := vr.Table
-	idx := make([]int, 0, len(tab.Columns))
-	if len(t.Columns) == 0 {
-		for i := range tab.Columns {
-			idx = append(idx, i)
-		}
-	} else {
-		for _, c := range t.Columns {
-			if c.Name == "" {
-				continue
-			}
-			idx = append(idx, tab.Index(c.Name))
-		}
-	}
-	td := &tableData{View: tab.Name, ViewLine: vr.View.Pos.Line, Line: t.Pos.Line, Caption: t.Caption.Value,
-		Total: len(tab.Rows), Sources: sources, CSVName: tab.Name + ".csv"}
+// newTable is the HTML table of the columns idx of v, its first shown
+// rows printed, and every row the document holds in its CSV download.
+func newTable(v *results.View, line int, idx []int, caption string, shown int, sources []*sourceData) (*tableData, error) {
+	td := &tableData{View: v.Name, ViewLine: v.Line, Line: line, Caption: caption,
+		Total: v.Total, Shown: shown, Sources: sources, CSVName: v.Name + ".csv"}
 	for _, i := range idx {
-		c := tab.Columns[i]
-		td.Columns = append(td.Columns, columnData{Name: c.Name,
-			Numeric: c.Type == analysis.TypeInt || c.Type == analysis.TypeFloat})
+		c := v.Columns[i]
+		td.Columns = append(td.Columns, columnData{Name: c.Name, Numeric: c.Type.Numeric()})
 	}
-	limit := len(tab.Rows)
-	if t.Limit.Set && t.Limit.Value < limit {
-		limit = t.Limit.Value
-	}
-	td.Shown = limit
-	for _, row := range tab.Rows[:limit] {
+	for _, row := range v.Rows[:shown] {
 		out := make([]cellValue, len(idx))
 		for j, i := range idx {
-			v := row[i]
-			_, isNum := v.(int)
-			if _, f := v.(float64); f {
+			x := row[i]
+			_, isNum := x.(int)
+			if _, f := x.(float64); f {
 				isNum = true
 			}
-			out[j] = cellValue{Text: value.Text(v), Null: v == nil, Numeric: isNum}
+			out[j] = cellValue{Text: value.Text(x), Null: x == nil, Numeric: isNum}
 		}
 		td.Rows = append(td.Rows, out)
 	}
-	csv, err := exportCSV(tab, idx)
+	rows := v.Rows[:min(len(v.Rows), results.MaxRows)]
+	td.CSVRows = len(rows)
+	csv, err := exportCSV(v, rows, idx)
 	if err != nil {
 		return nil, err
 	}
@@ -372,90 +324,63 @@ func newTable(t *analysis.Table, vr *engine.ViewResult, sources []*sourceData) (
 	return td, nil
 }
 
-// exportCSV writes the columns idx of tab with gocsv, through a struct type
-// made for the view: every row, whatever the table shows.
-func exportCSV(tab *table.Table, idx []int) ([]byte, error) {
+// exportCSV writes the columns idx of rows of v with gocsv, through a
+// struct type made for the view: every row the document holds, whatever
+// the table shows.
+func exportCSV(v *results.View, rows [][]any, idx []int) ([]byte, error) {
 	fields := make([]reflect.StructField, len(idx))
 	for j, i := range idx {
 		fields[j] = reflect.StructField{
 			Name: "F" + strconv.Itoa(j),
 			Type: reflect.TypeOf(""),
-			Tag:  reflect.StructTag(`csv:"` + strings.ReplaceAll(tab.Columns[i].Name, `"`, "") + `"`),
+			Tag:  reflect.StructTag(`csv:"` + strings.ReplaceAll(v.Columns[i].Name, `"`, "") + `"`),
 		}
 	}
 	st := reflect.StructOf(fields)
-	rows := reflect.MakeSlice(reflect.SliceOf(st), len(tab.Rows), len(tab.Rows))
-	for r, row := range tab.Rows {
+	out := reflect.MakeSlice(reflect.SliceOf(st), len(rows), len(rows))
+	for r, row := range rows {
 		for j, i := range idx {
-			rows.Index(r).Field(j).SetString(value.Plain(row[i]))
+			out.Index(r).Field(j).SetString(csvCell(row[i]))
 		}
 	}
-	out, err := gocsv.MarshalBytes(rows.Interface())
+	b, err := gocsv.MarshalBytes(out.Interface())
 	if err != nil {
-		return nil, fmt.Errorf("exporting view %q as CSV: %v", tab.Name, err)
+		return nil, fmt.Errorf("exporting view %q as CSV: %v", v.Name, err)
 	}
-	return out, nil
+	return b, nil
 }
 
-// markdown renders a Markdown cell. Each {{ }} is first replaced by a
-// placeholder made of letters and digits, which CommonMark leaves alone; the
-// rendered HTML then gets the escaped value in its place. A value is thus
-// always text: it can neither become Markdown nor HTML.
-func markdown(cell *analysis.Cell, res *engine.Result) (template.HTML, error) {
-	src := cell.Markdown.Value
+// markdown renders a Markdown cell. Each inline value is first replaced
+// by a placeholder made of letters and digits, which CommonMark leaves
+// alone; the rendered HTML then gets the escaped value in its place. A
+// value is thus always text: it can neither become Markdown nor HTML.
+func markdown(md *results.Markdown) (template.HTML, error) {
 	var b strings.Builder
-	vals := res.Inline[cell]
-	off := 0
 	var repl []string
-	for i := range cell.Inline {
-		start := strings.Index(src[off:], "{{")
-		if start < 0 {
-			break
+	for _, part := range md.Parts {
+		if part.Value == nil {
+			b.WriteString(part.Markdown)
+			continue
 		}
-		start += off
-		end := strings.Index(src[start:], "}}") + start + 2
-		b.WriteString(src[off:start])
-		ph := fmt.Sprintf("GALLEYVALUE%dX", i)
+		in := part.Value
+		ph := fmt.Sprintf("GALLEYVALUE%dX", len(repl)/2)
 		b.WriteString(ph)
-		e := cell.Inline[i]
-		var v any
-		if i < len(vals) {
-			v = vals[i]
+		class := "value"
+		if in.Value.V == nil {
+			class = "value null" // a null is shown as such, never as an empty string or a zero
 		}
-		line := e.Pos.Line
-		if vp := valueLine(res, strings.TrimSpace(e.Src)); vp > 0 {
-			line = vp
-		}
-		title := template.HTMLEscapeString(strings.TrimSpace(e.Src))
-		if v == nil {
-			// A null is shown as such, never as an empty string or a zero.
-			repl = append(repl, ph, fmt.Sprintf(`<a class="value null" href="#L%d" title="%s">%s</a>`, line, title, value.NullText))
-		} else {
-			text := template.HTMLEscapeString(value.Text(v))
-			repl = append(repl, ph, fmt.Sprintf(`<a class="value" href="#L%d" title="%s">%s</a>`, line, title, text))
-		}
-		off = end
+		repl = append(repl, ph, fmt.Sprintf(`<a class="%s" href="#L%d" title="%s">%s</a>`,
+			class, in.Line, template.HTMLEscapeString(in.Expr), template.HTMLEscapeString(in.Text)))
 	}
-	b.WriteString(src[off:])
 	var out bytes.Buffer
 	if err := goldmark.Convert([]byte(b.String()), &out); err != nil {
-		return "", fmt.Errorf("%s: rendering Markdown: %v", cell.Pos, err)
+		return "", err
 	}
 	return template.HTML(strings.NewReplacer(repl...).Replace(out.String())), nil
 }
 
-// valueLine is the line defining the value named by a bare name, or 0.
-func valueLine(res *engine.Result, name string) int {
-	for _, v := range res.Values {
-		if v.Value.Name == name {
-			return v.Value.Pos.Line
-		}
-	}
-	return 0
-}
-
 // jsonLD describes each cited dataset as a schema.org Dataset.
-func jsonLD(res *engine.Result) (template.JS, error) {
+func jsonLD(doc *results.Document) (template.JS, error) {
 	type org struct {
 		Type string `json:"@type"`
 		Name string `json:"name"`
@@ -479,16 +404,16 @@ func jsonLD(res *engine.Result) (template.JS, error) {
 		Distribution  distribution `json:"distribution"`
 	}
 	var all []dataset
-	for _, d := range res.Datasets {
-		c := d.Dataset.Source
+	for _, d := range doc.Datasets {
+		c := d.Source
 		ds := dataset{
-			Context: "https://schema.org", Type: "Dataset", Name: c.Title.Value, Description: c.Note.Value,
-			URL: c.URL.Value, Publisher: org{"Organization", c.Publisher.Value},
-			DatePublished: c.Published.Value, License: c.License.Value,
-			Distribution: distribution{"DataDownload", d.Dataset.Path.Value, "text/csv", d.SHA256},
+			Context: "https://schema.org", Type: "Dataset", Name: c.Title, Description: c.Note,
+			URL: c.URL, Publisher: org{"Organization", c.Publisher},
+			DatePublished: c.Published, License: c.License,
+			Distribution: distribution{"DataDownload", d.Path, "text/csv", d.SHA256},
 		}
-		if c.Author.Set {
-			ds.Creator = &org{"Person", c.Author.Value}
+		if c.Author != "" {
+			ds.Creator = &org{"Person", c.Author}
 		}
 		all = append(all, ds)
 	}

@@ -2,11 +2,10 @@ package report
 
 import (
 	"fmt"
+	"galley/runner/internal/results"
 	"strings"
 
 	"github.com/gocarina/gocsv"
-
-	"galley/runner/internal/engine"
 )
 
 // sourceRow is one line of NAME.sources.csv, the machine-readable
@@ -29,26 +28,22 @@ type sourceRow struct {
 }
 
 // Sources writes the provenance manifest: one row per dataset, in the
-// analysis's order.
-func Sources(res *engine.Result) ([]byte, error) {
-	rows := make([]sourceRow, 0, len(res.Datasets))
-	for _, d := range res.Datasets {
-		ds, c := d.Dataset, d.Dataset.Source
+// analysis's order. Citation text is written as csvText writes it.
+func Sources(doc *results.Document) ([]byte, error) {
+	rows := make([]sourceRow, 0, len(doc.Datasets))
+	for _, d := range doc.Datasets {
+		c := d.Source
 		var kept []string
 		for _, name := range d.Views {
-			if vr := res.View(name); vr != nil {
-				kept = append(kept, fmt.Sprintf("%s=%d", name, vr.Counts.Out))
+			if v := doc.View(name); v != nil {
+				kept = append(kept, fmt.Sprintf("%s=%d", name, v.Counts.Out))
 			}
 		}
-		enc := ds.Encoding.Value
-		if enc == "" {
-			enc = "utf-8"
-		}
 		rows = append(rows, sourceRow{
-			Dataset: ds.Name, Path: ds.Path.Value, SHA256: d.SHA256, Encoding: enc, RowsRead: d.RowsRead,
-			RowsKept: strings.Join(kept, " "), Title: c.Title.Value, Publisher: c.Publisher.Value,
-			Author: c.Author.Value, URL: c.URL.Value, Published: c.Published.Value, Accessed: c.Accessed.Value,
-			License: c.License.Value, Note: c.Note.Value,
+			Dataset: d.Name, Path: csvText(d.Path), SHA256: d.SHA256, Encoding: d.Encoding, RowsRead: d.RowsRead,
+			RowsKept: strings.Join(kept, " "), Title: csvText(c.Title), Publisher: csvText(c.Publisher),
+			Author: csvText(c.Author), URL: csvText(c.URL), Published: c.Published, Accessed: c.Accessed,
+			License: csvText(c.License), Note: csvText(c.Note),
 		})
 	}
 	out, err := gocsv.MarshalBytes(&rows)

@@ -1,5 +1,7 @@
 package value
 
+import "fmt"
+
 // Type is the type of a column: what every one of its non-null values is.
 type Type int
 
@@ -38,3 +40,18 @@ func ParseType(s string) (Type, bool) {
 
 // Numeric reports whether t holds numbers (or may: Any).
 func (t Type) Numeric() bool { return t == Int || t == Float }
+
+// MarshalText writes a type by its name, as analyses and the results
+// document do.
+func (t Type) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText reads a type's name, "any" included.
+func (t *Type) UnmarshalText(b []byte) error {
+	for i, n := range typeNames {
+		if n == string(b) {
+			*t = Type(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown type %q", b)
+}
