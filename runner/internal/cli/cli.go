@@ -65,7 +65,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	case "run":
 		return run(args[1:], stdout, stderr, true)
 	case "check":
-		return run(args[1:], stdout, stderr, false)
+		return check(args[1:], stdout, stderr)
 	case "pin":
 		return pin(args[1:], stdout, stderr)
 	case "init":
