@@ -110,7 +110,9 @@ func parseFlags(fs *flag.FlagSet, args []string) (bool, int) {
 	return true, 0
 }
 
-// analyses resolves the analysis files named, or every analyses/*.yaml.
+// analyses resolves the analysis files named, or every analyses/*.yaml and
+// *.yml. It refuses two files that would write one report: which one won
+// would depend on which finished last.
 func analyses(root string, names []string, stderr io.Writer) ([]string, bool) {
 	if len(names) > 0 {
 		for _, n := range names {
@@ -120,7 +122,7 @@ func analyses(root string, names []string, stderr io.Writer) ([]string, bool) {
 				return nil, false
 			}
 		}
-		return names, true
+		return names, oneReportEach(root, names, stderr)
 	}
 	dir := filepath.Join(root, "analyses")
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
@@ -131,7 +133,42 @@ func analyses(root string, names []string, stderr io.Writer) ([]string, bool) {
 		fmt.Fprintf(stderr, "galley: no analyses found in %s (name one, or write analyses/NAME.yaml)\n", dir)
 		return nil, false
 	}
-	return matches, true
+	return matches, oneReportEach(root, matches, stderr)
+}
+
+// reportName is the name of the report an analysis writes: its file name
+// without .yaml or .yml.
+func reportName(path string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
+}
+
+// oneReportEach reports whether no two of files write the same report,
+// printing the first two that do. Names that differ only in case clash
+// too: they are one file on macOS and Windows, and a project must give the
+// same reports on any machine.
+func oneReportEach(root string, files []string, stderr io.Writer) bool {
+	first := map[string]string{}
+	for _, f := range files {
+		name := reportName(f)
+		key := strings.ToLower(name)
+		prev, clash := first[key]
+		if !clash {
+			first[key] = f
+			continue
+		}
+		a, b := displayPath(root, prev), displayPath(root, f)
+		switch {
+		case a == b:
+			fmt.Fprintf(stderr, "galley: %s is named twice: name it once\n", a)
+		case reportName(prev) != name:
+			fmt.Fprintf(stderr, "galley: %s and %s both make the report %s.html (%s.html and %s.html are one file where file names ignore case): rename or remove one\n",
+				a, b, reportName(prev), name, reportName(prev))
+		default:
+			fmt.Fprintf(stderr, "galley: %s and %s both make the report %s.html: rename or remove one (a report is named after its analysis file, without .yaml or .yml)\n", a, b, name)
+		}
+		return false
+	}
+	return true
 }
 
 func run(args []string, stdout, stderr io.Writer, write bool) int {
