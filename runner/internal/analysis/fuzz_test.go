@@ -37,6 +37,8 @@ func FuzzParse(f *testing.F) {
 		"",
 		"\t",
 		"title: T\ndatasets: {}\ndate: 2017-02-30\n",
+		ds + "---\nclaims: []\n",
+		"---\n" + ds + "...\n",
 	} {
 		f.Add([]byte(s))
 	}

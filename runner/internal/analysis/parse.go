@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -59,23 +61,44 @@ func Parse(path string, src []byte) (*File, error) {
 				"a carriage return without a line feed; save the analysis with LF (or CRLF) line ends")
 		}
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlError(path, src, err)
-	}
 	d := &decoder{path: path, lines: strings.Split(string(src), "\n")}
+	doc, err := d.document(src)
+	if doc == nil {
+		return nil, err
+	}
 	f := &File{Path: path, Source: src}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, position.Errorf(position.Pos{File: path, Line: 1, Col: 1}, "the analysis is empty; start with title: and datasets:")
-	}
-	if !d.noAliases(&doc) {
-		return nil, d.errs.Err()
-	}
 	d.file(doc.Content[0], f)
 	if len(d.errs) == 0 {
 		d.resolve(f)
 	}
 	return f, d.errs.Err()
+}
+
+// document reads the one YAML document of src. A second document is
+// refused, not ignored: what follows a --- line would otherwise be shown in
+// the report's source and never checked.
+func (d *decoder) document(src []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		return nil, position.Errorf(position.Pos{File: d.path, Line: 1, Col: 1}, "the analysis is empty; start with title: and datasets:")
+	} else if err != nil {
+		return nil, yamlError(d.path, src, err)
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		d.errorf(&next, "a second YAML document starts here, and an analysis is one document: Galley would not read it (remove the --- line to join the parts, or move this part to an analysis of its own)")
+		return nil, d.errs.Err()
+	} else if !errors.Is(err, io.EOF) {
+		return nil, yamlError(d.path, src, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, position.Errorf(position.Pos{File: d.path, Line: 1, Col: 1}, "the analysis is empty; start with title: and datasets:")
+	}
+	if !d.noAliases(&doc) {
+		return nil, d.errs.Err()
+	}
+	return &doc, nil
 }
 
 func firstInvalid(b []byte) int {
