@@ -397,6 +397,26 @@ func TestParseErrors(t *testing.T) {
 		src:  ds + "---\nviews: [\n",
 		err:  "x.yaml:10:1: did not find expected node content",
 	}, {
+		name: "too deep for yaml, in flow",
+		src:  "title: T\ndatasets: {}\ndek: " + strings.Repeat("[", 10_001) + strings.Repeat("]", 10_001) + "\n",
+		err:  "x.yaml:3:69: the analysis nests deeper than 64 levels",
+	}, {
+		name: "too deep for yaml, in flow mappings",
+		src:  "title: T\ndatasets: {}\ndek: " + strings.Repeat("{a: ", 10_001) + strings.Repeat("}", 10_001) + "\n",
+		err:  "x.yaml:3:255: the analysis nests deeper than 64 levels",
+	}, {
+		name: "too deep for yaml, in flow, with brackets in quotes and comments",
+		src:  "title: T # [[[[\ndatasets: {}\ndek: ['[[[', \"[\\\"[\", " + strings.Repeat("[", 10_001) + strings.Repeat("]", 10_001) + "]\n",
+		err:  "x.yaml:3:84: the analysis nests deeper than 64 levels",
+	}, {
+		name: "too deep for yaml, in compact block lists",
+		src:  "title: T\ndatasets: {}\ndek:\n" + strings.Repeat("- ", 10_001) + "x\n",
+		err:  "x.yaml:4:127: the analysis nests deeper than 64 levels",
+	}, {
+		name: "too deep for yaml, in compact complex keys",
+		src:  "title: T\ndatasets: {}\ndek:\n" + strings.Repeat("? ", 10_001) + "x\n",
+		err:  "x.yaml:3:1: the analysis nests deeper than 64 levels", // where yaml.v3 stopped: the key holding them
+	}, {
 		name: "unknown top key with hint",
 		src:  ds + "view:\n  v: {from: est}\n",
 		err:  `x.yaml:9:1: the analysis: unknown key "view" (did you mean "views"?)`,
