@@ -121,6 +121,14 @@ func analyses(root string, names []string, stderr io.Writer) ([]string, bool) {
 				fmt.Fprintf(stderr, "galley: %s: no such analysis file\n", n)
 				return nil, false
 			}
+			// An analysis is shown by its path from the root, in messages
+			// and in its report; outside the root it has none, and its
+			// place on this disk would be published.
+			if _, inside := relToRoot(root, n); !inside {
+				fmt.Fprintf(stderr, "galley: %s: the analysis is outside the project root %s (move it into %s/, or name its project with -root)\n",
+					filepath.ToSlash(n), filepath.ToSlash(root), filepath.ToSlash(filepath.Join(root, "analyses")))
+				return nil, false
+			}
 		}
 		return names, oneReportEach(root, names, stderr)
 	}
@@ -305,18 +313,38 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 	return true
 }
 
-// displayPath names an analysis relative to the project root, slash
-// separated, as reports and messages show it: the report must not depend on
-// where the project sits on the builder's disk.
+// displayPath names a file relative to the project root, slash separated,
+// as reports and messages show it: a report must not depend on where the
+// project sits on the builder's disk. A file outside the root (only an
+// output folder can be: analyses refuses such an analysis) keeps its path.
 func displayPath(root, path string) string {
-	absRoot, err1 := filepath.Abs(root)
-	absPath, err2 := filepath.Abs(path)
-	if err1 == nil && err2 == nil {
-		if rel, err := filepath.Rel(absRoot, absPath); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
-		}
+	if rel, ok := relToRoot(root, path); ok {
+		return rel
 	}
 	return filepath.ToSlash(path)
+}
+
+// relToRoot returns path relative to root, slash separated, and whether it
+// lies inside root: lexically, or once symbolic links are resolved (a root
+// reached through a link, a file named by its real path).
+func relToRoot(root, path string) (string, bool) {
+	absRoot, err1 := filepath.Abs(root)
+	absPath, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	if rel, err := filepath.Rel(absRoot, absPath); err == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel), true
+	}
+	realRoot, err1 := filepath.EvalSymlinks(absRoot)
+	realDir, err2 := filepath.EvalSymlinks(filepath.Dir(absPath))
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	if rel, err := filepath.Rel(realRoot, filepath.Join(realDir, filepath.Base(absPath))); err == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel), true
+	}
+	return "", false
 }
 
 func elapsed(start time.Time) string {
