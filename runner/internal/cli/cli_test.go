@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 
 	"galley/runner/internal/chart"
 )
+
+var update = flag.Bool("update", false, "rewrite the files that cmp compares with in testdata/script/*.txtar (testscript's UpdateScripts; then read the diff)")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -26,15 +29,18 @@ func TestMain(m *testing.M) {
 //
 //	exits N PROGRAM [ARGS...]   run PROGRAM, which must exit with status N
 //
-// (exec and ! exec tell only success from failure).
+// (exec and ! exec tell only success from failure). With -update, a cmp
+// whose second file is in the script rewrites that file with what the
+// command gave.
 func TestScripts(t *testing.T) {
 	script, err := os.ReadFile(filepath.Join("..", "..", "..", filepath.FromSlash(chart.ScriptPath)))
 	if err != nil {
 		t.Fatalf("the pinned ECharts build is missing (run make, or npm ci): %v", err)
 	}
 	testscript.Run(t, testscript.Params{
-		Dir:  "testdata/script",
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"exits": exits},
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
+		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"exits": exits},
 		Setup: func(env *testscript.Env) error {
 			// Every project gets the pinned ECharts build galley inlines.
 			dir := filepath.Join(env.WorkDir, filepath.FromSlash(filepath.Dir(chart.ScriptPath)))
