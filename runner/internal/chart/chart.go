@@ -227,7 +227,7 @@ func label(v any) string {
 	return table.Plain(v)
 }
 
-func dateText(v any) string { return v.(time.Time).Format("2006-01-02") }
+func dateText(v any) string { return v.(time.Time).Format(time.DateOnly) }
 
 // value prints a y value with the chart's format and unit.
 func (b *builder) value(v any) string {

@@ -148,7 +148,7 @@ func Format(v any) string {
 	case bool:
 		return strconv.FormatBool(x)
 	case time.Time:
-		return x.Format("2006-01-02")
+		return x.Format(time.DateOnly)
 	}
 	return ""
 }

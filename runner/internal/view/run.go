@@ -488,7 +488,7 @@ func appendKey(b []byte, row []any, idx []int) []byte {
 			b = append(b, ';')
 		case time.Time:
 			b = append(b, 'd')
-			b = v.AppendFormat(b, "2006-01-02")
+			b = v.AppendFormat(b, time.DateOnly)
 			b = append(b, ';')
 		default:
 			b = fmt.Appendf(b, "x%v;", v)
