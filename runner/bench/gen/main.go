@@ -45,7 +45,7 @@ func main() {
 		b = append(b, "INC-"...)
 		b = strconv.AppendInt(b, int64(i+1), 10)
 		b = append(b, ',')
-		b = start.AddDate(0, 0, r.IntN(1240)).AppendFormat(b, "2006-01-02")
+		b = start.AddDate(0, 0, r.IntN(1240)).AppendFormat(b, time.DateOnly)
 		b = append(b, ',')
 		b = append(b, cities[r.IntN(len(cities))]...)
 		b = append(b, ',')

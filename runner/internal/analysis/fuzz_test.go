@@ -8,15 +8,16 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"galley/runner/internal/position"
 )
 
-// FuzzParse checks that Parse never panics; that when it succeeds every
-// position it reports lies inside the file, a second parse of the same bytes
-// gives the same tree, and the datasets, views, values and claims written
-// back out as YAML parse to the same names, sources and expressions.
+// FuzzParse checks that Parse never panics; that every error is positioned,
+// and nesting past yaml.v3's limit reads as Galley's; that when it succeeds
+// every position it reports lies inside the file, a second parse of the same
+// bytes gives the same tree, and the datasets, views, values and claims
+// written back out as YAML parse to the same names, sources and expressions.
 func FuzzParse(f *testing.F) {
 	contract := readContract(f)
 	f.Add(contract)
@@ -37,6 +38,12 @@ func FuzzParse(f *testing.F) {
 		"",
 		"\t",
 		"title: T\ndatasets: {}\ndate: 2017-02-30\n",
+		ds + "---\nclaims: []\n",
+		"---\n" + ds + "...\n",
+		// Past yaml.v3's own nesting limit (10,000).
+		"title: T\ndatasets: " + strings.Repeat("[", 10_001) + "\n",
+		"title: T\ndatasets: {}\ndek: " + strings.Repeat("{a: '[', b: ", 10_001) + "\n",
+		"title: T\ndatasets: {}\ndek:\n" + strings.Repeat("- ", 10_001) + "\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -49,6 +56,9 @@ func FuzzParse(f *testing.F) {
 		for _, e := range position.Errors(err1) {
 			if e.Pos.File != "x.yaml" || !e.Pos.IsValid() {
 				t.Fatalf("error without a position: %q", e.Error())
+			}
+			if strings.Contains(e.Msg, "max depth") {
+				t.Fatalf("yaml.v3's depth limit shows, not Galley's: %q", e.Error())
 			}
 		}
 		if err1 != nil {

@@ -2,13 +2,15 @@ package analysis
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"galley/runner/internal/position"
 	"galley/runner/internal/value"
@@ -30,6 +32,10 @@ var (
 	Encodings    = []string{"utf-8", "latin-1", "windows-1252"}
 	MaxFileBytes = 4 << 20 // an analysis is prose and expressions, never data
 )
+
+// maxDepth is how deep an analysis may nest: far more than any needs, and
+// few enough that walking the tree cannot exhaust the stack.
+const maxDepth = 64
 
 var unknownAnchorRE = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
 
@@ -58,20 +64,127 @@ func Parse(path string, src []byte) (*File, error) {
 				"a carriage return without a line feed; save the analysis with LF (or CRLF) line ends")
 		}
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlError(path, src, err)
-	}
 	d := &decoder{path: path, lines: strings.Split(string(src), "\n")}
+	doc, err := d.document(src)
+	if doc == nil {
+		return nil, err
+	}
 	f := &File{Path: path, Source: src}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, position.Errorf(position.Pos{File: path, Line: 1, Col: 1}, "the analysis is empty; start with title: and datasets:")
+	d.file(doc.Content[0], f)
+	return f, d.errs.Err()
+}
+
+// document reads the one YAML document of src. A second document is
+// refused, not ignored: what follows a --- line would otherwise be shown in
+// the report's source and never checked.
+func (d *decoder) document(src []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		return nil, position.Errorf(position.Pos{File: d.path, Line: 1, Col: 1}, "the analysis is empty; start with title: and datasets:")
+	} else if err != nil {
+		return nil, d.yamlError(src, err)
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		d.errorf(&next, "a second YAML document starts here, and an analysis is one document: Galley would not read it (remove the --- line to join the parts, or move this part to an analysis of its own)")
+		return nil, d.errs.Err()
+	} else if !errors.Is(err, io.EOF) {
+		return nil, d.yamlError(src, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, position.Errorf(position.Pos{File: d.path, Line: 1, Col: 1}, "the analysis is empty; start with title: and datasets:")
 	}
 	if !d.noAliases(&doc) {
 		return nil, d.errs.Err()
 	}
-	d.file(doc.Content[0], f)
-	return f, d.errs.Err()
+	return &doc, nil
+}
+
+// yamlError positions a YAML error. yaml.v3 stops at its own nesting limit
+// (10,000 levels) before Galley's (64) can be checked; such a document is
+// cut where it is deep enough, its open brackets closed, and read again, so
+// that Galley's check names the first node too deep, at its place in the
+// whole file, as it does for a document yaml.v3 can read.
+func (d *decoder) yamlError(src []byte, err error) error {
+	if !strings.Contains(err.Error(), "exceeded max depth") {
+		return yamlError(d.path, src, err)
+	}
+	if cut, ok := cutDeep(src, 1000); ok {
+		var doc yaml.Node
+		if yaml.Unmarshal(cut, &doc) == nil && !d.noAliases(&doc) {
+			return d.errs.Err()
+		}
+		d.errs = nil
+	}
+	e := position.Errors(yamlError(d.path, src, err))[0]
+	return position.Errorf(position.Pos{File: d.path, Line: e.Pos.Line, Col: 1}, "the analysis nests deeper than %d levels", maxDepth)
+}
+
+// cutDeep finds where src nests at levels deep, counting flow collections
+// ([ and {) and compact block lists (- - -) on one line, the ways a file of
+// at most MaxFileBytes can pass yaml.v3's limit, and returns src up to there
+// with the open flow collections closed. It reads quotes and comments
+// roughly (what it finds is only used if the depth check agrees).
+func cutDeep(src []byte, levels int) ([]byte, bool) {
+	var closers []byte // of the open flow collections, innermost last
+	dashes := 0        // block list indicators in a row on this line
+	prev := byte('\n') // the last character that is not a space
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		nodeStart := strings.IndexByte("\n:-,[{?", prev) >= 0
+		switch {
+		case c == ' ' || c == '\t' || c == '\r':
+			continue
+		case c == '\n':
+			dashes = 0
+		case c == '#' && (i == 0 || strings.IndexByte(" \t\n", src[i-1]) >= 0):
+			for i+1 < len(src) && src[i+1] != '\n' {
+				i++
+			}
+		case (c == '\'' || c == '"') && nodeStart:
+			i = endQuoted(src, i)
+		case (c == '[' || c == '{') && (nodeStart || len(closers) > 0):
+			closers = append(closers, c+2) // ] and } are two past [ and {
+			if len(closers)+dashes >= levels {
+				return append(src[:i+1:i+1], reversed(closers)...), true
+			}
+		case (c == ']' || c == '}') && len(closers) > 0:
+			closers = closers[:len(closers)-1]
+		case c == '-' && len(closers) == 0 && (prev == '\n' || prev == '-') && (i+1 == len(src) || strings.IndexByte(" \n", src[i+1]) >= 0):
+			dashes++
+			if dashes >= levels {
+				return src[:i+1], true
+			}
+		}
+		prev = c
+	}
+	return nil, false
+}
+
+// endQuoted returns the index of the quote that closes the scalar opened
+// at src[i], or the last index when there is none.
+func endQuoted(src []byte, i int) int {
+	q := src[i]
+	for j := i + 1; j < len(src); j++ {
+		switch {
+		case q == '"' && src[j] == '\\':
+			j++
+		case src[j] == q && q == '\'' && j+1 < len(src) && src[j+1] == '\'':
+			j++
+		case src[j] == q:
+			return j
+		}
+	}
+	return len(src) - 1
+}
+
+func reversed(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		out[len(b)-1-i] = c
+	}
+	return out
 }
 
 func firstInvalid(b []byte) int {
@@ -143,8 +256,8 @@ func (d *decoder) noAliases(n *yaml.Node) bool {
 		if !ok {
 			return
 		}
-		if depth > 64 {
-			d.errorf(n, "the analysis nests deeper than 64 levels")
+		if depth > maxDepth {
+			d.errorf(n, "the analysis nests deeper than %d levels", maxDepth)
 			ok = false
 			return
 		}

@@ -383,6 +383,50 @@ func TestParseErrors(t *testing.T) {
 		src:  "title: T\ndatasets: {}\ndek: " + strings.Repeat("[", 70) + strings.Repeat("]", 70) + "\n",
 		err:  "x.yaml:3:69: the analysis nests deeper than 64 levels",
 	}, {
+		name: "a second document",
+		src:  ds + "---\nclaims:\n  - {id: c, text: Never checked., check: 'false'}\n",
+		err:  "x.yaml:9:1: a second YAML document starts here, and an analysis is one document: Galley would not read it (remove the --- line to join the parts, or move this part to an analysis of its own)",
+	}, {
+		name: "an empty second document",
+		src:  ds + "---\n",
+		err:  "x.yaml:9:1: a second YAML document starts here, and an analysis is one document: Galley would not read it (remove the --- line to join the parts, or move this part to an analysis of its own)",
+	}, {
+		name: "a document after an end marker without ---",
+		src:  ds + "...\nclaims: []\n",
+		err:  "x.yaml:9:1: did not find expected <document start>",
+	}, {
+		name: "a second document after an end marker",
+		src:  ds + "...\n---\nclaims: []\n",
+		err:  "x.yaml:10:1: a second YAML document starts here, and an analysis is one document: Galley would not read it (remove the --- line to join the parts, or move this part to an analysis of its own)",
+	}, {
+		name: "an empty first document",
+		src:  "---\n---\n" + ds,
+		err:  "x.yaml:2:1: a second YAML document starts here, and an analysis is one document: Galley would not read it (remove the --- line to join the parts, or move this part to an analysis of its own)",
+	}, {
+		name: "a syntax error in a second document",
+		src:  ds + "---\nviews: [\n",
+		err:  "x.yaml:10:1: did not find expected node content",
+	}, {
+		name: "too deep for yaml, in flow",
+		src:  "title: T\ndatasets: {}\ndek: " + strings.Repeat("[", 10_001) + strings.Repeat("]", 10_001) + "\n",
+		err:  "x.yaml:3:69: the analysis nests deeper than 64 levels",
+	}, {
+		name: "too deep for yaml, in flow mappings",
+		src:  "title: T\ndatasets: {}\ndek: " + strings.Repeat("{a: ", 10_001) + strings.Repeat("}", 10_001) + "\n",
+		err:  "x.yaml:3:255: the analysis nests deeper than 64 levels",
+	}, {
+		name: "too deep for yaml, in flow, with brackets in quotes and comments",
+		src:  "title: T # [[[[\ndatasets: {}\ndek: ['[[[', \"[\\\"[\", " + strings.Repeat("[", 10_001) + strings.Repeat("]", 10_001) + "]\n",
+		err:  "x.yaml:3:84: the analysis nests deeper than 64 levels",
+	}, {
+		name: "too deep for yaml, in compact block lists",
+		src:  "title: T\ndatasets: {}\ndek:\n" + strings.Repeat("- ", 10_001) + "x\n",
+		err:  "x.yaml:4:127: the analysis nests deeper than 64 levels",
+	}, {
+		name: "too deep for yaml, in compact complex keys",
+		src:  "title: T\ndatasets: {}\ndek:\n" + strings.Repeat("? ", 10_001) + "x\n",
+		err:  "x.yaml:3:1: the analysis nests deeper than 64 levels", // where yaml.v3 stopped: the key holding them
+	}, {
 		name: "unknown top key with hint",
 		src:  ds + "view:\n  v: {from: est}\n",
 		err:  `x.yaml:9:1: the analysis: unknown key "view" (did you mean "views"?)`,

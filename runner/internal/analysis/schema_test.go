@@ -21,7 +21,7 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 const schemaPath = "../../../docs/analysis.schema.json"

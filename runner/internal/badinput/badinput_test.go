@@ -1,28 +1,30 @@
 package badinput
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/rogpeppe/go-internal/testscript"
 
 	"galley/runner/internal/chart"
 	"galley/runner/internal/cli"
 )
 
-var update = flag.Bool("update", false, "rewrite want/stderr in testdata/*.txtar with what galley prints")
+var update = flag.Bool("update", false, "rewrite want/stderr in testdata/*.txtar with what galley prints (then read the diff)")
 
 const (
 	// hangGuard only catches a run that does not stop: that reading stops
@@ -32,185 +34,183 @@ const (
 	maxHeap   = 64 << 20
 )
 
-// TestBadInputs runs `galley run analyses/a.yaml` in each testdata project
-// and checks the exit code, the exact standard error, that no report was
-// written (or, on success, that a whole one was), and that the heap in use
-// stays under 64 MiB.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		// galley-heap FILE ARGS... runs galley with ARGS and writes the
+		// highest heap in use it saw to FILE: galley runs alone in its
+		// process, so the figure is its own, whatever else the tests do.
+		"galley-heap": func() {
+			runtime.GC()
+			stop := watchHeap()
+			code := cli.Main(os.Args[2:], os.Stdout, os.Stderr)
+			peak := stop()
+			if err := os.WriteFile(os.Args[1], []byte(strconv.FormatUint(peak, 10)), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				code = 3
+			}
+			os.Exit(code)
+		},
+	})
+}
+
+// TestBadInputs runs each testdata/*.txtar, a small project, with
+// testscript; see doc_test.go for the commands the scripts use. galley-run
+// checks the exit code, that no report was written (or, on success, that a
+// whole one was), that the heap in use stayed under 64 MiB and that the run
+// stopped; the script then compares the exact standard error with
+// want/stderr, which -update rewrites.
 func TestBadInputs(t *testing.T) {
 	script, err := os.ReadFile(filepath.Join("..", "..", "..", filepath.FromSlash(chart.ScriptPath)))
 	if err != nil {
 		t.Fatalf("the pinned ECharts build is missing (run make, or npm ci): %v", err)
 	}
-	files, err := filepath.Glob("testdata/*.txtar")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no test cases: %v", err)
-	}
-	t.Setenv("TZ", "UTC")
-	for _, file := range files {
-		file, _ := filepath.Abs(file)
-		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
-		t.Run(name, func(t *testing.T) {
-			runCase(t, file, script)
-		})
-	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("TZ", "UTC")
+			p := filepath.Join(env.WorkDir, filepath.FromSlash(chart.ScriptPath))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(p, script, 0o644)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"galley-run": galleyRun,
+			"bytes":      writeBytes,
+			"huge":       huge,
+			"pins":       pins,
+		},
+	})
 }
 
-type testCase struct {
-	exit  int
-	steps []func(t *testing.T, dir string)
-	huge  bool
-}
+var timeRE = regexp.MustCompile(`\(\d+ ms\)|\(\d+\.\d s\)`)
 
-func runCase(t *testing.T, file string, script []byte) {
-	ar, err := txtar.ParseFile(file)
+var positionedRE = regexp.MustCompile(`^[^: ]+:\d+(:\d+)?: `)
+
+// galleyRun is `galley-run N`: it runs `galley run analyses/a.yaml` in the
+// current folder and checks that it exits with N, prints nothing on
+// stdout, stops, and keeps its heap under 64 MiB; on failure, that every
+// line names a file and line and no report was written; on success, that a
+// whole report was. Its stderr, with times replaced by (TIME), is what the
+// next stderr or cmp stderr command reads.
+func galleyRun(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: galley-run EXIT")
+	}
+	want, err := strconv.Atoi(args[0])
 	if err != nil {
-		t.Fatal(err)
+		ts.Fatalf("usage: galley-run EXIT: %v", err)
 	}
-	tc := parseDirectives(t, ar.Comment)
-	if tc.huge && testing.Short() {
-		t.Skip("generates a huge file")
-	}
-	base := t.TempDir()
-	dir := filepath.Join(base, "project")
-	write(t, dir, filepath.FromSlash(chart.ScriptPath), script)
-	var wantStderr []byte
-	haveWant := false
-	var pinned []*txtar.File
-	for i := range ar.Files {
-		f := &ar.Files[i]
-		if f.Name == "want/stderr" {
-			wantStderr, haveWant = f.Data, true
-			continue
-		}
-		if bytes.Contains(f.Data, []byte("PIN(")) {
-			pinned = append(pinned, f)
-			continue
-		}
-		write(t, dir, f.Name, f.Data)
-	}
-	for _, step := range tc.steps {
-		step(t, dir)
-	}
-	for _, f := range pinned {
-		write(t, dir, f.Name, pins(t, dir, f.Data))
-	}
-
-	t.Chdir(dir)
-	var stdout, stderr bytes.Buffer
-	runtime.GC()
-	stop := watchHeap()
+	heapFile := ts.MkAbs(".galley-heap")
 	start := time.Now()
-	code := cli.Main([]string{"run", "analyses/a.yaml"}, &stdout, &stderr)
+	err = ts.Exec("galley-heap", heapFile, "run", "analyses/a.yaml")
 	took := time.Since(start)
-	peak := stop()
-	t.Logf("%v, peak heap in use %d MiB", took.Round(time.Millisecond), peak>>20)
+	code := 0
+	if err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			ts.Fatalf("galley: %v", err)
+		}
+		code = exit.ExitCode()
+	}
+	stdout, stderr := ts.ReadFile("stdout"), timeRE.ReplaceAllString(ts.ReadFile("stderr"), "(TIME)")
+	peak, err := strconv.ParseUint(ts.ReadFile(heapFile), 10, 64)
+	ts.Check(err)
+	ts.Check(os.Remove(heapFile))
+	ts.Logf("%v, peak heap in use %d MiB", took.Round(time.Millisecond), peak>>20)
+	fmt.Fprint(ts.Stdout(), stdout)
+	fmt.Fprint(ts.Stderr(), stderr)
 
-	if code != tc.exit {
-		t.Errorf("exit code %d, want %d", code, tc.exit)
+	if code != want {
+		ts.Fatalf("exit code %d, want %d", code, want)
 	}
-	got := regexp.MustCompile(`\(\d+ ms\)|\(\d+\.\d s\)`).ReplaceAll(stderr.Bytes(), []byte("(TIME)"))
-	if *update {
-		updateWant(t, file, ar, got)
-	} else if !haveWant {
-		t.Errorf("%s has no want/stderr (run with -update)", file)
-	} else if !bytes.Equal(got, wantStderr) {
-		t.Errorf("stderr:\n%s\nwant:\n%s", got, wantStderr)
-	}
-	if tc.exit != 0 {
-		for _, line := range strings.Split(strings.TrimSpace(string(got)), "\n") {
-			if !regexp.MustCompile(`^[^: ]+:\d+(:\d+)?: `).MatchString(line) {
-				t.Errorf("message does not name the file and line: %q", line)
+	if want != 0 {
+		for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+			if !positionedRE.MatchString(line) {
+				ts.Fatalf("message does not name the file and line: %q", line)
 			}
 		}
-		if _, err := os.Stat(filepath.Join(dir, "reports")); err == nil {
-			t.Errorf("reports/ was written by a failed run")
+		if _, err := os.Stat(ts.MkAbs("reports")); err == nil {
+			ts.Fatalf("reports/ was written by a failed run")
 		}
 	} else {
-		html, err := os.ReadFile(filepath.Join(dir, "reports", "a.html"))
-		if err != nil || !bytes.HasSuffix(bytes.TrimSpace(html), []byte("</html>")) {
-			t.Errorf("no whole report written: %v", err)
+		html, err := os.ReadFile(ts.MkAbs("reports/a.html"))
+		if err != nil || !strings.HasSuffix(strings.TrimSpace(string(html)), "</html>") {
+			ts.Fatalf("no whole report written: %v", err)
 		}
 	}
-	if stdout.Len() > 0 {
-		t.Errorf("stdout: %q", stdout.String())
+	if stdout != "" {
+		ts.Fatalf("stdout: %q", stdout)
 	}
 	if took > hangGuard {
-		t.Errorf("took %v, more than %v: it does not stop", took, hangGuard)
+		ts.Fatalf("took %v, more than %v: it does not stop", took, hangGuard)
 	}
 	if peak > maxHeap {
-		t.Errorf("peak heap in use %d MiB, more than %d MiB", peak>>20, maxHeap>>20)
+		ts.Fatalf("peak heap in use %d MiB, more than %d MiB", peak>>20, maxHeap>>20)
 	}
 }
 
-func parseDirectives(t *testing.T, comment []byte) *testCase {
-	tc := &testCase{exit: 1}
-	for _, line := range strings.Split(string(comment), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		verb, rest, _ := strings.Cut(line, " ")
-		args := splitArgs(t, rest)
-		switch {
-		case verb == "exit" && len(args) == 1:
-			n, err := strconv.Atoi(args[0])
-			if err != nil {
-				t.Fatalf("bad directive %q", line)
-			}
-			tc.exit = n
-		case verb == "bytes" && len(args) == 2:
-			tc.steps = append(tc.steps, func(t *testing.T, dir string) { write(t, dir, args[0], []byte(args[1])) })
-		case verb == "mkdir" && len(args) == 1:
-			tc.steps = append(tc.steps, func(t *testing.T, dir string) {
-				if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(args[0])), 0o755); err != nil {
-					t.Fatal(err)
-				}
-			})
-		case verb == "symlink" && len(args) == 2:
-			tc.steps = append(tc.steps, func(t *testing.T, dir string) {
-				p := filepath.Join(dir, filepath.FromSlash(args[0]))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.Symlink(filepath.FromSlash(args[1]), p); err != nil {
-					t.Fatal(err)
-				}
-			})
-		case verb == "huge" && len(args) == 5:
-			size, err := parseSize(args[1])
-			if err != nil {
-				t.Fatalf("bad directive %q: %v", line, err)
-			}
-			tc.huge = true
-			tc.steps = append(tc.steps, func(t *testing.T, dir string) {
-				writeHuge(t, filepath.Join(dir, filepath.FromSlash(args[0])), args[2], args[3], args[4], size)
-			})
-		default:
-			t.Fatalf("unknown directive %q", line)
-		}
+// goString reads a script argument written with Go's escapes (\n, \xef, \").
+func goString(ts *testscript.TestScript, arg string) string {
+	s, err := strconv.Unquote(`"` + arg + `"`)
+	if err != nil {
+		ts.Fatalf("%q is not a Go string body (write \" as \\\"): %v", arg, err)
 	}
-	return tc
+	return s
 }
 
-// splitArgs splits s at spaces, reading Go-quoted strings as one argument.
-func splitArgs(t *testing.T, s string) []string {
-	var args []string
-	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
-		if s[0] == '"' {
-			q, err := strconv.QuotedPrefix(s)
-			if err != nil {
-				t.Fatalf("bad quoted argument in %q", s)
-			}
-			u, _ := strconv.Unquote(q)
-			args = append(args, u)
-			s = s[len(q):]
-			continue
-		}
-		word, rest, _ := strings.Cut(s, " ")
-		args = append(args, word)
-		s = rest
+// writeBytes is `bytes PATH 'TEXT'`: it writes PATH with TEXT read with Go's
+// escapes, for bytes a txtar file cannot hold (invalid UTF-8, BOMs).
+func writeBytes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: bytes PATH 'GO STRING'")
 	}
-	return args
+	p := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+	ts.Check(os.WriteFile(p, []byte(goString(ts, args[1])), 0o644))
+}
+
+// hugeFiles lets one script at a time hold a generated file, so the
+// scripts, which run in parallel, never hold more than the largest one.
+var hugeFiles sync.Mutex
+
+// huge is `huge PATH SIZE 'HEAD' 'BODY' 'TAIL'`: it writes HEAD, BODY
+// repeated to SIZE bytes (100MB, 1GB, 8MiB...), then TAIL, each read with
+// Go's escapes, in blocks of about a MiB.
+func huge(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 5 {
+		ts.Fatalf("usage: huge PATH SIZE 'HEAD' 'BODY' 'TAIL'")
+	}
+	size, err := parseSize(args[1])
+	ts.Check(err)
+	head, body, tail := goString(ts, args[2]), goString(ts, args[3]), goString(ts, args[4])
+	if body == "" {
+		ts.Fatalf("huge: BODY is empty")
+	}
+	hugeFiles.Lock()
+	p := ts.MkAbs(args[0])
+	ts.Defer(func() {
+		os.Remove(p)
+		hugeFiles.Unlock()
+	})
+	ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+	f, err := os.Create(p)
+	ts.Check(err)
+	defer f.Close()
+	block := []byte(strings.Repeat(body, max(1, (1<<20)/len(body))))
+	_, err = f.WriteString(head)
+	ts.Check(err)
+	for n := size; n > 0; {
+		b := block[:min(int64(len(block)), n)]
+		_, err := f.Write(b)
+		ts.Check(err)
+		n -= int64(len(b))
+	}
+	_, err = f.WriteString(tail)
+	ts.Check(err)
+	ts.Check(f.Close())
 }
 
 func parseSize(s string) (int64, error) {
@@ -227,6 +227,36 @@ func parseSize(s string) (int64, error) {
 	return 0, fmt.Errorf("size %q has no unit", s)
 }
 
+var pinRE = regexp.MustCompile(`PIN\(([^)]+)\)`)
+
+// pins is `pins FILE...`: in each FILE, PIN(PATH) becomes the sha256 of the
+// file at PATH, so a case pins data the script generates.
+func pins(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: pins FILE...")
+	}
+	for _, name := range args {
+		data := ts.ReadFile(name)
+		var failed error
+		out := pinRE.ReplaceAllStringFunc(data, func(m string) string {
+			f, err := os.Open(ts.MkAbs(pinRE.FindStringSubmatch(m)[1]))
+			if err != nil {
+				failed = err
+				return m
+			}
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err != nil {
+				failed = err
+			}
+			return hex.EncodeToString(h.Sum(nil))
+		})
+		ts.Check(failed)
+		ts.Check(os.WriteFile(ts.MkAbs(name), []byte(out), 0o644))
+	}
+}
+
+// write writes name under dir, making its folders.
 func write(t *testing.T, dir, name string, data []byte) {
 	t.Helper()
 	p := filepath.Join(dir, filepath.FromSlash(name))
@@ -234,68 +264,6 @@ func write(t *testing.T, dir, name string, data []byte) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// writeHuge writes head, body repeated up to size bytes, and tail, in
-// blocks of about a MiB.
-func writeHuge(t *testing.T, path, head, body, tail string, size int64) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	block := []byte(strings.Repeat(body, max(1, (1<<20)/len(body))))
-	if _, err := f.WriteString(head); err != nil {
-		t.Fatal(err)
-	}
-	for n := size; n > 0; {
-		b := block[:min(int64(len(block)), n)]
-		if _, err := f.Write(b); err != nil {
-			t.Fatal(err)
-		}
-		n -= int64(len(b))
-	}
-	if _, err := f.WriteString(tail); err != nil {
-		t.Fatal(err)
-	}
-}
-
-var pinRE = regexp.MustCompile(`PIN\(([^)]+)\)`)
-
-// pins replaces PIN(PATH) with the sha256 of the file at PATH.
-func pins(t *testing.T, dir string, data []byte) []byte {
-	return pinRE.ReplaceAllFunc(data, func(m []byte) []byte {
-		name := string(pinRE.FindSubmatch(m)[1])
-		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(name)))
-		if err != nil {
-			t.Fatalf("PIN(%s): %v", name, err)
-		}
-		defer f.Close()
-		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
-			t.Fatalf("PIN(%s): %v", name, err)
-		}
-		return []byte(hex.EncodeToString(h.Sum(nil)))
-	})
-}
-
-func updateWant(t *testing.T, file string, ar *txtar.Archive, got []byte) {
-	found := false
-	for i := range ar.Files {
-		if ar.Files[i].Name == "want/stderr" {
-			ar.Files[i].Data, found = got, true
-		}
-	}
-	if !found {
-		ar.Files = append(ar.Files, txtar.File{Name: "want/stderr", Data: got})
-	}
-	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,22 +1,26 @@
 // Package badinput holds only tests: a corpus of hostile and broken inputs
 // (testdata/*.txtar), each a small project run through the real command,
-// with the message it must give; and a fuzz test for the inline {{ }}
-// templates of Markdown cells.
+// with the message it must give; a test that kills the built command at
+// random moments; and a fuzz test for the inline {{ }} templates of Markdown
+// cells.
 //
-// Each testdata/NAME.txtar holds the project's files and want/stderr, the
-// exact standard error of `galley run analyses/a.yaml` (regenerate with
-// go test ./runner/internal/badinput -update, then read the diff). Its
-// comment, before the first file, holds directives, one a line:
+// Each testdata/NAME.txtar is a testscript (github.com/rogpeppe/go-internal):
+// the project's files, want/stderr, the exact standard error of `galley run
+// analyses/a.yaml` (regenerate with go test ./runner/internal/badinput
+// -update, which uses testscript's UpdateScripts, then read the diff), and
+// the commands, before the first file. Besides testscript's own (mkdir,
+// symlink, cd, cmp, [short] skip...), a script may say:
 //
-//	exit N                      the exit code (default 1: no report written)
-//	bytes PATH "GO STRING"      write PATH with the unquoted bytes (invalid UTF-8, BOMs)
-//	huge PATH SIZE "HEAD" "BODY" "TAIL"
-//	                            write HEAD, BODY repeated to SIZE bytes (e.g. 100MB, 1GB), then TAIL
-//	mkdir PATH                  make a directory
-//	symlink PATH TARGET         make a symbolic link
-//	# ...                       a comment
-//
-// In every file, PIN(PATH) is replaced by the sha256 of PATH once every file
-// is written. Files whose path starts with ../ are written next to the
-// project, outside it.
+//	galley-run N                run galley run analyses/a.yaml here; it must exit N,
+//	                            print nothing on stdout, stop within 30 s and keep its
+//	                            heap under 64 MiB; on failure every line must name a
+//	                            file and line and no reports/ be written, on success
+//	                            reports/a.html must be whole. Its stderr, times
+//	                            written (TIME), is what cmp stderr want/stderr reads.
+//	bytes PATH 'TEXT'           write PATH with TEXT read with Go's escapes (invalid
+//	                            UTF-8, BOMs; write " as \")
+//	huge PATH SIZE 'HEAD' 'BODY' 'TAIL'
+//	                            write HEAD, BODY repeated to SIZE bytes (e.g. 100MB,
+//	                            1GB), then TAIL; one such file at a time, one a script
+//	pins FILE...                replace PIN(PATH) in each FILE by the sha256 of PATH
 package badinput

@@ -40,7 +40,7 @@ func col(name string, t analysis.ColumnType) table.Column {
 }
 
 func date(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
+	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		panic(err)
 	}

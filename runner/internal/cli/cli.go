@@ -40,6 +40,7 @@ const usage = `Galley runs data-journalism analyses into checked, cited, self-co
 Usage:
   galley run [flags] [ANALYSIS...]    compute each analysis and write reports/NAME.html
   galley check [flags] [ANALYSIS...]  compute everything, write nothing
+                                      (-reports DIR: DIR must hold what a run writes)
   galley pin [flags] [ANALYSIS...]    write the sha256 pins of the datasets
   galley init [flags] DATASET.csv     print a datasets: block for a CSV file
   galley version                      print Galley's version
@@ -67,7 +68,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	case "run":
 		return run(args[1:], stdout, stderr, true)
 	case "check":
-		return run(args[1:], stdout, stderr, false)
+		return checkCmd(args[1:], stdout, stderr)
 	case "pin":
 		return pin(args[1:], stdout, stderr)
 	case "init":
@@ -112,7 +113,9 @@ func parseFlags(fs *flag.FlagSet, args []string) (bool, int) {
 	return true, 0
 }
 
-// analyses resolves the analysis files named, or every analyses/*.yaml.
+// analyses resolves the analysis files named, or every analyses/*.yaml and
+// *.yml. It refuses two files that would write one report: which one won
+// would depend on which finished last.
 func analyses(root string, names []string, stderr io.Writer) ([]string, bool) {
 	if len(names) > 0 {
 		for _, n := range names {
@@ -121,8 +124,16 @@ func analyses(root string, names []string, stderr io.Writer) ([]string, bool) {
 				fmt.Fprintf(stderr, "galley: %s: no such analysis file\n", n)
 				return nil, false
 			}
+			// An analysis is shown by its path from the root, in messages
+			// and in its report; outside the root it has none, and its
+			// place on this disk would be published.
+			if _, inside := relToRoot(root, n); !inside {
+				fmt.Fprintf(stderr, "galley: %s: the analysis is outside the project root %s (move it into %s/, or name its project with -root)\n",
+					filepath.ToSlash(n), filepath.ToSlash(root), filepath.ToSlash(filepath.Join(root, "analyses")))
+				return nil, false
+			}
 		}
-		return names, true
+		return names, oneReportEach(root, names, stderr)
 	}
 	dir := filepath.Join(root, "analyses")
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
@@ -133,7 +144,42 @@ func analyses(root string, names []string, stderr io.Writer) ([]string, bool) {
 		fmt.Fprintf(stderr, "galley: no analyses found in %s (name one, or write analyses/NAME.yaml)\n", dir)
 		return nil, false
 	}
-	return matches, true
+	return matches, oneReportEach(root, matches, stderr)
+}
+
+// reportName is the name of the report an analysis writes: its file name
+// without .yaml or .yml.
+func reportName(path string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
+}
+
+// oneReportEach reports whether no two of files write the same report,
+// printing the first two that do. Names that differ only in case clash
+// too: they are one file on macOS and Windows, and a project must give the
+// same reports on any machine.
+func oneReportEach(root string, files []string, stderr io.Writer) bool {
+	first := map[string]string{}
+	for _, f := range files {
+		name := reportName(f)
+		key := strings.ToLower(name)
+		prev, clash := first[key]
+		if !clash {
+			first[key] = f
+			continue
+		}
+		a, b := displayPath(root, prev), displayPath(root, f)
+		switch {
+		case a == b:
+			fmt.Fprintf(stderr, "galley: %s is named twice: name it once\n", a)
+		case reportName(prev) != name:
+			fmt.Fprintf(stderr, "galley: %s and %s both make the report %s.html (%s.html and %s.html are one file where file names ignore case): rename or remove one\n",
+				a, b, reportName(prev), name, reportName(prev))
+		default:
+			fmt.Fprintf(stderr, "galley: %s and %s both make the report %s.html: rename or remove one (a report is named after its analysis file, without .yaml or .yml)\n", a, b, name)
+		}
+		return false
+	}
+	return true
 }
 
 func run(args []string, stdout, stderr io.Writer, write bool) int {
@@ -261,7 +307,7 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 		printErrors(stderr, err)
 		return false
 	}
-	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
+	base := reportName(path)
 	htmlPath := filepath.Join(outDir, base+".html")
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "%s: cannot make the reports folder: %v\n", display, err)
@@ -276,18 +322,38 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 	return true
 }
 
-// displayPath names an analysis relative to the project root, slash
-// separated, as reports and messages show it: the report must not depend on
-// where the project sits on the builder's disk.
+// displayPath names a file relative to the project root, slash separated,
+// as reports and messages show it: a report must not depend on where the
+// project sits on the builder's disk. A file outside the root (only an
+// output folder can be: analyses refuses such an analysis) keeps its path.
 func displayPath(root, path string) string {
-	absRoot, err1 := filepath.Abs(root)
-	absPath, err2 := filepath.Abs(path)
-	if err1 == nil && err2 == nil {
-		if rel, err := filepath.Rel(absRoot, absPath); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
-		}
+	if rel, ok := relToRoot(root, path); ok {
+		return rel
 	}
 	return filepath.ToSlash(path)
+}
+
+// relToRoot returns path relative to root, slash separated, and whether it
+// lies inside root: lexically, or once symbolic links are resolved (a root
+// reached through a link, a file named by its real path).
+func relToRoot(root, path string) (string, bool) {
+	absRoot, err1 := filepath.Abs(root)
+	absPath, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	if rel, err := filepath.Rel(absRoot, absPath); err == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel), true
+	}
+	realRoot, err1 := filepath.EvalSymlinks(absRoot)
+	realDir, err2 := filepath.EvalSymlinks(filepath.Dir(absPath))
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	if rel, err := filepath.Rel(realRoot, filepath.Join(realDir, filepath.Base(absPath))); err == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel), true
+	}
+	return "", false
 }
 
 func elapsed(start time.Time) string {

@@ -26,7 +26,7 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 	if *accessed == "" {
 		// The one place Galley reads the clock for content: a suggestion a
 		// reporter pastes and can edit, never part of a report.
-		*accessed = time.Now().Format("2006-01-02")
+		*accessed = time.Now().Format(time.DateOnly)
 	}
 	path := filepath.ToSlash(fs.Arg(0))
 	if *skip < 0 {

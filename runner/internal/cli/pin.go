@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/dataset"
+	"galley/runner/internal/position"
 )
 
 func pin(args []string, stdout, stderr io.Writer) int {
@@ -30,18 +35,16 @@ func pin(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// edit replaces the bytes [start, end) of one line, or inserts a line
-// after it when insert is set.
-type edit struct {
-	line       int  // 1-based
-	replace    bool // replace [start, end) of the line with text; else insert text as a line after it
-	start, end int  // byte columns, 0-based
+// splice replaces the bytes [start, end) of the source with text.
+type splice struct {
+	start, end int
 	text       string
 }
 
-// pinOne rewrites only the sha256 values of path (adding a sha256 line
-// under path: where there is none), keeping every comment, quote and key
-// order as written.
+// pinOne rewrites only the sha256 values of path, adding one where there is
+// none, and keeps every comment, quote and key order as written. The file
+// it would write is parsed again first: every pin must read back as its
+// sum, and the rest of the YAML must be unchanged, or nothing is written.
 func pinOne(path, root string, stderr io.Writer) bool {
 	display := displayPath(root, path)
 	src, err := os.ReadFile(path)
@@ -54,9 +57,16 @@ func pinOne(path, root string, stderr io.Writer) bool {
 		printErrors(stderr, err)
 		return false
 	}
-	lines := strings.SplitAfter(string(src), "\n")
-	var edits []edit
-	changed := 0
+	doc := yamlDoc(src)
+	if doc == nil {
+		fmt.Fprintf(stderr, "%s: galley pin cannot read the analysis\n", display)
+		return false
+	}
+	text := sourceText{src: src, lines: lineStarts(src)}
+	sums := map[string]string{}
+	was := map[string]string{}
+	var splices []splice
+	var errs position.List
 	for _, ds := range f.Datasets {
 		sum, err := dataset.Sum(ds, dataset.Options{Root: root})
 		if err != nil {
@@ -66,43 +76,276 @@ func pinOne(path, root string, stderr io.Writer) bool {
 		if ds.SHA256.Set && ds.SHA256.Value == sum {
 			continue
 		}
-		changed++
-		if ds.SHA256.Set {
-			p := ds.SHA256.Pos
-			edits = append(edits, edit{line: p.Line, replace: true, start: p.Col - 1, end: p.Col - 1 + len(ds.SHA256.Value), text: sum})
-			fmt.Fprintf(stderr, "%s:%d: dataset %q: sha256 %s (was %s)\n", display, p.Line, ds.Name, sum, ds.SHA256.Value)
-		} else {
-			p := ds.Path.Pos
-			line := lines[p.Line-1]
-			indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
-			edits = append(edits, edit{line: p.Line, text: indent + "sha256: " + sum + "\n"})
-			fmt.Fprintf(stderr, "%s:%d: dataset %q: sha256 %s (new)\n", display, p.Line+1, ds.Name, sum)
+		sums[ds.Name], was[ds.Name] = sum, ds.SHA256.Value
+		s, why := text.pinSplice(datasetNode(doc, ds.Name), sum)
+		if why != "" {
+			at := ds.SHA256.Pos
+			if !ds.SHA256.Set {
+				at = ds.Pos
+			}
+			errs.Add(at, "dataset %q: %s; write it by hand, on one line: sha256: %s", ds.Name, why, sum)
+			continue
 		}
+		splices = append(splices, s)
 	}
-	if changed == 0 {
+	if len(errs) > 0 {
+		printErrors(stderr, errs.Err())
+		return false
+	}
+	if len(sums) == 0 {
 		fmt.Fprintf(stderr, "%s: every dataset is pinned already\n", display)
 		return true
 	}
-	// Apply from the bottom up so earlier line numbers stay right.
-	sort.Slice(edits, func(i, j int) bool { return edits[i].line > edits[j].line })
-	for _, e := range edits {
-		l := lines[e.line-1]
-		if e.replace {
-			lines[e.line-1] = l[:e.start] + e.text + l[e.end:]
+	// Apply from the end so that earlier offsets stay right.
+	sort.Slice(splices, func(i, j int) bool { return splices[i].start > splices[j].start })
+	out := src
+	for _, s := range splices {
+		out = append(out[:s.start:s.start], append([]byte(s.text), out[s.end:]...)...)
+	}
+	pinned, ok := readBack(display, src, out, f, sums)
+	if !ok {
+		for _, ds := range f.Datasets {
+			if sum, ok := sums[ds.Name]; ok {
+				errs.Add(ds.Pos, "dataset %q: galley pin could not write the pin without changing something else; write it by hand, on one line: sha256: %s", ds.Name, sum)
+			}
+		}
+		printErrors(stderr, errs.Err())
+		return false
+	}
+	for _, ds := range pinned.Datasets {
+		sum, ok := sums[ds.Name]
+		if !ok {
 			continue
 		}
-		if !strings.HasSuffix(l, "\n") {
-			lines[e.line-1] = l + "\n"
+		if was[ds.Name] == "" {
+			fmt.Fprintf(stderr, "%s:%d: dataset %q: sha256 %s (new)\n", display, ds.SHA256.Pos.Line, ds.Name, sum)
+		} else {
+			fmt.Fprintf(stderr, "%s:%d: dataset %q: sha256 %s (was %s)\n", display, ds.SHA256.Pos.Line, ds.Name, sum, was[ds.Name])
 		}
-		lines = append(lines[:e.line], append([]string{e.text}, lines[e.line:]...)...)
-	}
-	out := []byte(strings.Join(lines, ""))
-	if bytes.Equal(out, src) {
-		return true
 	}
 	if err := writeFiles(map[string][]byte{path: out}); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", display, err)
 		return false
 	}
 	return true
+}
+
+// readBack parses out, the pinned file, and reports whether every dataset
+// reads back with its new pin and the same path, and the YAML is src's but
+// for the sha256 keys of the datasets.
+func readBack(display string, src, out []byte, f *analysis.File, sums map[string]string) (*analysis.File, bool) {
+	g, _ := analysis.Parse(display, out)
+	if g == nil || len(g.Datasets) != len(f.Datasets) {
+		return nil, false
+	}
+	for i, ds := range g.Datasets {
+		old := f.Datasets[i]
+		if ds.Name != old.Name || ds.Path.Value != old.Path.Value {
+			return nil, false
+		}
+		if sum, ok := sums[ds.Name]; ok && (!ds.SHA256.Set || ds.SHA256.Value != sum) {
+			return nil, false
+		}
+	}
+	a, b := yamlDoc(src), yamlDoc(out)
+	if a == nil || b == nil {
+		return nil, false
+	}
+	for name := range sums {
+		dropKey(datasetNode(a, name), "sha256")
+		dropKey(datasetNode(b, name), "sha256")
+	}
+	if !reflect.DeepEqual(shape(a), shape(b)) {
+		return nil, false
+	}
+	return g, true
+}
+
+// yamlDoc reads the first YAML document of src as a tree, or nil.
+func yamlDoc(src []byte) *yaml.Node {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(src)).Decode(&doc); err != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	return doc.Content[0]
+}
+
+// value returns the value of key in mapping m, with the key node, or nils.
+func mappingValue(m *yaml.Node, key string) (k, v *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == key {
+			return m.Content[i], m.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+// datasetNode returns the mapping of the dataset name in the analysis root.
+func datasetNode(root *yaml.Node, name string) *yaml.Node {
+	_, datasets := mappingValue(root, "datasets")
+	_, ds := mappingValue(datasets, name)
+	if ds == nil || ds.Kind != yaml.MappingNode {
+		return nil
+	}
+	return ds
+}
+
+func dropKey(m *yaml.Node, key string) {
+	if m == nil {
+		return
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = append(m.Content[:i:i], m.Content[i+2:]...)
+			return
+		}
+	}
+}
+
+// shape is what a YAML tree says, without positions, styles or comments.
+func shape(n *yaml.Node) any {
+	kids := make([]any, len(n.Content))
+	for i, c := range n.Content {
+		kids[i] = shape(c)
+	}
+	return []any{n.Kind, n.Tag, n.Value, n.Anchor, kids}
+}
+
+// sourceText is the analysis with the byte offset of each line.
+type sourceText struct {
+	src   []byte
+	lines []int
+}
+
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// offset is the byte offset of n in the source. yaml.v3 counts columns in
+// characters, not bytes.
+func (t sourceText) offset(n *yaml.Node) (int, bool) {
+	if n.Line < 1 || n.Line > len(t.lines) {
+		return 0, false
+	}
+	i := t.lines[n.Line-1]
+	for range n.Column - 1 {
+		if i >= len(t.src) || t.src[i] == '\n' {
+			return 0, false
+		}
+		_, size := utf8.DecodeRune(t.src[i:])
+		i += size
+	}
+	return i, true
+}
+
+// span returns the bytes [start, end) a scalar is written in, for a plain or
+// quoted scalar; a block scalar (| or >), a tagged one or one the source
+// does not show as expected has none.
+func (t sourceText) span(n *yaml.Node) (int, int, bool) {
+	start, ok := t.offset(n)
+	if !ok || n.Kind != yaml.ScalarNode {
+		return 0, 0, false
+	}
+	s := t.src
+	switch n.Style {
+	case 0:
+		end := start + len(n.Value)
+		if end > len(s) || string(s[start:end]) != n.Value || (end < len(s) && !strings.ContainsRune(" \t\r\n,]}", rune(s[end]))) {
+			return 0, 0, false
+		}
+		return start, end, true
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		q := s[start]
+		if q != '"' && q != '\'' {
+			return 0, 0, false
+		}
+		for i := start + 1; i < len(s); i++ {
+			switch {
+			case q == '"' && s[i] == '\\':
+				i++
+			case q == '\'' && s[i] == '\'' && i+1 < len(s) && s[i+1] == '\'':
+				i++
+			case s[i] == q:
+				return start, i + 1, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// pinSplice is the edit that sets the sha256 of the dataset mapping ds to
+// sum, or why there is none.
+func (t sourceText) pinSplice(ds *yaml.Node, sum string) (splice, string) {
+	if ds == nil {
+		return splice{}, "galley pin cannot find the dataset's mapping"
+	}
+	if _, old := mappingValue(ds, "sha256"); old != nil {
+		start, end, ok := t.span(old)
+		if !ok {
+			if old.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				return splice{}, "galley pin cannot rewrite a pin written as a block (| or >)"
+			}
+			return splice{}, "galley pin cannot rewrite a pin written this way"
+		}
+		// Keep the quotes as written; a plain sum that YAML would read as
+		// a number (all digits) is quoted.
+		text := plainSum(sum)
+		if q := t.src[start]; q == '"' || q == '\'' {
+			text = string(q) + sum + string(q)
+		}
+		return splice{start, end, text}, ""
+	}
+	key, path := mappingValue(ds, "path")
+	if path == nil {
+		return splice{}, "galley pin cannot find the dataset's path"
+	}
+	keyStart, ok := t.offset(key)
+	if !ok {
+		return splice{}, "galley pin cannot find the dataset's path"
+	}
+	entry := "sha256: " + plainSum(sum)
+	if ds.Style&yaml.FlowStyle != 0 {
+		// {path: x, ...}: the pin follows the path, inside the braces.
+		_, end, ok := t.span(path)
+		if !ok {
+			return splice{}, "galley pin cannot find where the dataset's path ends"
+		}
+		return splice{end, end, ", " + entry}, ""
+	}
+	// A block mapping: the pin gets a line of its own at the path's indent,
+	// after the path when the path is on one line with its key (the usual
+	// case), above the key otherwise (a folded path, or one on the next line).
+	lineStart := t.lines[key.Line-1]
+	indent := string(t.src[lineStart:keyStart])
+	if strings.Trim(indent, " ") != "" {
+		return splice{}, "galley pin cannot place a pin beside a path: key that does not start its line"
+	}
+	if _, end, ok := t.span(path); ok && !bytes.Contains(t.src[keyStart:end], []byte("\n")) {
+		nl := bytes.IndexByte(t.src[end:], '\n')
+		if nl < 0 {
+			return splice{len(t.src), len(t.src), "\n" + indent + entry}, ""
+		}
+		at := end + nl + 1
+		return splice{at, at, indent + entry + "\n"}, ""
+	}
+	return splice{lineStart, lineStart, indent + entry + "\n"}, ""
+}
+
+// plainSum writes sum as a plain YAML scalar, quoted if YAML would read it
+// as something other than text (a sum of digits only is a number).
+func plainSum(sum string) string {
+	var v any
+	if err := yaml.Unmarshal([]byte(sum), &v); err != nil || v != sum {
+		return `"` + sum + `"`
+	}
+	return sum
 }

@@ -14,7 +14,7 @@ import (
 	"galley/runner/internal/position"
 )
 
-const defaultLayout = "2006-01-02"
+const defaultLayout = time.DateOnly
 
 // fill converts the record sc just read into r.row; a nil sc stands for a
 // blank line, one empty field.

@@ -687,7 +687,7 @@ func TestLimits(t *testing.T) {
 }
 
 func day(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
+	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		panic(err)
 	}

@@ -396,7 +396,7 @@ func checkLiterals(n ast.Node, e analysis.Expr) error {
 				err = position.Errorf(offsetPos(e, s.Location().From), "date_trunc: unknown unit %q (use one of %s)", s.Value, strings.Join(TruncUnits, ", "))
 			}
 		case "date":
-			layout := "2006-01-02"
+			layout := time.DateOnly
 			if len(c.Arguments) > 1 {
 				l, ok := c.Arguments[1].(*ast.StringNode)
 				if !ok {

@@ -237,7 +237,7 @@ func dateFn(p ...any) (any, error) {
 		return nil, nil
 	}
 	s, _ := p[0].(string)
-	layout := "2006-01-02"
+	layout := time.DateOnly
 	if len(p) > 1 {
 		layout, _ = p[1].(string)
 	}

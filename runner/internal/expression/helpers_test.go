@@ -40,7 +40,7 @@ func rowEnv() *Env {
 }
 
 func d(s string) time.Time {
-	t, err := time.Parse("2006-01-02", s)
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		panic(err)
 	}
