@@ -196,6 +196,7 @@ func Analysis(f *analysis.File) (*Plan, error) {
 		c := &Cell{Source: cell}
 		switch cell.Kind {
 		case analysis.CellMarkdown:
+			add(images(cell))
 			for _, e := range cell.Inline {
 				scope := p.scope(e)
 				prog, err := expression.Compile(e, "{{ }}", scope, expression.AnyResult)

@@ -14,8 +14,10 @@ import (
 
 // errorComment is an expected error written beside the line it is about,
 // as go/parser's tests do: `# ERROR 13 "rx"` says that an error at column
-// 13 of this line has a message matching rx (column optional).
-var errorComment = regexp.MustCompile(`#\s*ERROR(?:\s+(\d+))?\s+"((?:[^"\\]|\\.)*)"`)
+// 13 of this line has a message matching rx (column optional). Where the
+// line cannot hold a comment (inside a block of Markdown), `# ERROR L14:7
+// "rx"` on the line before the block names the line.
+var errorComment = regexp.MustCompile(`#\s*ERROR(?:\s+(?:L(\d+):)?(\d+))?\s+"((?:[^"\\]|\\.)*)"`)
 
 type expected struct {
 	line, col int
@@ -41,13 +43,16 @@ func TestErrors(t *testing.T) {
 			var want []*expected
 			for i, line := range strings.Split(string(src), "\n") {
 				for _, m := range errorComment.FindAllStringSubmatch(line, -1) {
-					e := &expected{line: i + 1, src: m[2]}
+					e := &expected{line: i + 1, src: m[3]}
 					if m[1] != "" {
-						e.col, _ = strconv.Atoi(m[1])
+						e.line, _ = strconv.Atoi(m[1])
+					}
+					if m[2] != "" {
+						e.col, _ = strconv.Atoi(m[2])
 					}
 					// The pattern is a regexp; only \" is unescaped, to a quote.
 					var err error
-					if e.rx, err = regexp.Compile(strings.ReplaceAll(m[2], `\"`, `"`)); err != nil {
+					if e.rx, err = regexp.Compile(strings.ReplaceAll(m[3], `\"`, `"`)); err != nil {
 						t.Fatalf("line %d: bad ERROR pattern: %v", i+1, err)
 					}
 					want = append(want, e)

