@@ -24,8 +24,6 @@
 // for `galley check`; Options runs the same checks first. Errors are
 // *position.Error values at the cell's positions in the analysis file.
 //
-// The ECharts build itself is pinned through npm (package.json and
-// package-lock.json at the project root, echarts 5.4.3, the version
-// go-echarts v2.6.7 targets). LoadScript reads it from node_modules and
-// verifies its sha256 so that the report can inline it.
+// The ECharts build the options are for is package echarts's: galley
+// embeds it and the report inlines it.
 package chart

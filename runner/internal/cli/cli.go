@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"galley/runner/internal/analysis"
-	"galley/runner/internal/chart"
 	"galley/runner/internal/check"
+	"galley/runner/internal/echarts"
 	"galley/runner/internal/engine"
 	"galley/runner/internal/position"
 	"galley/runner/internal/report"
@@ -74,7 +74,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	case "init":
 		return initCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintf(stdout, "galley %s\n", Version)
+		fmt.Fprintln(stdout, versionText())
 		return exitOK
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
@@ -82,6 +82,34 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	fmt.Fprintf(stderr, "galley: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage
+}
+
+// versionText is what galley version prints: Galley's version, then the
+// module version and version-control revision the binary was built from,
+// as the Go toolchain recorded them (a binary built by go test has none).
+func versionText() string {
+	out := "galley " + Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return out
+	}
+	settings := map[string]string{}
+	for _, s := range bi.Settings {
+		settings[s.Key] = s.Value
+	}
+	out += fmt.Sprintf("\nmodule %s %s, %s", bi.Main.Path, bi.Main.Version, bi.GoVersion)
+	if rev := settings["vcs.revision"]; rev != "" {
+		out += fmt.Sprintf("\nrevision %s", rev)
+		if t := settings["vcs.time"]; t != "" {
+			out += " of " + t
+		}
+		if settings["vcs.modified"] == "true" {
+			out += ", with changes not committed"
+		}
+	} else {
+		out += "\nrevision unknown (not built from a git checkout)"
+	}
+	return out
 }
 
 // common are the flags every analysis command takes.
@@ -209,7 +237,7 @@ func run(args []string, stdout, stderr io.Writer, write bool) int {
 	var script []byte
 	if write {
 		var err error
-		if script, err = chart.LoadScript(c.root); err != nil {
+		if script, err = echarts.Script(); err != nil {
 			fmt.Fprintf(stderr, "galley: %v\n", err)
 			return exitFailure
 		}

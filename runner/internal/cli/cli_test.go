@@ -7,11 +7,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
-
-	"galley/runner/internal/chart"
 )
 
 var update = flag.Bool("update", false, "rewrite the files that cmp compares with in testdata/script/*.txtar (testscript's UpdateScripts; then read the diff)")
@@ -33,22 +32,15 @@ func TestMain(m *testing.M) {
 // whose second file is in the script rewrites that file with what the
 // command gave.
 func TestScripts(t *testing.T) {
-	script, err := os.ReadFile(filepath.Join("..", "..", "..", filepath.FromSlash(chart.ScriptPath)))
-	if err != nil {
-		t.Fatalf("the pinned ECharts build is missing (run make, or npm ci): %v", err)
-	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
 		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"exits": exits},
 		Setup: func(env *testscript.Env) error {
-			// Every project gets the pinned ECharts build galley inlines.
-			dir := filepath.Join(env.WorkDir, filepath.FromSlash(filepath.Dir(chart.ScriptPath)))
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
+			// A project holds analyses and data only: galley carries the
+			// ECharts build it inlines.
 			env.Setenv("TZ", "UTC")
-			return os.WriteFile(filepath.Join(env.WorkDir, filepath.FromSlash(chart.ScriptPath)), script, 0o644)
+			return nil
 		},
 	})
 }
@@ -72,5 +64,39 @@ func exits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}
+
+// TestVersionFromBuild builds galley from this checkout, as make does, and
+// checks that galley version names the module and the commit it was built
+// from.
+func TestVersionFromBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds galley")
+	}
+	root := filepath.Join("..", "..", "..")
+	head, err := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not a git checkout: %v", err)
+	}
+	if st, err := os.Stat(filepath.Join(root, ".git")); err != nil || !st.IsDir() {
+		t.Skip("a git worktree: the go command stamps the revision only where .git is a folder")
+	}
+	bin := filepath.Join(t.TempDir(), "galley")
+	// -buildvcs=auto, as the Makefile builds: a GOFLAGS of -buildvcs=false
+	// (this machine's) would otherwise leave the revision out.
+	build := exec.Command("go", "build", "-trimpath", "-buildvcs=auto", "-o", bin, "./runner/cmd/galley")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 3 || lines[0] != "galley "+Version || !strings.HasPrefix(lines[1], "module galley ") ||
+		!strings.HasPrefix(lines[2], "revision "+strings.TrimSpace(string(head))+" of ") {
+		t.Errorf("galley version printed:\n%s\nwant the version, the module and revision %s", out, head)
 	}
 }
