@@ -26,7 +26,22 @@ func (d *decoder) pos(n *yaml.Node) position.Pos {
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	d.errs.Add(d.pos(n), format, args...)
+	d.errs.Append(position.Errorf(d.pos(n), format, args...).Span(span(n)))
+}
+
+// span is the length of a scalar written on one line, quotes included: the
+// text an error about it is about. A mapping or a list spans nothing.
+func span(n *yaml.Node) int {
+	if n.Kind != yaml.ScalarNode || strings.Contains(n.Value, "\n") {
+		return 0
+	}
+	switch n.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		return len(n.Value) + 2
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		return 0
+	}
+	return len(n.Value)
 }
 
 var kindNames = map[yaml.Kind]string{

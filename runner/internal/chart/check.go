@@ -42,7 +42,7 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) *Spe
 	lookup := func(ref analysis.Ref, role string) (table.Column, Column, bool) {
 		i := table.ColumnIndex(cols, ref.Name)
 		if i < 0 {
-			errs.Add(ref.Pos, "unknown column %q in chart %s (%s)", ref.Name, role, suggestColumn(ref.Name, names))
+			errs.Append(position.Errorf(ref.Pos, "unknown column %q in chart %s", ref.Name, role).Span(len(ref.Name)).Hinted(suggestColumn(ref.Name, names)))
 			return table.Column{}, Column{}, false
 		}
 		return cols[i], Column{Name: ref.Name, Index: i, Pos: ref.Pos}, true
@@ -54,11 +54,11 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) *Spe
 		errs.Add(c.Pos, "chart has no type (add type: %s)", typeList)
 		kind = ""
 	case !isType(kind):
-		if s := suggest.Near(kind, Types); s != "" {
-			errs.Add(c.Type.Pos, "unknown chart type %q (did you mean %q?)", kind, s)
-		} else {
-			errs.Add(c.Type.Pos, "unknown chart type %q (use %s)", kind, typeList)
+		hint := suggest.DidYouMean(kind, Types)
+		if hint == "" {
+			hint = "use " + typeList
 		}
+		errs.Append(position.Errorf(c.Type.Pos, "unknown chart type %q", kind).Span(len(kind)).Hinted(hint))
 		kind = ""
 	}
 

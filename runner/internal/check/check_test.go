@@ -72,7 +72,7 @@ func TestErrors(t *testing.T) {
 				}
 				found := false
 				for _, w := range want {
-					if !w.seen && w.line == e.Pos.Line && (w.col == 0 || w.col == e.Pos.Col) && w.rx.MatchString(e.Msg) {
+					if !w.seen && w.line == e.Pos.Line && (w.col == 0 || w.col == e.Pos.Col) && w.rx.MatchString(strings.TrimPrefix(e.Error(), e.Pos.String()+": ")) {
 						w.seen, found = true, true
 						break
 					}

@@ -38,13 +38,15 @@ func resolve(f *analysis.File) error {
 	sources := append(append([]string(nil), datasets...), views...)
 	for _, v := range f.Views {
 		if v.From.Name != "" && !slices.Contains(sources, v.From.Name) {
-			errs.Add(v.From.Pos, "view %q: from: no dataset or view named %q%s", v.Name, v.From.Name, suggest.Hint(v.From.Name, sources))
+			errs.Append(position.Errorf(v.From.Pos, "view %q: from: no dataset or view named %q", v.Name, v.From.Name).
+				Span(len(v.From.Name)).Hinted(suggest.DidYouMean(v.From.Name, sources)))
 		}
 		if v.From.Name == v.Name {
 			errs.Add(v.From.Pos, "view %q reads from itself", v.Name)
 		}
 		if v.Join != nil && v.Join.View.Name != "" && !slices.Contains(sources, v.Join.View.Name) {
-			errs.Add(v.Join.View.Pos, "view %q: join: no view named %q%s", v.Name, v.Join.View.Name, suggest.Hint(v.Join.View.Name, sources))
+			errs.Append(position.Errorf(v.Join.View.Pos, "view %q: join: no view named %q", v.Name, v.Join.View.Name).
+				Span(len(v.Join.View.Name)).Hinted(suggest.DidYouMean(v.Join.View.Name, sources)))
 		}
 	}
 	claimIDs := map[string]position.Pos{}

@@ -296,12 +296,12 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 	}
 	f, err := analysis.Parse(display, src)
 	if err != nil {
-		printErrors(stderr, err)
+		printErrors(stderr, err, root)
 		return false
 	}
 	plan, err := check.Analysis(f)
 	if err != nil {
-		printErrors(stderr, err)
+		printErrors(stderr, err, root)
 		return false
 	}
 	progress := newProgress(stderr)
@@ -309,7 +309,7 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 	res, err := engine.Execute(plan, engine.Options{Root: root, Progress: progress.update, Workers: runtime.NumCPU()})
 	progress.done()
 	if err != nil {
-		printErrors(stderr, err)
+		printErrors(stderr, err, root)
 		if res != nil {
 			fmt.Fprintf(stderr, "%s: %d of %d claims hold; no report written\n", display, res.ClaimsHeld(), len(res.Claims))
 		}
@@ -322,17 +322,17 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 	}
 	html, err := report.Render(res, report.Options{Script: script, Version: Version})
 	if err != nil {
-		printErrors(stderr, err)
+		printErrors(stderr, err, root)
 		return false
 	}
 	sources, err := report.Sources(res)
 	if err != nil {
-		printErrors(stderr, err)
+		printErrors(stderr, err, root)
 		return false
 	}
 	doc, err := results.Marshal(res)
 	if err != nil {
-		printErrors(stderr, err)
+		printErrors(stderr, err, root)
 		return false
 	}
 	base := reportName(path)
@@ -392,13 +392,54 @@ func elapsed(start time.Time) string {
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
-// printErrors prints each error on its own line, positioned.
-func printErrors(w io.Writer, err error) {
+// printErrors prints each error on its own line, positioned, and under it
+// the line of the file it points into with a caret under the place, when
+// that file is text Galley can read back (an analysis, a CSV file of at
+// most excerptMax bytes). root is what the errors' paths are relative to.
+func printErrors(w io.Writer, err error, root string) {
+	files := map[string][]string{}
 	for _, e := range position.Errors(err) {
-		if e.Pos.IsValid() || e.Pos.File != "" {
-			fmt.Fprintln(w, e.Error())
-		} else {
+		if !e.Pos.IsValid() && e.Pos.File == "" {
 			fmt.Fprintf(w, "galley: %s\n", e.Msg)
+			continue
+		}
+		fmt.Fprintln(w, e.Error())
+		lines, ok := files[e.Pos.File]
+		if !ok {
+			lines = readLines(root, e.Pos.File)
+			files[e.Pos.File] = lines
+		}
+		if e.Pos.Line >= 1 && e.Pos.Line <= len(lines) {
+			fmt.Fprint(w, e.Excerpt(lines[e.Pos.Line-1]))
 		}
 	}
+}
+
+// excerptMax is the largest file printErrors reads back for an excerpt: a
+// data file is read again only when that is cheap.
+const excerptMax = 16 << 20
+
+// readLines returns the lines of root/file, or nil when it is not a
+// regular file of at most excerptMax bytes of text.
+func readLines(root, file string) []string {
+	if file == "" {
+		return nil
+	}
+	path := file
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, filepath.FromSlash(file))
+	}
+	st, err := os.Stat(path)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > excerptMax {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || bytes.IndexByte(b, 0) >= 0 {
+		return nil
+	}
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
 }

@@ -35,7 +35,7 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	inf, err := dataset.Infer(path, c.root, *skip)
 	if err != nil {
-		printErrors(stderr, err)
+		printErrors(stderr, err, ".")
 		return exitFailure
 	}
 	if *name == "" {

@@ -54,7 +54,7 @@ func pinOne(path, root string, stderr io.Writer) bool {
 	}
 	f, err := analysis.Parse(display, src)
 	if f == nil {
-		printErrors(stderr, err)
+		printErrors(stderr, err, root)
 		return false
 	}
 	doc := yamlDoc(src)
@@ -70,7 +70,7 @@ func pinOne(path, root string, stderr io.Writer) bool {
 	for _, ds := range f.Datasets {
 		sum, err := dataset.Sum(ds, dataset.Options{Root: root})
 		if err != nil {
-			printErrors(stderr, err)
+			printErrors(stderr, err, root)
 			return false
 		}
 		if ds.SHA256.Set && ds.SHA256.Value == sum {
@@ -89,7 +89,7 @@ func pinOne(path, root string, stderr io.Writer) bool {
 		splices = append(splices, s)
 	}
 	if len(errs) > 0 {
-		printErrors(stderr, errs.Err())
+		printErrors(stderr, errs.Err(), root)
 		return false
 	}
 	if len(sums) == 0 {
@@ -109,7 +109,7 @@ func pinOne(path, root string, stderr io.Writer) bool {
 				errs.Add(ds.Pos, "dataset %q: galley pin could not write the pin without changing something else; write it by hand, on one line: sha256: %s", ds.Name, sum)
 			}
 		}
-		printErrors(stderr, errs.Err())
+		printErrors(stderr, errs.Err(), root)
 		return false
 	}
 	for _, ds := range pinned.Datasets {

@@ -495,7 +495,7 @@ func fileError(e analysis.Expr, what string, env *Env, err error) error {
 		return position.Errorf(e.Pos, "%s: %v", what, err)
 	}
 	pos := e.At(fe.Line, byteCol(e.Src, fe.Line, fe.Column))
-	msg := fe.Message
+	msg, hint, span := fe.Message, "", 0
 	if m := unknownNameRE.FindStringSubmatch(msg); m != nil && slices.Contains(disabled, m[1]) {
 		msg = fmt.Sprintf("%s() is not available in an analysis: expressions are pure, so a report never depends on the clock or the machine", m[1])
 		if m[1] == "date" || m[1] == "keys" || m[1] == "values" {
@@ -506,16 +506,16 @@ func fileError(e analysis.Expr, what string, env *Env, err error) error {
 		if near == nil {
 			near = env.names
 		}
-		msg = fmt.Sprintf("unknown %s %q in %s%s", env.Noun, m[1], what, suggest.Hint(m[1], near))
+		msg, hint, span = fmt.Sprintf("unknown %s %q in %s", env.Noun, m[1], what), suggest.DidYouMean(m[1], near), len(m[1])
 	} else if m := noFieldRE.FindStringSubmatch(msg); m != nil {
-		msg = fmt.Sprintf("unknown column %q in %s", m[1], what)
+		msg, span = fmt.Sprintf("unknown column %q in %s", m[1], what), len(m[1])
 	} else {
 		msg = fmt.Sprintf("%s: %s", what, msg)
 	}
 	if strings.Contains(e.Src, "?") && strings.Contains(msg, "unexpected token") {
-		msg += " (a ? b : c must be quoted in YAML: 'a ? b : c')"
+		hint = "a ? b : c must be quoted in YAML: 'a ? b : c'"
 	}
-	return position.Errorf(pos, "%s", msg)
+	return position.Errorf(pos, "%s", msg).Span(span).Hinted(hint)
 }
 
 // byteCol turns expr's rune column on a line of src into a byte column.

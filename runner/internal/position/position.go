@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pos is a place in a file: 1-based line and 1-based column (in bytes). A zero
@@ -31,10 +33,15 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
-// Error is a message about the thing at Pos.
+// Error is a message about the thing at Pos, which spans Len bytes of its
+// line (0: the error is about a place, not a stretch of text). Hint is the
+// likely fix, when there is one: it prints after the message, in
+// parentheses, and a program may show it apart.
 type Error struct {
-	Pos Pos
-	Msg string
+	Pos  Pos
+	Len  int
+	Msg  string
+	Hint string
 }
 
 // Errorf returns an *Error at p.
@@ -42,7 +49,79 @@ func Errorf(p Pos, format string, args ...any) *Error {
 	return &Error{Pos: p, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+// Span sets the length of the text the error is about, and returns e.
+func (e *Error) Span(n int) *Error {
+	e.Len = n
+	return e
+}
+
+// Hinted sets the likely fix, and returns e.
+func (e *Error) Hinted(hint string) *Error {
+	e.Hint = hint
+	return e
+}
+
+// Error prints e as "path:line:col: message (hint)".
+func (e *Error) Error() string {
+	s := e.Pos.String() + ": " + e.Msg
+	if e.Hint != "" {
+		s += " (" + e.Hint + ")"
+	}
+	return s
+}
+
+// Excerpt shows where e is in line, the text of its line: the line,
+// numbered, and under it a caret under each character of the span, as the
+// Go and Rust compilers show an error. A long line is cut around the span.
+// It is "" when e has no column or line is not where it points.
+func (e *Error) Excerpt(line string) string {
+	col := e.Pos.Col - 1
+	if e.Pos.Line <= 0 || col < 0 || col > len(line) || !utf8.ValidString(line) {
+		return ""
+	}
+	end := min(col+max(e.Len, 1), len(line))
+	if end <= col { // at the end of the line: the caret points past it
+		end = col
+	}
+	// Show at most about 100 characters, cut at rune boundaries.
+	from, to := 0, len(line)
+	if to-from > maxExcerpt {
+		from = max(0, col-maxExcerpt/3)
+		to = min(len(line), max(end, from+maxExcerpt))
+		for from > 0 && !utf8.RuneStart(line[from]) {
+			from--
+		}
+		for to < len(line) && !utf8.RuneStart(line[to]) {
+			to++
+		}
+	}
+	text := line[from:to]
+	if from > 0 {
+		text = "…" + text
+	}
+	if to < len(line) {
+		text += "…"
+	}
+	var marks strings.Builder
+	if from > 0 {
+		marks.WriteString(" ")
+	}
+	for _, r := range line[from:col] {
+		if r == '\t' {
+			marks.WriteByte('\t') // a tab before the span keeps the caret under it
+		} else {
+			marks.WriteByte(' ')
+		}
+	}
+	n := utf8.RuneCountInString(line[col:min(end, to)])
+	marks.WriteString(strings.Repeat("^", max(n, 1)))
+	num := strconv.Itoa(e.Pos.Line)
+	gutter := strings.Repeat(" ", len(num))
+	return fmt.Sprintf(" %s | %s\n %s | %s\n", num, strings.TrimRight(text, "\r"), gutter, marks.String())
+}
+
+// maxExcerpt is about the most characters of a line an excerpt shows.
+const maxExcerpt = 100
 
 // List is a set of errors reported together, so that one `galley check`
 // shows every mistake in an analysis instead of the first only.
@@ -51,6 +130,11 @@ type List []*Error
 // Add appends an error at p.
 func (l *List) Add(p Pos, format string, args ...any) {
 	*l = append(*l, Errorf(p, format, args...))
+}
+
+// Append appends errors made with Errorf, Span and Hinted.
+func (l *List) Append(errs ...*Error) {
+	*l = append(*l, errs...)
 }
 
 // Sort orders the list by file, line and column, so output is deterministic.

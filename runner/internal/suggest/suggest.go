@@ -35,8 +35,17 @@ func Near(name string, candidates []string) string {
 // Hint is Near phrased for the end of an error message: ` (did you mean
 // "x"?)`, or "" when nothing is close.
 func Hint(name string, candidates []string) string {
+	if h := DidYouMean(name, candidates); h != "" {
+		return " (" + h + ")"
+	}
+	return ""
+}
+
+// DidYouMean is Near phrased as an error's hint: `did you mean "x"?`, or
+// "" when nothing is close.
+func DidYouMean(name string, candidates []string) string {
 	if n := Near(name, candidates); n != "" {
-		return fmt.Sprintf(" (did you mean %q?)", n)
+		return fmt.Sprintf("did you mean %q?", n)
 	}
 	return ""
 }

@@ -1,0 +1,53 @@
+package position
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestError(t *testing.T) {
+	e := Errorf(Pos{File: "a.yaml", Line: 13, Col: 31}, "unknown column %q in where", "deths").Span(5).Hinted(`did you mean "deaths"?`)
+	if got, want := e.Error(), `a.yaml:13:31: unknown column "deths" in where (did you mean "deaths"?)`; got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	long := strings.Repeat("a,", 100) + "BAD" + strings.Repeat(",b", 100)
+	tests := []struct {
+		name string
+		line string
+		pos  Pos
+		len  int
+		want string
+	}{
+		{"span", `    where: city == "Mosul" && deths > 1`, Pos{Line: 13, Col: 31}, 5,
+			"" +
+				" 13 |     where: city == \"Mosul\" && deths > 1\n" +
+				"    |                               ^^^^^\n"},
+		{"point", "city,deaths", Pos{Line: 3, Col: 6}, 0,
+			" 3 | city,deaths\n" +
+				"   |      ^\n"},
+		{"tabs keep the caret aligned", "\tx:\tbad", Pos{Line: 2, Col: 5}, 3,
+			" 2 | \tx:\tbad\n" +
+				"   | \t  \t^^^\n"},
+		{"wide characters count once", "Médecins,Mosul", Pos{Line: 1, Col: 11}, 5,
+			" 1 | Médecins,Mosul\n" +
+				"   |          ^^^^^\n"},
+		{"past the end", "abc", Pos{Line: 7, Col: 4}, 0,
+			" 7 | abc\n" +
+				"   |    ^\n"},
+		{"long line cut around the span", long, Pos{Line: 1, Col: 201}, 3,
+			" 1 | …" + long[167:267] + "…\n" +
+				"   |  " + strings.Repeat(" ", 33) + "^^^\n"},
+		{"no column", "abc", Pos{Line: 7}, 0, ""},
+		{"column beyond the line", "abc", Pos{Line: 7, Col: 9}, 0, ""},
+		{"not UTF-8", "caf\xe9", Pos{Line: 1, Col: 2}, 0, ""},
+	}
+	for _, tt := range tests {
+		e := &Error{Pos: tt.pos, Len: tt.len, Msg: "m"}
+		if got := e.Excerpt(tt.line); got != tt.want {
+			t.Errorf("%s:\n got:\n%s\nwant:\n%s", tt.name, got, tt.want)
+		}
+	}
+}
