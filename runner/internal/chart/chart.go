@@ -7,7 +7,6 @@ import (
 	"math"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -575,8 +574,6 @@ func (b *builder) tune(in []byte) ([]byte, error) {
 }
 
 func (b *builder) build(id string) (map[string]any, error) {
-	top := 0
-
 	var (
 		ss   []series
 		cats []string
@@ -601,7 +598,7 @@ func (b *builder) build(id string) (map[string]any, error) {
 	legend := opts.Legend{Show: opts.Bool(false)}
 	legendH := 0
 	if b.kind != "pie" && len(ss) > 1 {
-		legend = opts.Legend{Show: opts.Bool(true), Type: "scroll", Left: "0", Top: strconv.Itoa(top)}
+		legend = opts.Legend{Show: opts.Bool(true), Type: "scroll", Left: "0", Top: "0"}
 		legendH = legendHeight
 	}
 
@@ -623,16 +620,13 @@ func (b *builder) build(id string) (map[string]any, error) {
 		pie := charts.NewPie()
 		pie.SetGlobalOptions(global...)
 		center := []string{"50%", "50%"}
-		if top > 0 {
-			center[1] = strconv.Itoa(50+top/8) + "%"
-		}
 		pie.AddSeries(ss[0].name, nil,
 			charts.WithPieChartOpts(opts.PieChart{Radius: "60%", Center: center}))
 		pie.MultiSeries[0].Data = ss[0].data
 		pie.Validate()
 		obj = pie.JSON()
 	} else {
-		obj = b.buildRect(global, cats, ss, top+legendH)
+		obj = b.buildRect(global, cats, ss, legendH)
 	}
 	delete(obj, "toolbox")
 	obj["color"] = Palette

@@ -1,10 +1,11 @@
 // Package chart turns a chart cell of an analysis into ECharts options.
 //
-// It takes an *analysis.Chart (the `chart:` cell as written: type, data, x,
-// y, series, labels, unit, format, stack, horizontal) and the *table.Table
-// computed for its view, and produces the ECharts option object as JSON
-// bytes, ready to be placed inside a <script type="application/json">
-// element of the report and passed to echarts' setOption after JSON.parse.
+// Check takes an *analysis.Chart (the chart: cell as written) and the
+// columns of its view, applies every rule of what a chart may say, and
+// produces a Spec: the cell resolved against the view. Options takes a
+// Spec and the *table.Table computed for the view and produces the ECharts
+// option object as JSON bytes, which the report places in a data attribute
+// of the chart's element and passes to echarts' setOption after JSON.parse.
 //
 // go-echarts is used as an options builder only: its renderer writes options
 // unescaped into JavaScript, so this package never calls it. The JSON is
