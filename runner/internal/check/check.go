@@ -3,7 +3,6 @@ package check
 import (
 	"fmt"
 	"reflect"
-	"strconv"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/chart"
@@ -377,15 +376,12 @@ func columnNames(cols []table.Column) []string {
 
 // rowStruct is the Go type of one row of a view inside values: a struct
 // whose fields are named by expr tags, so `.low` is checked at compile time
-// while every field, holding any, may be null.
+// while every field, holding any, may be null. It is an expression
+// environment's struct, declaring every column as a name of any type.
 func rowStruct(cols []table.Column) reflect.Type {
-	fields := make([]reflect.StructField, len(cols))
-	for i, c := range cols {
-		fields[i] = reflect.StructField{
-			Name: "F" + strconv.Itoa(i),
-			Type: reflect.TypeOf((*any)(nil)).Elem(),
-			Tag:  reflect.StructTag(`expr:"` + c.Name + `"`),
-		}
+	env := expression.NewStructEnv("column")
+	for _, c := range cols {
+		env.Add(c.Name, nil)
 	}
-	return reflect.StructOf(fields)
+	return env.Struct()
 }

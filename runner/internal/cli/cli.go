@@ -242,22 +242,23 @@ func run(args []string, stdout, stderr io.Writer, write bool) int {
 			return exitFailure
 		}
 	}
+	atOnce, workers := parallelism(runtime.NumCPU(), len(files))
 	if len(files) == 1 {
-		if !runOne(files[0], c.root, out, script, write, stderr, true) {
+		if !runOne(files[0], c.root, out, script, write, stderr, true, workers) {
 			return exitFailure
 		}
 		return exitOK
 	}
-	// Several analyses run at once, one per core; each one's lines are held
-	// and printed in the order the analyses were named, so the output, like
-	// every report, is the same as a run one after the other.
+	// Several analyses run at once; each one's lines are held and printed
+	// in the order the analyses were named, so the output, like every
+	// report, is the same as a run one after the other.
 	type result struct {
 		out  bytes.Buffer
 		ok   bool
 		done chan struct{}
 	}
 	results := make([]*result, len(files))
-	slots := make(chan struct{}, runtime.NumCPU())
+	slots := make(chan struct{}, atOnce)
 	for i, path := range files {
 		r := &result{done: make(chan struct{})}
 		results[i] = r
@@ -270,7 +271,7 @@ func run(args []string, stdout, stderr io.Writer, write bool) int {
 					r.ok = false
 				}
 			}()
-			r.ok = runOne(path, c.root, out, script, write, &r.out, false)
+			r.ok = runOne(path, c.root, out, script, write, &r.out, false, workers)
 		}()
 	}
 	code := exitOK
@@ -284,9 +285,19 @@ func run(args []string, stdout, stderr io.Writer, write bool) int {
 	return code
 }
 
+// parallelism decides, once, how a run uses the machine's cores: how many
+// analyses run at once, and how many workers read each one's large files.
+// Analyses run one per core; the cores left over when there are fewer
+// analyses than cores read their files. The results never depend on it.
+func parallelism(cores, analyses int) (atOnce, workers int) {
+	cores = max(cores, 1)
+	atOnce = max(min(cores, analyses), 1)
+	return atOnce, max(cores/atOnce, 1)
+}
+
 // runOne runs one analysis and reports on stderr; it returns false on
-// failure, having printed why.
-func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writer, showProgress bool) bool {
+// failure, having printed why. workers read its large files.
+func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writer, showProgress bool, workers int) bool {
 	start := time.Now() // only for the timing line on stderr; never in a report
 	display := displayPath(root, path)
 	src, err := os.ReadFile(path)
@@ -306,7 +317,7 @@ func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writ
 	}
 	progress := newProgress(stderr)
 	progress.on = progress.on && showProgress
-	res, err := engine.Execute(plan, engine.Options{Root: root, Progress: progress.update, Workers: runtime.NumCPU()})
+	res, err := engine.Execute(plan, engine.Options{Root: root, Progress: progress.update, Workers: workers})
 	progress.done()
 	if err != nil {
 		printErrors(stderr, err, root)

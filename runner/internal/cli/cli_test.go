@@ -100,3 +100,20 @@ func TestVersionFromBuild(t *testing.T) {
 		t.Errorf("galley version printed:\n%s\nwant the version, the module and revision %s", out, head)
 	}
 }
+
+func TestParallelism(t *testing.T) {
+	tests := []struct{ cores, analyses, atOnce, workers int }{
+		{2, 1, 1, 2},
+		{2, 2, 2, 1},
+		{2, 5, 2, 1},
+		{8, 3, 3, 2},
+		{1, 4, 1, 1},
+		{0, 0, 1, 1},
+	}
+	for _, tt := range tests {
+		a, w := parallelism(tt.cores, tt.analyses)
+		if a != tt.atOnce || w != tt.workers {
+			t.Errorf("parallelism(%d cores, %d analyses) = %d at once, %d workers; want %d, %d", tt.cores, tt.analyses, a, w, tt.atOnce, tt.workers)
+		}
+	}
+}
