@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -175,6 +176,7 @@ type Program struct {
 	parts []*Program
 	// name is set when the whole expression is one name of the Env.
 	name string
+	what string // names the expression in messages ("derive midpoint")
 }
 
 // Name returns the name the expression consists of, when it is nothing
@@ -235,7 +237,7 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 		return nil, err
 	}
 	t := tree.Node.Type()
-	p := &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(tree.Node, env)}
+	p := &Program{Src: e, what: what, Type: TypeOf(t), GoType: t, Refs: refs(tree.Node, env)}
 	if id, ok := tree.Node.(*ast.IdentifierNode); ok && len(p.Refs) == 1 && p.Refs[0] == id.Value {
 		p.name = id.Value
 	}
@@ -247,20 +249,31 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	}
 
 	// Pass 2: the same source, operators rewritten to null-aware calls.
-	prog, err := expr.Compile(e.Src, append(base(), expr.Patch(foldDates{}), expr.Patch(nullPatch{}))...)
+	prog, err := expr.Compile(e.Src, append(base(), nullAware()...)...)
 	if err != nil {
 		return nil, fileError(e, what, env, err)
 	}
 	p.prog = prog
-	// Pass 3: the expression as written, with expr-lang's own operators,
-	// for rows whose columns are all present (see VM.EvalPresent).
-	if fast, err := expr.Compile(e.Src, append(base(), expr.Patch(foldDates{}))...); err == nil {
+	// Pass 3: the expression as written, with expr-lang's own operators
+	// but checked arithmetic, for rows whose columns are all present (see
+	// VM.EvalPresent).
+	if fast, err := expr.Compile(e.Src, append(base(), present()...)...); err == nil {
 		p.fast = fast
 	}
 	if want == BoolResult {
-		p.parts = compileConjuncts(e, tree.Node, env, base)
+		p.parts = compileConjuncts(e, what, tree.Node, env, base)
 	}
 	return p, nil
+}
+
+// nullAware are the patches of the null-aware program, present those of
+// the fast one.
+func nullAware() []expr.Option {
+	return []expr.Option{expr.Patch(foldDates{}), expr.Patch(nullPatch{}), expr.Patch(checkPatch{})}
+}
+
+func present() []expr.Option {
+	return []expr.Option{expr.Patch(foldDates{}), expr.Patch(checkPatch{})}
 }
 
 // conjuncts flattens the && (and) at the top of n into its operands.
@@ -274,7 +287,7 @@ func conjuncts(n ast.Node) []ast.Node {
 // compileConjuncts compiles each conjunct of checked, the checked tree of
 // e, as a program; nil when there is only one, or when one does not
 // compile alone (it then runs as part of the whole).
-func compileConjuncts(e analysis.Expr, checked ast.Node, env *Env, base func() []expr.Option) []*Program {
+func compileConjuncts(e analysis.Expr, what string, checked ast.Node, env *Env, base func() []expr.Option) []*Program {
 	nodes := conjuncts(checked)
 	if len(nodes) < 2 {
 		return nil
@@ -286,23 +299,23 @@ func compileConjuncts(e analysis.Expr, checked ast.Node, env *Env, base func() [
 			return nil
 		}
 	}
-	if optimized, err := optimizedConjuncts(e.Src, append(base(), expr.Patch(foldDates{}))); err != nil || optimized != len(nodes) {
+	if optimized, err := optimizedConjuncts(e.Src, append(base(), present()...)); err != nil || optimized != len(nodes) {
 		// The optimizer folded the conjunction (x && false is false): the
 		// whole never runs what a split would.
 		return nil
 	}
-	progs, err := compileParts(e.Src, len(nodes), append(base(), expr.Patch(foldDates{}), expr.Patch(nullPatch{})))
+	progs, err := compileParts(e.Src, len(nodes), append(base(), nullAware()...))
 	if err != nil {
 		return nil
 	}
-	fast, err := compileParts(e.Src, len(nodes), append(base(), expr.Patch(foldDates{})))
+	fast, err := compileParts(e.Src, len(nodes), append(base(), present()...))
 	if err != nil {
 		fast = make([]*vm.Program, len(nodes)) // the null-aware programs serve alone
 	}
 	parts := make([]*Program, len(nodes))
 	for k, n := range nodes {
 		t := n.Type()
-		parts[k] = &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(n, env), prog: progs[k], fast: fast[k]}
+		parts[k] = &Program{Src: e, what: what, Type: TypeOf(t), GoType: t, Refs: refs(n, env), prog: progs[k], fast: fast[k]}
 	}
 	return parts
 }
@@ -451,7 +464,7 @@ func (m *VM) Eval(p *Program, env any) (any, error) {
 	m.m.MemoryBudget = MemoryBudget
 	out, err := m.m.Run(p.prog, env)
 	if err != nil {
-		return nil, runtimeError(p.Src, err)
+		return nil, runtimeError(p, err)
 	}
 	return out, nil
 }
@@ -533,10 +546,20 @@ func byteCol(src string, line, col int) int {
 	return b
 }
 
-func runtimeError(e analysis.Expr, err error) error {
+// runtimeError positions an error of p's evaluation at the operator or
+// call that failed; an arithmetic result refused (an overflow) also names
+// the expression, as compile errors do.
+func runtimeError(p *Program, err error) error {
+	e := p.Src
 	msg := err.Error()
+	var ae *arithError
+	if errors.As(err, &ae) {
+		msg = p.what + ": " + ae.msg
+	}
 	if fe, ok := err.(*file.Error); ok {
-		msg = fe.Message
+		if ae == nil {
+			msg = fe.Message
+		}
 		return position.Errorf(e.At(fe.Line, byteCol(e.Src, fe.Line, fe.Column)), "%s", msg)
 	}
 	return position.Errorf(e.Pos, "%s", msg)
@@ -568,7 +591,8 @@ func (foldDates) Visit(node *ast.Node) {
 	}
 }
 
-// nullPatch rewrites operators that fail on nil into null-aware calls.
+// nullPatch rewrites operators that fail on nil into null-aware calls;
+// checkPatch, after it, rewrites the arithmetic ones.
 type nullPatch struct{}
 
 func (nullPatch) Visit(node *ast.Node) {
@@ -579,9 +603,6 @@ func (nullPatch) Visit(node *ast.Node) {
 			return
 		}
 		if name, ok := opNames[n.Operator]; ok {
-			if n.Operator == "+" && isString(n.Left) && isString(n.Right) {
-				return // literal string concatenation cannot meet a null
-			}
 			ast.Patch(node, call(name, n.Left, n.Right))
 			return
 		}
@@ -596,8 +617,6 @@ func (nullPatch) Visit(node *ast.Node) {
 		}
 	case *ast.UnaryNode:
 		switch n.Operator {
-		case "-":
-			ast.Patch(node, call(fnNeg, n.Node))
 		case "!", "not":
 			ast.Patch(node, call(fnNot, n.Node))
 		}

@@ -126,3 +126,29 @@ func BenchmarkWhere(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkArith evaluates a derive with int and float arithmetic over a
+// map row, on both paths: what checking every operation for overflow and
+// for results that are not finite costs.
+func BenchmarkArith(b *testing.B) {
+	p, err := Compile(at(`(low + high) * deaths - 1 + share / 2`, 1, 1), "derive x", rowEnv(), AnyResult)
+	if err != nil {
+		b.Fatal(err)
+	}
+	row := fullRow()
+	for _, bc := range []struct {
+		name string
+		eval func(*VM, *Program, any) (any, error)
+	}{{"null-aware", (*VM).Eval}, {"present", (*VM).EvalPresent}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var m VM
+			b.ReportAllocs()
+			for b.Loop() {
+				v, err := bc.eval(&m, p, row)
+				if err != nil || v != 143.125 {
+					b.Fatalf("Eval = %v, %v", v, err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,136 @@
+package expression
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"galley/runner/internal/position"
+)
+
+// bigRow is fullRow with deaths and low at the ends of the int range.
+func bigRow() map[string]any {
+	row := fullRow()
+	row["deaths"] = math.MaxInt64
+	row["low"] = math.MinInt64
+	return row
+}
+
+const (
+	more = "more than the largest int, 9223372036854775807 (convert an operand with float() for an approximate result)"
+	less = "less than the smallest int, -9223372036854775808 (convert an operand with float() for an approximate result)"
+)
+
+// TestIntOverflow: an int result that does not fit is an error at the
+// operator that names the expression, on the null-aware program and on the
+// fast one alike; a result at the very edge of the range is given.
+func TestIntOverflow(t *testing.T) {
+	tests := []struct {
+		src string
+		err string
+	}{
+		{`deaths + 1`, `x.yaml:12:19: derive x: 9223372036854775807 + 1 = 9223372036854775808, ` + more},
+		{`1 + deaths`, `x.yaml:12:14: derive x: 1 + 9223372036854775807 = 9223372036854775808, ` + more},
+		{`-deaths - 2`, `x.yaml:12:20: derive x: -9223372036854775807 - 2 = -9223372036854775809, ` + less},
+		{`low - 1`, `x.yaml:12:16: derive x: -9223372036854775808 - 1 = -9223372036854775809, ` + less},
+		{`deaths * 2`, `x.yaml:12:19: derive x: 9223372036854775807 * 2 = 18446744073709551614, ` + more},
+		{`low * -1`, `x.yaml:12:16: derive x: -9223372036854775808 * -1 = 9223372036854775808, ` + more},
+		{`-1 * low`, `x.yaml:12:15: derive x: -1 * -9223372036854775808 = 9223372036854775808, ` + more},
+		{`-low`, `x.yaml:12:12: derive x: -(-9223372036854775808) = 9223372036854775808, ` + more},
+		{`abs(low)`, `x.yaml:12:12: derive x: abs(-9223372036854775808) = 9223372036854775808, ` + more},
+		{`int(1e300)`, `x.yaml:12:12: derive x: int(1e+300): 1e+300 is beyond the int range, -9223372036854775808 to 9223372036854775807`},
+		{`int(-9223372036854775807.0 * 2)`, `x.yaml:12:12: derive x: int(-1.8446744073709552e+19): -1.8446744073709552e+19 is beyond the int range, -9223372036854775808 to 9223372036854775807`},
+		{`int(float(deaths))`, `x.yaml:12:12: derive x: int(9.223372036854776e+18): 9.223372036854776e+18 is beyond the int range, -9223372036854775808 to 9223372036854775807`},
+		{`9223372036854775807 + 1`, `x.yaml:12:32: derive x: 9223372036854775807 + 1 = 9223372036854775808, ` + more},
+		{`sum([deaths, 1])`, `x.yaml:12:12: derive x: sum of the list = 9223372036854775808, more than the largest int, 9223372036854775807 (sum(list, float(#)) gives it as a float)`},
+		{`sum([low, -1])`, `x.yaml:12:12: derive x: sum of the list = -9223372036854775809, less than the smallest int, -9223372036854775808 (sum(list, float(#)) gives it as a float)`},
+		{`sum([1, 2], # * deaths)`, `x.yaml:12:26: derive x: 2 * 9223372036854775807 = 18446744073709551614, ` + more},
+		{`sum([deaths, deaths], #)`, `x.yaml:12:12: derive x: sum of the list = 18446744073709551614, more than the largest int, 9223372036854775807 (sum(list, float(#)) gives it as a float)`},
+		{`reduce([deaths, 1], #acc + #)`, `x.yaml:12:37: derive x: 9223372036854775807 + 1 = 9223372036854775808, ` + more},
+		{`date("2200-01-01") - date("1900-01-01")`, `x.yaml:12:31: derive x: 2200-01-01 - 1900-01-01 is beyond the longest duration, about 292 years (compare the years instead: a.Year() - b.Year())`},
+		{`duration("2562047h") + duration("2562047h")`, `x.yaml:12:33: derive x: 2562047h0m0s + 2562047h0m0s is beyond the longest duration, about 292 years`},
+		{`(deaths ?? 0) + 1 > 0`, `x.yaml:12:26: derive x: 9223372036854775807 + 1 = 9223372036854775808, ` + more},
+	}
+	for _, tt := range tests {
+		p, err := Compile(at(tt.src, 12, 12), "derive x", rowEnv(), AnyResult)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tt.src, err)
+		}
+		if p.fast == nil {
+			t.Errorf("%s: no fast program", tt.src)
+		}
+		var m VM
+		for _, path := range []struct {
+			name string
+			run  func() (any, error)
+		}{
+			{"null-aware", func() (any, error) { return m.Eval(p, bigRow()) }},
+			{"present", func() (any, error) { return m.EvalPresent(p, bigRow()) }},
+			{"fast program alone", func() (any, error) {
+				// Not falling back: the fast program must refuse too.
+				v, err := m.m.Run(p.fast, bigRow())
+				if err != nil {
+					err = runtimeError(p, err)
+				}
+				return v, err
+			}},
+		} {
+			v, err := path.run()
+			if err == nil {
+				t.Errorf("%s on the %s path = %v, want an error", tt.src, path.name, v)
+				continue
+			}
+			var pe *position.Error
+			if !errors.As(err, &pe) {
+				t.Errorf("%s: %T is not a *position.Error", tt.src, err)
+			}
+			if err.Error() != tt.err {
+				t.Errorf("%s on the %s path:\n got %s\nwant %s", tt.src, path.name, err, tt.err)
+			}
+		}
+	}
+}
+
+// TestIntEdges: results at the very edge of the int range are given, on
+// both paths.
+func TestIntEdges(t *testing.T) {
+	tests := []struct {
+		src  string
+		want any
+	}{
+		{`deaths + 0`, math.MaxInt64},
+		{`deaths - 1 + 1`, math.MaxInt64},
+		{`low + deaths`, -1},
+		{`low + 1 - 1`, math.MinInt64},
+		{`-deaths`, -math.MaxInt64},
+		{`-deaths - 1`, math.MinInt64},
+		{`abs(low + 1)`, math.MaxInt64},
+		{`low * 1`, math.MinInt64},
+		{`(low / 2) * 2`, -9.223372036854775808e18},
+		{`low % -1`, 0},
+		{`deaths % 10`, 7},
+		{`int(-9223372036854775807.0 - 1)`, math.MinInt64},
+		{`sum([deaths, 1, -1])`, math.MaxInt64},
+		{`sum([deaths, low, 1])`, 0},
+		{`sum([deaths, 0.5])`, 9.223372036854775808e18},
+		{`sum([])`, 0},
+		{`sum([1, 2], # * 2)`, 6},
+		{`sum([1.5, 2])`, 3.5},
+		{`sum([0.1, 0.2, 0.3])`, 0.6},
+		{`3 * 4 - 2 ** 3 + 7 % 4`, 7.0},
+		{`(date("2200-01-01") - date("1990-01-01")).Hours()`, 1840824.0},
+	}
+	for _, tt := range tests {
+		p, err := Compile(at(tt.src, 12, 12), "derive x", rowEnv(), AnyResult)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tt.src, err)
+		}
+		var m VM
+		for name, eval := range map[string]func(*Program, any) (any, error){"null-aware": m.Eval, "present": m.EvalPresent} {
+			got, err := eval(p, bigRow())
+			if err != nil || !equal(got, tt.want) {
+				t.Errorf("%s on the %s path = %#v, %v; want %#v", tt.src, name, got, err, tt.want)
+			}
+		}
+	}
+}
