@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"sort"
 	"strconv"
 	"time"
 
@@ -14,11 +15,16 @@ import (
 )
 
 // Checked arithmetic. expr-lang's operators wrap an int that overflows
-// (9223372036854775807 + 1 is -9223372036854775808), so every arithmetic
-// operator, unary minus and the builtins that can overflow (abs, int,
-// sum) are rewritten into the calls below, in the null-aware program and
-// in the fast one alike (checkPatch): a result that does not fit is an
-// error at the operator, never a wrong number.
+// (9223372036854775807 + 1 is -9223372036854775808) and give a float that
+// is not finite (1e308 * 10 is +Inf, 0 / 0 is NaN), so every arithmetic
+// operator, unary minus and the builtins that can overflow or leave the
+// reals (abs, int, float, sum, mean, median) are rewritten into the calls
+// below, in the null-aware program and in the fast one alike (checkPatch):
+// a result that does not fit is an error at the operator, never a wrong
+// number, an infinity or a NaN. This is the one place the rule is
+// enforced: data holds no NaN or infinity (package dataset refuses them),
+// so with these checks and Sum's no expression, derive, aggregate, value
+// or claim can meet one, and no later stage checks again.
 
 // The checked operators are called as Go functions of the signatures
 // expr-lang calls directly (OpCallTyped: no argument buffer, no
@@ -29,10 +35,13 @@ var (
 		"+": checked2(add), "-": checked2(sub), "*": checked2(mul), "/": checked2(div),
 		"%": checked2(modulo), "**": checked2(pow), "^": checked2(pow),
 	}
-	negOp = checked1(negate)
-	absOp = checked1(absFn)
-	intOp = checked1(intFn)
-	sumOp = checked1(sumFn)
+	negOp    = checked1(negate)
+	absOp    = checked1(absFn)
+	intOp    = checked1(intFn)
+	floatOp  = checked1(floatFn)
+	sumOp    = checked1(sumFn)
+	meanOp   = checked1(meanFn)
+	medianOp = checked1(medianFn)
 )
 
 func checked2(f func(a, b any) (any, error)) func(a, b any) any {
@@ -90,6 +99,21 @@ func (checkPatch) Visit(node *ast.Node) {
 			ast.Patch(node, goCall(absOp, n.Arguments...))
 		case "int":
 			ast.Patch(node, goCall(intOp, n.Arguments...))
+		case "float":
+			ast.Patch(node, goCall(floatOp, n.Arguments...))
+		case "mean", "median":
+			// mean(a, b, c) is the mean of the list [a, b, c].
+			list := n.Arguments[0]
+			if len(n.Arguments) != 1 {
+				a := &ast.ArrayNode{Nodes: n.Arguments}
+				a.SetLocation(n.Location())
+				list = a
+			}
+			op := meanOp
+			if n.Name == "median" {
+				op = medianOp
+			}
+			ast.Patch(node, goCall(op, list))
 		case "sum":
 			// sum(list, f) is the sum of map(list, f): expr-lang's own
 			// loop adds with the unchecked operator.
@@ -156,6 +180,11 @@ func add(x, y any) (any, error) {
 			return nil, binaryOverflow(a, "+", b)
 		}
 	}
+	if a, ok := x.(float64); ok {
+		if b, ok := y.(float64); ok {
+			return finite(a+b, x, "+", y)
+		}
+	}
 	return slowArith("+", x, y)
 }
 
@@ -168,6 +197,11 @@ func sub(x, y any) (any, error) {
 			return nil, binaryOverflow(a, "-", b)
 		}
 	}
+	if a, ok := x.(float64); ok {
+		if b, ok := y.(float64); ok {
+			return finite(a-b, x, "-", y)
+		}
+	}
 	return slowArith("-", x, y)
 }
 
@@ -178,6 +212,11 @@ func mul(x, y any) (any, error) {
 				return s, nil
 			}
 			return nil, binaryOverflow(a, "*", b)
+		}
+	}
+	if a, ok := x.(float64); ok {
+		if b, ok := y.(float64); ok {
+			return finite(a*b, x, "*", y)
 		}
 	}
 	return slowArith("*", x, y)
@@ -194,18 +233,68 @@ func mulInt(a, b int) (int, bool) {
 	return s, true
 }
 
+// div is a / b, always a float; dividing by zero is an error, whatever
+// the dividend.
 func div(a, b any) (any, error) {
 	if a == nil || b == nil {
 		return nil, nil
 	}
-	return runtime.Divide(a, b), nil
+	r := runtime.Divide(a, b)
+	if r-r == 0 {
+		return r, nil
+	}
+	if f, ok := number(b); ok && f == 0 {
+		return nil, arithErrorf("%s / %s: division by zero", operand(a), operand(b))
+	}
+	return finite(r, a, "/", b)
 }
 
 func pow(a, b any) (any, error) {
 	if a == nil || b == nil {
 		return nil, nil
 	}
-	return runtime.Exponent(a, b), nil
+	return finite(runtime.Exponent(a, b), a, "**", b)
+}
+
+// finite returns r, the result of a op b, when it is a finite float.
+func finite(r float64, a any, op string, b any) (any, error) {
+	if r-r == 0 { // false for NaN and both infinities
+		return r, nil
+	}
+	return nil, notFinite(fmt.Sprintf("%s %s %s", operand(a), op, operand(b)), r)
+}
+
+// notFinite explains a float result, of the computation written expr,
+// that is NaN or infinite.
+func notFinite(expr string, r float64) error {
+	switch {
+	case math.IsNaN(r):
+		return arithErrorf("%s is not a number", expr)
+	case r > 0:
+		return arithErrorf("%s is beyond the largest float, about 1.8e308", expr)
+	}
+	return arithErrorf("%s is beyond the smallest float, about -1.8e308", expr)
+}
+
+// operand writes an operand of a binary operator, a negative number in
+// parentheses.
+func operand(v any) string {
+	t := text(v)
+	if len(t) > 0 && t[0] == '-' {
+		return "(" + t + ")"
+	}
+	return t
+}
+
+// text writes a number as an error message shows it.
+func text(v any) string {
+	switch x := v.(type) {
+	case float64:
+		return formatFloat(x)
+	case string:
+		return strconv.Quote(x)
+	}
+	return fmt.Sprint(v)
 }
 
 func modulo(a, b any) (any, error) {
@@ -284,6 +373,86 @@ func intFn(v any) (any, error) {
 	return builtin.Int(v), nil
 }
 
+// floatFn is float(x), refusing text that reads as NaN or an infinity.
+func floatFn(v any) (any, error) {
+	switch a := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		f, err := strconv.ParseFloat(a, 64)
+		if err != nil || f-f != 0 {
+			return nil, arithErrorf("float(%q): not a number Galley reads (write digits, a sign, a point and an exponent; no NaN or infinity)", a)
+		}
+		return f, nil
+	}
+	return builtin.Float(v), nil
+}
+
+// meanFn is mean(list): the exact mean of its numbers (nested lists
+// flattened), which is never beyond the float range.
+func meanFn(list any) (any, error) {
+	if list == nil {
+		return nil, nil
+	}
+	var s Sum
+	n := 0
+	err := eachNumber("mean", list, 1, func(v any) {
+		n++
+		switch x := v.(type) {
+		case int:
+			s.AddInt(x)
+		case float64:
+			s.AddFloat(x)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return 0.0, nil
+	}
+	return s.Mean(n), nil
+}
+
+// medianFn is median(list).
+func medianFn(list any) (any, error) {
+	if list == nil {
+		return nil, nil
+	}
+	var vals []float64
+	err := eachNumber("median", list, 1, func(v any) {
+		switch x := v.(type) {
+		case int:
+			vals = append(vals, float64(x))
+		case float64:
+			vals = append(vals, x)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(vals) == 0 {
+		return 0.0, nil
+	}
+	return Median(vals), nil
+}
+
+// Median sorts vals, one or more finite floats, and returns the middle
+// one, or the mean of the two middle ones, which is never beyond the
+// float range even when their sum is.
+func Median(vals []float64) float64 {
+	sort.Float64s(vals)
+	m := len(vals) / 2
+	if len(vals)%2 == 1 {
+		return vals[m]
+	}
+	a, b := vals[m-1], vals[m]
+	if mid := (a + b) / 2; mid-mid == 0 {
+		return mid
+	}
+	return a/2 + b/2
+}
+
 func floatToInt(f float64) (any, error) {
 	// float64(math.MaxInt64) is 2^63 itself, just past the range.
 	if f >= -(1<<63) && f < 1<<63 {
@@ -304,7 +473,7 @@ func sumFn(list any) (any, error) {
 	}
 	var s Sum
 	floats := false
-	err := eachNumber("sum", list, func(v any) {
+	err := eachNumber("sum", list, 0, func(v any) {
 		switch x := v.(type) {
 		case int:
 			s.AddInt(x)
@@ -317,7 +486,11 @@ func sumFn(list any) (any, error) {
 		return nil, err
 	}
 	if floats {
-		return s.Float(), nil
+		f, ok := s.Float()
+		if ok {
+			return f, nil
+		}
+		return nil, notFinite("the sum of the list, "+s.Exact().Text('g', 6)+",", f)
 	}
 	if n, ok := s.Int(); ok {
 		return n, nil
@@ -325,8 +498,10 @@ func sumFn(list any) (any, error) {
 	return nil, sumOverflow("sum of the list", &s, "sum(list, float(#))")
 }
 
-// eachNumber calls f with each element of list as an int or a float64.
-func eachNumber(fn string, list any, f func(any)) error {
+// eachNumber calls f with each element of list as an int or a float64;
+// with depth > 0, an element that is a list is flattened into it, as
+// expr-lang's mean and median do, up to maxFlatten levels.
+func eachNumber(fn string, list any, depth int, f func(any)) error {
 	switch l := list.(type) {
 	case []int:
 		for _, x := range l {
@@ -362,10 +537,21 @@ func eachNumber(fn string, list any, f func(any)) error {
 		if isIntKind(e) {
 			return beyondInt(e)
 		}
+		if k := reflect.ValueOf(e).Kind(); depth > 0 && (k == reflect.Slice || k == reflect.Array) {
+			if depth > maxFlatten {
+				return fmt.Errorf("%s: lists nested more than %d deep", fn, maxFlatten)
+			}
+			if err := eachNumber(fn, e, depth+1, f); err != nil {
+				return err
+			}
+			continue
+		}
 		return fmt.Errorf("%s needs numbers, but element %d of the list is %s", fn, i, Describe(e))
 	}
 	return nil
 }
+
+const maxFlatten = 100
 
 // slowArith is a op b for operands that are not both ints: other integer
 // types (checked as ints, the result typed as expr-lang types it), floats,
@@ -399,9 +585,10 @@ func slowArith(op string, a, b any) (any, error) {
 			return nil, binaryOverflow(ab[0], op, ab[1])
 		}
 	}
+	var r any
 	switch op {
 	case "+":
-		return runtime.Add(a, b), nil
+		r = runtime.Add(a, b)
 	case "-":
 		if t, ok := a.(time.Time); ok {
 			switch u := b.(type) {
@@ -417,9 +604,14 @@ func slowArith(op string, a, b any) (any, error) {
 				}
 			}
 		}
-		return runtime.Subtract(a, b), nil
+		r = runtime.Subtract(a, b)
+	default:
+		r = runtime.Multiply(a, b)
 	}
-	return runtime.Multiply(a, b), nil
+	if f, ok := r.(float64); ok && f-f != 0 {
+		return finite(f, a, op, b)
+	}
+	return r, nil // boxed once, by expr-lang
 }
 
 // ints returns a and b as ints, or an error for one beyond the int range.

@@ -134,3 +134,111 @@ func TestIntEdges(t *testing.T) {
 		}
 	}
 }
+
+// hugeRow is fullRow with share near the largest float.
+func hugeRow() map[string]any {
+	row := fullRow()
+	row["share"] = 1.7e308
+	return row
+}
+
+const beyond = "is beyond the largest float, about 1.8e308"
+
+// TestNotFinite: a float result that would be infinite or not a number is
+// an error at the operator naming the expression, on both paths, so that
+// no NaN or infinity reaches a derive, a value or a claim.
+func TestNotFinite(t *testing.T) {
+	tests := []struct {
+		src string
+		err string
+	}{
+		{`1e308 * 10`, `x.yaml:12:18: derive x: 1e+308 * 10 ` + beyond},
+		{`-1e308 * 10`, `x.yaml:12:19: derive x: (-1e+308) * 10 is beyond the smallest float, about -1.8e308`},
+		{`share + share`, `x.yaml:12:18: derive x: 1.7e+308 + 1.7e+308 ` + beyond},
+		{`share - -share`, `x.yaml:12:18: derive x: 1.7e+308 - (-1.7e+308) ` + beyond},
+		{`share * deaths`, `x.yaml:12:18: derive x: 1.7e+308 * 12 ` + beyond},
+		{`share / 0.5`, `x.yaml:12:18: derive x: 1.7e+308 / 0.5 ` + beyond},
+		{`1 / 0`, `x.yaml:12:14: derive x: 1 / 0: division by zero`},
+		{`0 / 0`, `x.yaml:12:14: derive x: 0 / 0: division by zero`},
+		{`share / (low - 3)`, `x.yaml:12:18: derive x: 1.7e+308 / 0: division by zero`},
+		{`-share / 0.0`, `x.yaml:12:19: derive x: (-1.7e+308) / 0: division by zero`},
+		{`(-8) ** 0.5`, `x.yaml:12:17: derive x: (-8) ** 0.5 is not a number`},
+		{`10 ** 400`, `x.yaml:12:15: derive x: 10 ** 400 ` + beyond},
+		{`0 ** -1`, `x.yaml:12:14: derive x: 0 ** (-1) ` + beyond},
+		{`float("NaN")`, `x.yaml:12:12: derive x: float("NaN"): not a number Galley reads (write digits, a sign, a point and an exponent; no NaN or infinity)`},
+		{`float("-Inf")`, `x.yaml:12:12: derive x: float("-Inf"): not a number Galley reads (write digits, a sign, a point and an exponent; no NaN or infinity)`},
+		{`float("1e400")`, `x.yaml:12:12: derive x: float("1e400"): not a number Galley reads (write digits, a sign, a point and an exponent; no NaN or infinity)`},
+		{`sum([share, share])`, `x.yaml:12:12: derive x: the sum of the list, 3.4e+308, ` + beyond},
+		{`sum([share, share, -share, share])`, `x.yaml:12:12: derive x: the sum of the list, 3.4e+308, ` + beyond},
+		{`percent(1e307)`, `x.yaml:12:12: derive x: percent(1e+307) (1e+307 × 100) ` + beyond},
+		{`!(share * 10 < 1000)`, `x.yaml:12:20: derive x: 1.7e+308 * 10 ` + beyond},
+		{`duration("1h") * 1e300`, `x.yaml:12:27: derive x: 1h0m0s * 1e+300 ` + beyond},
+		{`int(share)`, `x.yaml:12:12: derive x: int(1.7e+308): 1.7e+308 is beyond the int range, -9223372036854775808 to 9223372036854775807`},
+	}
+	for _, tt := range tests {
+		p, err := Compile(at(tt.src, 12, 12), "derive x", rowEnv(), AnyResult)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tt.src, err)
+		}
+		var m VM
+		for _, path := range []struct {
+			name string
+			run  func() (any, error)
+		}{
+			{"null-aware", func() (any, error) { return m.Eval(p, hugeRow()) }},
+			{"present", func() (any, error) { return m.EvalPresent(p, hugeRow()) }},
+			{"fast program alone", func() (any, error) {
+				v, err := m.m.Run(p.fast, hugeRow())
+				if err != nil {
+					err = runtimeError(p, err)
+				}
+				return v, err
+			}},
+		} {
+			v, err := path.run()
+			if err == nil {
+				t.Errorf("%s on the %s path = %v, want an error", tt.src, path.name, v)
+				continue
+			}
+			if err.Error() != tt.err {
+				t.Errorf("%s on the %s path:\n got %s\nwant %s", tt.src, path.name, err, tt.err)
+			}
+		}
+	}
+}
+
+// TestFiniteEdges: sums, means and medians whose partial results pass the
+// float range but whose result does not are given, exactly.
+func TestFiniteEdges(t *testing.T) {
+	tests := []struct {
+		src  string
+		want any
+	}{
+		{`sum([share, share, -share])`, 1.7e308},
+		{`sum([share, -share, share])`, 1.7e308},
+		{`sum([-share, share, share])`, 1.7e308},
+		{`mean([share, share])`, 1.7e308},
+		{`mean(share, share, share)`, 1.7e308},
+		{`mean([share, -share])`, 0.0},
+		{`median([share, share])`, 1.7e308},
+		{`median(-share, -share, 1)`, -1.7e308},
+		{`median([share, 1, share, 3])`, 1.7e308 / 2},
+		{`mean([[1, 2], [3]])`, 2.0},
+		{`share * 0.5 + share * 0.5`, 1.7e308},
+		{`1.7976931348623157e308 - 1e308`, 7.976931348623157e307},
+		{`round(share / 1e300, 2)`, 1.7e8},
+	}
+	for _, tt := range tests {
+		p, err := Compile(at(tt.src, 12, 12), "derive x", rowEnv(), AnyResult)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tt.src, err)
+		}
+		var m VM
+		for name, eval := range map[string]func(*Program, any) (any, error){"null-aware": m.Eval, "present": m.EvalPresent} {
+			got, err := eval(p, hugeRow())
+			if err != nil || !equal(got, tt.want) {
+				t.Errorf("%s on the %s path = %#v, %v; want %#v", tt.src, name, got, err, tt.want)
+			}
+		}
+	}
+}

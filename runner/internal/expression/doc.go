@@ -16,10 +16,11 @@
 // type-checked, so type errors still name the operator the author wrote.
 //
 // Arithmetic is checked: every operator and builtin that can overflow an
-// int runs as a checked call (arith.go) in both programs, the null-aware
-// one and the fast one, so a result beyond the int range is a positioned
-// error, never a wrapped number. Sum adds exactly, for the aggregates of
-// package view and the sum builtin alike.
+// int or give a float that is not finite runs as a checked call (arith.go)
+// in both programs, the null-aware one and the fast one, so a result
+// beyond the int range, an infinity or a NaN is a positioned error, never a
+// value. Sum adds exactly, for the aggregates of package view and the sum
+// and mean builtins alike.
 //
 // Functions are pure: now() is removed, date() parses in UTC, keys() and
 // values() return their results in sorted key order.

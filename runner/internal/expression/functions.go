@@ -350,7 +350,11 @@ func percentFn(p ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return strconv.FormatFloat(Round(shift(x, 2), n), 'f', n, 64) + "%", nil
+	pc := Round(shift(x, 2), n)
+	if pc-pc != 0 {
+		return nil, notFinite(fmt.Sprintf("percent(%s) (%s × 100)", formatFloat(x), formatFloat(x)), pc)
+	}
+	return strconv.FormatFloat(pc, 'f', n, 64) + "%", nil
 }
 
 func sortedKeys(m map[string]any) []string {

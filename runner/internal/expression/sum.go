@@ -17,7 +17,13 @@ type Sum struct {
 	lo     int // the ints' total modulo 2^64, as two's complement
 	carry  int // how many times lo wrapped: the total is lo + carry·2^64
 	floats []float64
+	// big counts the 2^1023s taken out of the floats so that no partial
+	// sum overflows: 1.7e308 + 1.7e308 - 1.7e308 is 1.7e308 in any order
+	// (math.fsum refuses the first order with "intermediate overflow").
+	big int
 }
+
+const twoTo1023 = 0x1p1023
 
 // AddInt adds x.
 func (s *Sum) AddInt(x int) {
@@ -32,13 +38,14 @@ func (s *Sum) AddInt(x int) {
 
 // AddFloat adds x, a finite float.
 func (s *Sum) AddFloat(x float64) {
-	s.floats = addPartial(s.floats, x)
+	s.floats = s.addPartial(s.floats, x)
 }
 
 // Merge adds everything o has added.
 func (s *Sum) Merge(o *Sum) {
 	s.AddInt(o.lo)
 	s.carry += o.carry
+	s.big += o.big
 	for _, p := range o.floats {
 		s.AddFloat(p)
 	}
@@ -49,28 +56,50 @@ func (s *Sum) Int() (int, bool) {
 	return s.lo, s.carry == 0
 }
 
-// Float returns the total, ints and floats, correctly rounded to a float.
-func (s *Sum) Float() float64 {
-	p := append([]float64(nil), s.floats...)
+// Float returns the total, ints and floats, correctly rounded to a float,
+// and false when it is beyond the largest float.
+func (s *Sum) Float() (float64, bool) {
+	if s.big != 0 {
+		f, _ := s.Exact().Float64() // to nearest, ties to even; ±Inf beyond
+		return f, !math.IsInf(f, 0)
+	}
+	t := Sum{floats: append([]float64(nil), s.floats...)}
 	// The ints' total, lo + carry·2^64, in parts a float holds exactly:
 	// carry·2^64 (carry is far below 2^53), the top 38 bits of lo and
 	// its low 26 bits.
 	if s.carry != 0 {
-		p = addPartial(p, float64(s.carry)*(1<<64))
+		t.AddFloat(float64(s.carry) * (1 << 64))
 	}
 	if s.lo != 0 {
 		hi := s.lo >> 26 << 26
-		p = addPartial(p, float64(hi))
-		p = addPartial(p, float64(s.lo-hi))
+		t.AddFloat(float64(hi))
+		t.AddFloat(float64(s.lo - hi))
 	}
-	return roundPartials(p)
+	if t.big != 0 {
+		return t.Float()
+	}
+	f := roundPartials(t.floats)
+	return f, !math.IsInf(f, 0)
 }
 
-// Exact returns the exact total, for messages.
+// Mean returns the total divided by n, which is never beyond the float
+// range even when the total is.
+func (s *Sum) Mean(n int) float64 {
+	if f, ok := s.Float(); ok {
+		return f / float64(n)
+	}
+	m, _ := s.Exact().Quo(s.Exact(), new(big.Float).SetInt64(int64(n))).Float64()
+	return m
+}
+
+// Exact returns the exact total.
 func (s *Sum) Exact() *big.Float {
 	t := new(big.Float).SetPrec(2200).SetInt64(int64(s.carry))
-	t.Mul(t, new(big.Float).SetMantExp(big.NewFloat(1), 64))
+	t.SetMantExp(t, 64)
 	t.Add(t, new(big.Float).SetInt64(int64(s.lo)))
+	if s.big != 0 {
+		t.Add(t, new(big.Float).SetMantExp(big.NewFloat(float64(s.big)), 1023))
+	}
 	for _, p := range s.floats {
 		t.Add(t, big.NewFloat(p))
 	}
@@ -83,10 +112,19 @@ func (s *Sum) IntText() string {
 	return t.Add(t, big.NewInt(int64(s.lo))).String()
 }
 
-// addPartial adds x to the non-overlapping partials p, exactly.
-func addPartial(p []float64, x float64) []float64 {
+// addPartial adds x to the non-overlapping partials p, exactly. Where a
+// partial sum would overflow, 2^1023 is taken out of the larger operand
+// (exactly: it is between 2^1023 and 2^1024) and counted in s.big.
+func (s *Sum) addPartial(p []float64, x float64) []float64 {
 	i := 0
 	for _, y := range p {
+		for math.IsInf(x+y, 0) {
+			if math.Abs(x) >= math.Abs(y) {
+				x, s.big = takeBig(x, s.big)
+			} else {
+				y, s.big = takeBig(y, s.big)
+			}
+		}
 		if math.Abs(x) < math.Abs(y) {
 			x, y = y, x
 		}
@@ -99,6 +137,14 @@ func addPartial(p []float64, x float64) []float64 {
 		x = hi
 	}
 	return append(p[:i], x)
+}
+
+// takeBig takes 2^1023 out of x, |x| >= 2^1023, towards zero.
+func takeBig(x float64, big int) (float64, int) {
+	if x > 0 {
+		return x - twoTo1023, big + 1
+	}
+	return x + twoTo1023, big - 1
 }
 
 // roundPartials rounds the exact sum of the partials to the nearest float,

@@ -35,7 +35,7 @@ func TestSumFloats(t *testing.T) {
 				}
 				total.Merge(&part)
 			}
-			if got := total.Float(); got != want {
+			if got, _ := total.Float(); got != want {
 				t.Errorf("split %d reverse %v: %v, want %v", split, reverse, got, want)
 			}
 		}
@@ -43,7 +43,7 @@ func TestSumFloats(t *testing.T) {
 	var s Sum
 	s.AddFloat(1.5)
 	s.AddInt(1<<62 + 1)
-	if got := s.Float(); got != float64(1<<62+1)+1.5 {
+	if got, _ := s.Float(); got != float64(1<<62+1)+1.5 {
 		t.Errorf("plus a large int: %v", got)
 	}
 }
@@ -82,7 +82,7 @@ func TestSumInts(t *testing.T) {
 			}
 			wantF, _ := new(big.Float).SetPrec(200).SetString(tt.want)
 			f, _ := wantF.Float64()
-			if got := total.Float(); got != f {
+			if got, _ := total.Float(); got != f {
 				t.Errorf("%v as a float: %v, want %v", tt.vals, got, f)
 			}
 		}
@@ -103,6 +103,72 @@ func TestSumInts(t *testing.T) {
 		n, ok := s.Int()
 		if s.IntText() != exact.String() || ok != exact.IsInt64() || (ok && int64(n) != exact.Int64()) {
 			t.Fatalf("sum %s, want %s", s.IntText(), exact)
+		}
+	}
+}
+
+// TestSumFloatOverflow: partial sums past the largest float do not stop an
+// exact total within it, whatever the order and grouping (Python's
+// math.fsum refuses [1.7e308, 1.7e308, -1.7e308] with "intermediate
+// overflow" and gives 1.7e308 for [1.7e308, -1.7e308, 1.7e308]); a total
+// beyond it is reported. Checked against math/big on random huge values.
+func TestSumFloatOverflow(t *testing.T) {
+	const h = 1.7e308
+	orders := [][]float64{{h, h, -h}, {h, -h, h}, {-h, h, h}}
+	for _, vals := range orders {
+		for _, split := range []int{1, 2, 3} {
+			var total Sum
+			for i := 0; i < len(vals); i += split {
+				var part Sum
+				for _, v := range vals[i:min(i+split, len(vals))] {
+					part.AddFloat(v)
+				}
+				total.Merge(&part)
+			}
+			if got, ok := total.Float(); !ok || got != h {
+				t.Errorf("%v in parts of %d: %v, %v; want %v", vals, split, got, ok, h)
+			}
+			if got := total.Mean(3); got != h/3 {
+				t.Errorf("%v mean: %v, want %v", vals, got, h/3)
+			}
+		}
+	}
+	var s Sum
+	s.AddFloat(h)
+	s.AddFloat(h)
+	if got, ok := s.Float(); ok {
+		t.Errorf("1.7e308 + 1.7e308 = %v, want beyond the range", got)
+	}
+	if got := s.Mean(2); got != h {
+		t.Errorf("mean of two 1.7e308 = %v", got)
+	}
+	r := rand.New(rand.NewPCG(14, 3))
+	for range 300 {
+		var s Sum
+		exact := new(big.Float).SetPrec(2200)
+		n := 1 + r.IntN(12)
+		for range n {
+			v := math.Ldexp(r.Float64()*2-1, 1020+r.IntN(5)) // up to ±2^1024, not reaching it
+			if r.IntN(4) == 0 {
+				v = math.Ldexp(r.Float64(), -r.IntN(1070))
+			}
+			if r.IntN(5) == 0 {
+				iv := int(r.Uint64())
+				s.AddInt(iv)
+				exact.Add(exact, new(big.Float).SetInt64(int64(iv)))
+				continue
+			}
+			s.AddFloat(v)
+			exact.Add(exact, big.NewFloat(v))
+		}
+		want, _ := exact.Float64()
+		got, ok := s.Float()
+		if ok != !math.IsInf(want, 0) || (ok && got != want) {
+			t.Fatalf("sum %v (%v), want %v (exact %s)", got, ok, want, exact.Text('g', 20))
+		}
+		wantMean, _ := new(big.Float).SetPrec(2200).Quo(exact, big.NewFloat(float64(n))).Float64()
+		if gotMean := s.Mean(n); ok && gotMean != got/float64(n) || !ok && gotMean != wantMean {
+			t.Fatalf("mean %v, want %v", gotMean, wantMean)
 		}
 	}
 }

@@ -390,8 +390,8 @@ func (r *Run) Finish() (*table.Table, error) {
 	return &table.Table{Name: p.View.Name, Pos: p.View.Pos, Columns: p.Output, Rows: rows}, nil
 }
 
-// aggregateError explains an aggregate result Galley refuses to give: an
-// int sum beyond the int range, in group g.
+// aggregateError explains a sum Galley refuses to give, in group g: an
+// int total beyond the int range, or a float total beyond the float range.
 func (r *Run) aggregateError(c aggCall, g *group, s *state) error {
 	group := ""
 	if len(r.p.groupIdx) > 0 {
@@ -400,6 +400,10 @@ func (r *Run) aggregateError(c aggCall, g *group, s *state) error {
 			keys = append(keys, fmt.Sprintf("%s = %s", r.p.rowCols[n].Name, quote(g.key[i])))
 		}
 		group = " in the group " + strings.Join(keys, ", ")
+	}
+	if s.float || c.typ.String() != "int" {
+		return position.Errorf(c.pos, "view %q: %s: sum(%s) is %s%s, beyond the float range, about ±1.8e308",
+			r.p.View.Name, c.what, c.src, s.sum.Exact().Text('g', 6), group)
 	}
 	return position.Errorf(c.pos, "view %q: %s: sum(%s) is %s%s, beyond the int range (%d to %d); sum(float(%s)) gives it as a float",
 		r.p.View.Name, c.what, c.src, s.sum.IntText(), group, math.MinInt64, math.MaxInt64, c.src)
@@ -528,8 +532,10 @@ func (s *state) add(fn string, v any) error {
 	return nil
 }
 
-// result is the aggregate's value; an int sum that does not fit in an int
-// is an error, which the caller positions at the call.
+// result is the aggregate's value. A sum beyond the int range (for an int
+// sum) or the float range is refused with errSum, which the caller
+// explains (aggregateError); mean and median are never beyond the range of
+// the values they are of.
 func (s *state) result(fn string, typ interface{ String() string }) (any, error) {
 	switch fn {
 	case "count":
@@ -544,35 +550,30 @@ func (s *state) result(fn string, typ interface{ String() string }) (any, error)
 			if n, ok := s.sum.Int(); ok {
 				return n, nil
 			}
-			return nil, errIntSum
+			return nil, errSum
 		}
-		return s.sum.Float(), nil
+		if f, ok := s.sum.Float(); ok {
+			return f, nil
+		}
+		return nil, errSum
 	case "mean":
 		if s.n == 0 {
 			return nil, nil
 		}
-		return s.sum.Float() / float64(s.n), nil
+		return s.sum.Mean(s.n), nil
 	case "median":
 		if len(s.vals) == 0 {
 			return nil, nil
 		}
-		sort.Float64s(s.vals)
-		m := len(s.vals) / 2
-		if len(s.vals)%2 == 1 {
-			return s.vals[m], nil
-		}
-		return (s.vals[m-1] + s.vals[m]) / 2, nil
+		return expression.Median(s.vals), nil
 	}
 	if !s.set {
-		return nil, nil
-	}
-	if f, ok := s.v.(float64); ok && math.IsNaN(f) {
 		return nil, nil
 	}
 	return s.v, nil
 }
 
-var errIntSum = errors.New("int sum beyond the int range")
+var errSum = errors.New("sum beyond the range of its type")
 
 // Merge folds the run of a later part of the same input into r: rows are
 // appended, groups combined, counts added. Merging the runs of a file's
