@@ -227,6 +227,9 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 		return opts
 	}
 
+	if err := checkDepth(e); err != nil {
+		return nil, err
+	}
 	// Pass 1: the expression as written, so type errors name its operators.
 	cfg := newConfig(base())
 	tree, err := checker.ParseCheck(e.Src, cfg)
@@ -681,6 +684,9 @@ func truth(n ast.Node) ast.Node {
 // Check compiles nothing: it parses src only, for the JSON-schema test and
 // for fuzzing the parser.
 func Check(src string) error {
+	if err := checkDepth(analysis.Expr{Src: src}); err != nil {
+		return err
+	}
 	_, err := parser.Parse(src)
 	return err
 }
@@ -688,6 +694,9 @@ func Check(src string) error {
 // Names lists the identifiers an expression reads, sorted and without
 // repeats, before it is compiled: to order values by their dependencies.
 func Names(e analysis.Expr) []string {
+	if tooDeep(e.Src) >= 0 {
+		return nil // Compile reports it, with its position
+	}
 	cfg := conf.CreateNew()
 	for _, o := range functionOptions() {
 		o(cfg)

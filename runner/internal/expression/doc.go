@@ -22,6 +22,9 @@
 // value. Sum adds exactly, for the aggregates of package view and the sum
 // and mean builtins alike.
 //
+// A source nested deeper than MaxDepth is refused by a scan of its text
+// (depth.go) before expr-lang's recursive parser sees it.
+//
 // Functions are pure: now() is removed, date() parses in UTC, keys() and
 // values() return their results in sorted key order.
 package expression
