@@ -252,7 +252,7 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	}
 
 	// Pass 2: the same source, operators rewritten to null-aware calls.
-	prog, err := expr.Compile(e.Src, append(base(), nullAware()...)...)
+	prog, err := compileProgram(e.Src, append(base(), nullAware()...))
 	if err != nil {
 		return nil, fileError(e, what, env, err)
 	}
@@ -260,7 +260,7 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	// Pass 3: the expression as written, with expr-lang's own operators
 	// but checked arithmetic, for rows whose columns are all present (see
 	// VM.EvalPresent).
-	if fast, err := expr.Compile(e.Src, append(base(), present()...)...); err == nil {
+	if fast, err := compileProgram(e.Src, append(base(), present()...)); err == nil {
 		p.fast = fast
 	}
 	if want == BoolResult {
@@ -272,15 +272,61 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 // nullAware are the patches of the null-aware program, present those of
 // the fast one.
 func nullAware() []expr.Option {
-	return []expr.Option{expr.Patch(foldDates{}), expr.Patch(nullPatch{}), expr.Patch(checkPatch{})}
+	return []expr.Option{expr.Patch(foldDates{}), expr.Patch(nullPatch{}), expr.Patch(textPatch{}), expr.Patch(checkPatch{})}
 }
 
 func present() []expr.Option {
-	return []expr.Option{expr.Patch(foldDates{}), expr.Patch(checkPatch{})}
+	return []expr.Option{expr.Patch(foldDates{}), expr.Patch(textPatch{}), expr.Patch(checkPatch{})}
+}
+
+// compileProgram compiles src as expr.Compile does, through compileTree.
+func compileProgram(src string, opts []expr.Option) (*vm.Program, error) {
+	cfg := newConfig(opts)
+	tree, err := parser.ParseWithConfig(src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return compileTree(tree, cfg)
+}
+
+// compileTree patches, checks, optimizes and compiles tree as expr.Compile
+// does, inside the let that gives each evaluation a fresh text budget
+// (budget.go), which is dropped when no checked call reads it.
+func compileTree(tree *parser.Tree, cfg *conf.Config) (*vm.Program, error) {
+	if err := patchTree(tree, cfg); err != nil {
+		return nil, err
+	}
+	if cfg.Optimize {
+		if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				return nil, fe.Bind(tree.Source)
+			}
+			return nil, err
+		}
+	}
+	return compiler.Compile(tree, cfg)
+}
+
+func patchTree(tree *parser.Tree, cfg *conf.Config) error {
+	tree.Node = withBudget(tree.Node)
+	if _, err := new(checker.Checker).PatchAndCheck(tree, cfg); err != nil {
+		return err
+	}
+	if l := tree.Node.(*ast.VariableDeclaratorNode); !usesBudget(l.Expr) {
+		tree.Node = l.Expr
+		if _, err := checker.Check(tree, cfg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // conjuncts flattens the && (and) at the top of n into its operands.
 func conjuncts(n ast.Node) []ast.Node {
+	if l, ok := n.(*ast.VariableDeclaratorNode); ok && l.Name == budgetVar {
+		return conjuncts(l.Expr)
+	}
 	if b, ok := n.(*ast.BinaryNode); ok && (b.Operator == "&&" || b.Operator == "and") {
 		return append(conjuncts(b.Left), conjuncts(b.Right)...)
 	}
@@ -327,8 +373,11 @@ func compileConjuncts(e analysis.Expr, what string, checked ast.Node, env *Env, 
 // checked and optimized, as expr.Compile does.
 func optimizedConjuncts(src string, opts []expr.Option) (int, error) {
 	cfg := newConfig(opts)
-	tree, err := checker.ParseCheck(src, cfg)
+	tree, err := parser.ParseWithConfig(src, cfg)
 	if err != nil {
+		return 0, err
+	}
+	if err := patchTree(tree, cfg); err != nil {
 		return 0, err
 	}
 	if cfg.Optimize {
@@ -367,15 +416,7 @@ func compileParts(src string, n int, opts []expr.Option) ([]*vm.Program, error) 
 	progs := make([]*vm.Program, n)
 	for k, node := range nodes {
 		part := &parser.Tree{Node: node, Source: tree.Source}
-		if _, err := new(checker.Checker).PatchAndCheck(part, cfg); err != nil {
-			return nil, err
-		}
-		if cfg.Optimize {
-			if err := optimizer.Optimize(&part.Node, cfg); err != nil {
-				return nil, err
-			}
-		}
-		if progs[k], err = compiler.Compile(part, cfg); err != nil {
+		if progs[k], err = compileTree(part, cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -476,15 +517,23 @@ func (m *VM) Eval(p *Program, env any) (any, error) {
 // is null: it runs the program with expr-lang's own operators, two to three
 // times faster than the null-aware ones, and falls back to Eval if that
 // fails (a null met along the way, or a real error, which Eval then
-// reports). When no value along the way is null, both give the same
+// reports), except for a result refused by the checked arithmetic or the
+// text budget, which Eval would only meet again. When no value along the way is null, both give the same
 // result; a null made inside the expression (find() finding nothing)
 // stops the fast program, except where expr-lang turns it into text:
 // string(find(...)) is "<nil>" there, so row expressions should not.
 func (m *VM) EvalPresent(p *Program, env any) (any, error) {
 	if p.fast != nil {
 		m.m.MemoryBudget = MemoryBudget
-		if out, err := m.m.Run(p.fast, env); err == nil {
+		out, err := m.m.Run(p.fast, env)
+		if err == nil {
 			return out, nil
+		}
+		if errors.As(err, new(*arithError)) {
+			// A refused result (an overflow, a budget passed): the
+			// null-aware program computes the same values and would
+			// meet it again, at the same place, after as much work.
+			return nil, runtimeError(p, err)
 		}
 	}
 	return m.Eval(p, env)

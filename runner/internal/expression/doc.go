@@ -22,6 +22,10 @@
 // value. Sum adds exactly, for the aggregates of package view and the sum
 // and mean builtins alike.
 //
+// Text is bounded too (budget.go): an operation that builds a string
+// checks its size before allocating, against MaxString, and charges it to
+// a TextBudget that each evaluation gets afresh.
+//
 // A source nested deeper than MaxDepth is refused by a scan of its text
 // (depth.go) before expr-lang's recursive parser sees it.
 //
