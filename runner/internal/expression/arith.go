@@ -12,6 +12,8 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/vm/runtime"
+
+	"galley/runner/internal/value"
 )
 
 // Checked arithmetic. expr-lang's operators wrap an int that overflows
@@ -389,7 +391,8 @@ func floatFn(v any) (any, error) {
 }
 
 // meanFn is mean(list): the exact mean of its numbers (nested lists
-// flattened), which is never beyond the float range.
+// flattened), which is never beyond the float range; null for no numbers
+// (expr-lang gave 0).
 func meanFn(list any) (any, error) {
 	if list == nil {
 		return nil, nil
@@ -409,12 +412,12 @@ func meanFn(list any) (any, error) {
 		return nil, err
 	}
 	if n == 0 {
-		return 0.0, nil
+		return nil, nil // no numbers, no mean: null, as the aggregate gives
 	}
 	return s.Mean(n), nil
 }
 
-// medianFn is median(list).
+// medianFn is median(list); null for no numbers (expr-lang gave 0).
 func medianFn(list any) (any, error) {
 	if list == nil {
 		return nil, nil
@@ -432,7 +435,7 @@ func medianFn(list any) (any, error) {
 		return nil, err
 	}
 	if len(vals) == 0 {
-		return 0.0, nil
+		return nil, nil
 	}
 	return Median(vals), nil
 }
@@ -516,7 +519,7 @@ func eachNumber(fn string, list any, depth int, f func(any)) error {
 	}
 	v := reflect.ValueOf(list)
 	if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
-		return fmt.Errorf("%s needs a list of numbers, got %s", fn, Describe(list))
+		return fmt.Errorf("%s needs a list of numbers, got %s", fn, value.Describe(list))
 	}
 	for i := 0; i < v.Len(); i++ {
 		e := v.Index(i).Interface()
@@ -546,7 +549,7 @@ func eachNumber(fn string, list any, depth int, f func(any)) error {
 			}
 			continue
 		}
-		return fmt.Errorf("%s needs numbers, but element %d of the list is %s", fn, i, Describe(e))
+		return fmt.Errorf("%s needs numbers, but element %d of the list is %s", fn, i, value.Describe(e))
 	}
 	return nil
 }

@@ -3,9 +3,12 @@ package expression
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
+	"time"
 
 	"galley/runner/internal/position"
+	"galley/runner/internal/value"
 )
 
 // bigRow is fullRow with deaths and low at the ends of the int range.
@@ -240,5 +243,47 @@ func TestFiniteEdges(t *testing.T) {
 				t.Errorf("%s on the %s path = %#v, %v; want %#v", tt.src, name, got, err, tt.want)
 			}
 		}
+	}
+}
+
+// TestEmptyLists: the mean and median of no numbers are null, as the
+// aggregates give (expr-lang gave 0); min and max of nothing are null; the
+// sum of nothing is 0, the empty sum.
+func TestEmptyLists(t *testing.T) {
+	tests := []struct {
+		src  string
+		want any
+	}{
+		{`mean([])`, nil},
+		{`median([])`, nil},
+		{`mean(filter([1, 2], # > 5))`, nil},
+		{`median(filter([1.5], # > 5))`, nil},
+		{`min([])`, nil},
+		{`max([])`, nil},
+		{`sum([])`, 0},
+		{`mean([2, 4])`, 3.0},
+		{`median([2, 4, 9])`, 4.0},
+	}
+	for _, tt := range tests {
+		got, err := eval(t, tt.src, rowEnv(), fullRow())
+		if err != nil || !equal(got, tt.want) {
+			t.Errorf("%s = %#v, %v; want %#v", tt.src, got, err, tt.want)
+		}
+	}
+}
+
+// TestDescribe: a duration an expression gives (duration("1h"), the
+// difference of two dates) is named as one in messages, through
+// value.Describe, which the engine's inline-value check uses too (it was
+// called "a list or a record").
+func TestDescribe(t *testing.T) {
+	for _, src := range []string{`duration("1h30m")`, `day - date("2016-01-01")`} {
+		got, err := eval(t, src, rowEnv(), fullRow())
+		if _, ok := got.(time.Duration); err != nil || !ok || value.Describe(got) != "a duration" {
+			t.Errorf("%s = %#v, %v, described as %q", src, got, err, value.Describe(got))
+		}
+	}
+	if _, err := eval(t, `join([duration("1h")])`, rowEnv(), fullRow()); err == nil || !strings.Contains(err.Error(), "join needs a list of text, but element 0 is a duration") {
+		t.Errorf("join of a duration: %v", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
+
+	"galley/runner/internal/value"
 )
 
 // The text budget. expr-lang's memory budget (MemoryBudget) counts the
@@ -193,7 +195,7 @@ func usesBudget(n ast.Node) bool {
 func str(fn string, v any) (string, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("%s needs text, got %s", fn, Describe(v))
+		return "", fmt.Errorf("%s needs text, got %s", fn, value.Describe(v))
 	}
 	return s, nil
 }
@@ -227,14 +229,14 @@ func joinFn(b *budget, p []any) (any, error) {
 	}
 	v := reflect.ValueOf(p[0])
 	if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
-		return nil, fmt.Errorf("join needs a list of text, got %s", Describe(p[0]))
+		return nil, fmt.Errorf("join needs a list of text, got %s", value.Describe(p[0]))
 	}
 	parts := make([]string, v.Len())
 	size := 0
 	for i := range parts {
 		s, ok := v.Index(i).Interface().(string)
 		if !ok {
-			return nil, fmt.Errorf("join needs a list of text, but element %d is %s", i, Describe(v.Index(i).Interface()))
+			return nil, fmt.Errorf("join needs a list of text, but element %d is %s", i, value.Describe(v.Index(i).Interface()))
 		}
 		parts[i] = s
 		if size += len(s) + len(glue); size > MaxString+len(glue) {

@@ -14,6 +14,8 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/vm/runtime"
+
+	"galley/runner/internal/value"
 )
 
 // disabled are expr-lang builtins an analysis may not use: they read the
@@ -157,7 +159,7 @@ func not(p ...any) (any, error) {
 	case bool:
 		return !b, nil
 	}
-	return nil, fmt.Errorf("not needs true or false, got %s", Describe(p[0]))
+	return nil, fmt.Errorf("not needs true or false, got %s", value.Describe(p[0]))
 }
 
 func truthy(p ...any) (any, error) {
@@ -167,26 +169,7 @@ func truthy(p ...any) (any, error) {
 	case bool:
 		return b, nil
 	}
-	return nil, fmt.Errorf("&& and || need true or false, got %s", Describe(p[0]))
-}
-
-// Describe names the kind of a value in messages: "an int", "a date".
-func Describe(v any) string {
-	switch v.(type) {
-	case int:
-		return "an int"
-	case float64:
-		return "a float"
-	case string:
-		return "a string"
-	case time.Time:
-		return "a date"
-	case bool:
-		return "a bool"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprintf("%T", v)
+	return nil, fmt.Errorf("&& and || need true or false, got %s", value.Describe(p[0]))
 }
 
 // dateFn is date(s) or date(s, layout): a date at UTC midnight, whatever
@@ -219,7 +202,7 @@ func dateTrunc(p ...any) (any, error) {
 	}
 	d, ok := p[1].(time.Time)
 	if !ok {
-		return nil, fmt.Errorf("date_trunc needs a date, got %s", Describe(p[1]))
+		return nil, fmt.Errorf("date_trunc needs a date, got %s", value.Describe(p[1]))
 	}
 	return Trunc(unit, d)
 }
@@ -271,7 +254,7 @@ func roundFn(p ...any) (any, error) {
 	}
 	x, ok := number(p[0])
 	if !ok {
-		return nil, fmt.Errorf("round needs a number, got %s", Describe(p[0]))
+		return nil, fmt.Errorf("round needs a number, got %s", value.Describe(p[0]))
 	}
 	n, err := digits(p)
 	if err != nil {
@@ -344,7 +327,7 @@ func percentFn(p ...any) (any, error) {
 	}
 	x, ok := number(p[0])
 	if !ok {
-		return nil, fmt.Errorf("percent needs a number, got %s", Describe(p[0]))
+		return nil, fmt.Errorf("percent needs a number, got %s", value.Describe(p[0]))
 	}
 	n, err := digits(p)
 	if err != nil {
@@ -369,7 +352,7 @@ func sortedKeys(m map[string]any) []string {
 func keysFn(p ...any) (any, error) {
 	m, ok := p[0].(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("keys needs a map, got %s", Describe(p[0]))
+		return nil, fmt.Errorf("keys needs a map, got %s", value.Describe(p[0]))
 	}
 	out := []any{}
 	for _, k := range sortedKeys(m) {
@@ -381,7 +364,7 @@ func keysFn(p ...any) (any, error) {
 func valuesFn(p ...any) (any, error) {
 	m, ok := p[0].(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("values needs a map, got %s", Describe(p[0]))
+		return nil, fmt.Errorf("values needs a map, got %s", value.Describe(p[0]))
 	}
 	out := []any{}
 	for _, k := range sortedKeys(m) {

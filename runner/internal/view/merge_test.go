@@ -95,3 +95,15 @@ func TestDeriveListRefused(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
+
+// TestDeriveDurationRefused: a derive giving a duration is named as one,
+// with how to take a number of it, not called a list or a record.
+func TestDeriveDurationRefused(t *testing.T) {
+	v := newView()
+	v.Derive = []*analysis.Named{nm(5, "age", `d - date("2000-01-01")`)}
+	_, _, err := run(v, []table.Column{col("d", analysis.TypeDate)}, [][]any{{day(2020, 1, 1)}}, DefaultLimits)
+	want := `a.yaml:5:12: derive age gives a duration, which no column type holds; take a number of it, e.g. (a - b).Hours() or .Minutes() (evaluating datasets/x.csv line 2)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}

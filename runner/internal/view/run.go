@@ -153,6 +153,10 @@ func (r *Run) Add(in []any, at func() string) error {
 				return withRow(err, at)
 			}
 			v = value.Normalize(v)
+			if _, ok := v.(time.Duration); ok {
+				return withRow(position.Errorf(d.Src.Pos, "derive %s gives a duration, which no column type holds; take a number of it, e.g. (a - b).Hours() or .Minutes()",
+					p.rowCols[n].Name), at)
+			}
 			if !value.IsScalar(v) {
 				return withRow(position.Errorf(d.Src.Pos, "derive %s gives %s, not one value; a column holds one value per row (pick one, e.g. first(...) or join(..., \", \"))",
 					p.rowCols[n].Name, value.Describe(v)), at)
@@ -503,7 +507,7 @@ func (s *state) add(fn string, v any) error {
 			s.sum.AddFloat(x)
 			s.float = true
 		default:
-			return fmt.Errorf("%s needs numbers, got %s", fn, expression.Describe(v))
+			return fmt.Errorf("%s needs numbers, got %s", fn, value.Describe(v))
 		}
 	case "median":
 		switch x := v.(type) {
@@ -512,7 +516,7 @@ func (s *state) add(fn string, v any) error {
 		case float64:
 			s.vals = append(s.vals, x)
 		default:
-			return fmt.Errorf("%s needs numbers, got %s", fn, expression.Describe(v))
+			return fmt.Errorf("%s needs numbers, got %s", fn, value.Describe(v))
 		}
 	case "min":
 		if !s.set || value.Compare(v, s.v) < 0 {
