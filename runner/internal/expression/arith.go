@@ -34,7 +34,7 @@ import (
 // turns into a positioned error.
 var (
 	binaryOps = map[string]func(a, b any) any{
-		"+": checked2(add), "-": checked2(sub), "*": checked2(mul), "/": checked2(div),
+		"+": addOp, "-": subOp, "*": mulOp, "/": divOp,
 		"%": checked2(modulo), "**": checked2(pow), "^": checked2(pow),
 	}
 	negOp    = checked1(negate)
@@ -45,6 +45,86 @@ var (
 	meanOp   = checked1(meanFn)
 	medianOp = checked1(medianFn)
 )
+
+// addOp, subOp, mulOp and divOp are the checked +, -, * and / with the
+// common cases, two ints or two floats whose result fits, first and
+// without a further call: they run on every row of a derive.
+func addOp(x, y any) any {
+	switch a := x.(type) {
+	case int:
+		if b, ok := y.(int); ok {
+			if r := a + b; (r > a) == (b > 0) {
+				return r
+			}
+		}
+	case float64:
+		if b, ok := y.(float64); ok {
+			if r := a + b; r-r == 0 {
+				return r
+			}
+		}
+	}
+	return must(add(x, y))
+}
+
+func subOp(x, y any) any {
+	switch a := x.(type) {
+	case int:
+		if b, ok := y.(int); ok {
+			if r := a - b; (r < a) == (b > 0) {
+				return r
+			}
+		}
+	case float64:
+		if b, ok := y.(float64); ok {
+			if r := a - b; r-r == 0 {
+				return r
+			}
+		}
+	}
+	return must(sub(x, y))
+}
+
+func mulOp(x, y any) any {
+	switch a := x.(type) {
+	case int:
+		if b, ok := y.(int); ok {
+			if r, ok := mulInt(a, b); ok {
+				return r
+			}
+		}
+	case float64:
+		if b, ok := y.(float64); ok {
+			if r := a * b; r-r == 0 {
+				return r
+			}
+		}
+	}
+	return must(mul(x, y))
+}
+
+func divOp(x, y any) any {
+	switch a := x.(type) {
+	case int:
+		if b, ok := y.(int); ok && b != 0 {
+			return float64(a) / float64(b) // finite: |a| < 2^63, |b| >= 1
+		}
+	case float64:
+		if b, ok := y.(float64); ok && b != 0 {
+			if r := a / b; r-r == 0 {
+				return r
+			}
+		}
+	}
+	return must(div(x, y))
+}
+
+func must(v any, err error) any {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
 
 func checked2(f func(a, b any) (any, error)) func(a, b any) any {
 	return func(a, b any) any {
