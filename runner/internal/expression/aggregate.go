@@ -37,6 +37,9 @@ func aggregateOptions() []expr.Option {
 
 // SplitAggregate finds the aggregate calls in e, in order.
 func SplitAggregate(e analysis.Expr, what string) ([]Call, error) {
+	if err := checkDepth(e); err != nil {
+		return nil, err
+	}
 	cfg := conf.CreateNew()
 	for _, o := range aggregateOptions() {
 		o(cfg)

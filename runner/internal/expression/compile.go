@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -175,6 +176,7 @@ type Program struct {
 	parts []*Program
 	// name is set when the whole expression is one name of the Env.
 	name string
+	what string // names the expression in messages ("derive midpoint")
 }
 
 // Name returns the name the expression consists of, when it is nothing
@@ -225,6 +227,9 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 		return opts
 	}
 
+	if err := checkDepth(e); err != nil {
+		return nil, err
+	}
 	// Pass 1: the expression as written, so type errors name its operators.
 	cfg := newConfig(base())
 	tree, err := checker.ParseCheck(e.Src, cfg)
@@ -235,7 +240,7 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 		return nil, err
 	}
 	t := tree.Node.Type()
-	p := &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(tree.Node, env)}
+	p := &Program{Src: e, what: what, Type: TypeOf(t), GoType: t, Refs: refs(tree.Node, env)}
 	if id, ok := tree.Node.(*ast.IdentifierNode); ok && len(p.Refs) == 1 && p.Refs[0] == id.Value {
 		p.name = id.Value
 	}
@@ -247,24 +252,81 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	}
 
 	// Pass 2: the same source, operators rewritten to null-aware calls.
-	prog, err := expr.Compile(e.Src, append(base(), expr.Patch(foldDates{}), expr.Patch(nullPatch{}))...)
+	prog, err := compileProgram(e.Src, append(base(), nullAware()...))
 	if err != nil {
 		return nil, fileError(e, what, env, err)
 	}
 	p.prog = prog
-	// Pass 3: the expression as written, with expr-lang's own operators,
-	// for rows whose columns are all present (see VM.EvalPresent).
-	if fast, err := expr.Compile(e.Src, append(base(), expr.Patch(foldDates{}))...); err == nil {
+	// Pass 3: the expression as written, with expr-lang's own operators
+	// but checked arithmetic, for rows whose columns are all present (see
+	// VM.EvalPresent).
+	if fast, err := compileProgram(e.Src, append(base(), present()...)); err == nil {
 		p.fast = fast
 	}
 	if want == BoolResult {
-		p.parts = compileConjuncts(e, tree.Node, env, base)
+		p.parts = compileConjuncts(e, what, tree.Node, env, base)
 	}
 	return p, nil
 }
 
+// nullAware are the patches of the null-aware program, present those of
+// the fast one.
+func nullAware() []expr.Option {
+	return []expr.Option{expr.Patch(foldDates{}), expr.Patch(nullPatch{}), expr.Patch(textPatch{}), expr.Patch(checkPatch{})}
+}
+
+func present() []expr.Option {
+	return []expr.Option{expr.Patch(foldDates{}), expr.Patch(textPatch{}), expr.Patch(checkPatch{})}
+}
+
+// compileProgram compiles src as expr.Compile does, through compileTree.
+func compileProgram(src string, opts []expr.Option) (*vm.Program, error) {
+	cfg := newConfig(opts)
+	tree, err := parser.ParseWithConfig(src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return compileTree(tree, cfg)
+}
+
+// compileTree patches, checks, optimizes and compiles tree as expr.Compile
+// does, inside the let that gives each evaluation a fresh text budget
+// (budget.go), which is dropped when no checked call reads it.
+func compileTree(tree *parser.Tree, cfg *conf.Config) (*vm.Program, error) {
+	if err := patchTree(tree, cfg); err != nil {
+		return nil, err
+	}
+	if cfg.Optimize {
+		if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				return nil, fe.Bind(tree.Source)
+			}
+			return nil, err
+		}
+	}
+	return compiler.Compile(tree, cfg)
+}
+
+func patchTree(tree *parser.Tree, cfg *conf.Config) error {
+	tree.Node = withBudget(tree.Node)
+	if _, err := new(checker.Checker).PatchAndCheck(tree, cfg); err != nil {
+		return err
+	}
+	if l := tree.Node.(*ast.VariableDeclaratorNode); !usesBudget(l.Expr) {
+		tree.Node = l.Expr
+		if _, err := checker.Check(tree, cfg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // conjuncts flattens the && (and) at the top of n into its operands.
 func conjuncts(n ast.Node) []ast.Node {
+	if l, ok := n.(*ast.VariableDeclaratorNode); ok && l.Name == budgetVar {
+		return conjuncts(l.Expr)
+	}
 	if b, ok := n.(*ast.BinaryNode); ok && (b.Operator == "&&" || b.Operator == "and") {
 		return append(conjuncts(b.Left), conjuncts(b.Right)...)
 	}
@@ -274,7 +336,7 @@ func conjuncts(n ast.Node) []ast.Node {
 // compileConjuncts compiles each conjunct of checked, the checked tree of
 // e, as a program; nil when there is only one, or when one does not
 // compile alone (it then runs as part of the whole).
-func compileConjuncts(e analysis.Expr, checked ast.Node, env *Env, base func() []expr.Option) []*Program {
+func compileConjuncts(e analysis.Expr, what string, checked ast.Node, env *Env, base func() []expr.Option) []*Program {
 	nodes := conjuncts(checked)
 	if len(nodes) < 2 {
 		return nil
@@ -286,23 +348,23 @@ func compileConjuncts(e analysis.Expr, checked ast.Node, env *Env, base func() [
 			return nil
 		}
 	}
-	if optimized, err := optimizedConjuncts(e.Src, append(base(), expr.Patch(foldDates{}))); err != nil || optimized != len(nodes) {
+	if optimized, err := optimizedConjuncts(e.Src, append(base(), present()...)); err != nil || optimized != len(nodes) {
 		// The optimizer folded the conjunction (x && false is false): the
 		// whole never runs what a split would.
 		return nil
 	}
-	progs, err := compileParts(e.Src, len(nodes), append(base(), expr.Patch(foldDates{}), expr.Patch(nullPatch{})))
+	progs, err := compileParts(e.Src, len(nodes), append(base(), nullAware()...))
 	if err != nil {
 		return nil
 	}
-	fast, err := compileParts(e.Src, len(nodes), append(base(), expr.Patch(foldDates{})))
+	fast, err := compileParts(e.Src, len(nodes), append(base(), present()...))
 	if err != nil {
 		fast = make([]*vm.Program, len(nodes)) // the null-aware programs serve alone
 	}
 	parts := make([]*Program, len(nodes))
 	for k, n := range nodes {
 		t := n.Type()
-		parts[k] = &Program{Src: e, Type: TypeOf(t), GoType: t, Refs: refs(n, env), prog: progs[k], fast: fast[k]}
+		parts[k] = &Program{Src: e, what: what, Type: TypeOf(t), GoType: t, Refs: refs(n, env), prog: progs[k], fast: fast[k]}
 	}
 	return parts
 }
@@ -311,8 +373,11 @@ func compileConjuncts(e analysis.Expr, checked ast.Node, env *Env, base func() [
 // checked and optimized, as expr.Compile does.
 func optimizedConjuncts(src string, opts []expr.Option) (int, error) {
 	cfg := newConfig(opts)
-	tree, err := checker.ParseCheck(src, cfg)
+	tree, err := parser.ParseWithConfig(src, cfg)
 	if err != nil {
+		return 0, err
+	}
+	if err := patchTree(tree, cfg); err != nil {
 		return 0, err
 	}
 	if cfg.Optimize {
@@ -351,15 +416,7 @@ func compileParts(src string, n int, opts []expr.Option) ([]*vm.Program, error) 
 	progs := make([]*vm.Program, n)
 	for k, node := range nodes {
 		part := &parser.Tree{Node: node, Source: tree.Source}
-		if _, err := new(checker.Checker).PatchAndCheck(part, cfg); err != nil {
-			return nil, err
-		}
-		if cfg.Optimize {
-			if err := optimizer.Optimize(&part.Node, cfg); err != nil {
-				return nil, err
-			}
-		}
-		if progs[k], err = compiler.Compile(part, cfg); err != nil {
+		if progs[k], err = compileTree(part, cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -451,7 +508,7 @@ func (m *VM) Eval(p *Program, env any) (any, error) {
 	m.m.MemoryBudget = MemoryBudget
 	out, err := m.m.Run(p.prog, env)
 	if err != nil {
-		return nil, runtimeError(p.Src, err)
+		return nil, runtimeError(p, err)
 	}
 	return out, nil
 }
@@ -460,15 +517,23 @@ func (m *VM) Eval(p *Program, env any) (any, error) {
 // is null: it runs the program with expr-lang's own operators, two to three
 // times faster than the null-aware ones, and falls back to Eval if that
 // fails (a null met along the way, or a real error, which Eval then
-// reports). When no value along the way is null, both give the same
+// reports), except for a result refused by the checked arithmetic or the
+// text budget, which Eval would only meet again. When no value along the way is null, both give the same
 // result; a null made inside the expression (find() finding nothing)
 // stops the fast program, except where expr-lang turns it into text:
 // string(find(...)) is "<nil>" there, so row expressions should not.
 func (m *VM) EvalPresent(p *Program, env any) (any, error) {
 	if p.fast != nil {
 		m.m.MemoryBudget = MemoryBudget
-		if out, err := m.m.Run(p.fast, env); err == nil {
+		out, err := m.m.Run(p.fast, env)
+		if err == nil {
 			return out, nil
+		}
+		if errors.As(err, new(*arithError)) {
+			// A refused result (an overflow, a budget passed): the
+			// null-aware program computes the same values and would
+			// meet it again, at the same place, after as much work.
+			return nil, runtimeError(p, err)
 		}
 	}
 	return m.Eval(p, env)
@@ -533,10 +598,20 @@ func byteCol(src string, line, col int) int {
 	return b
 }
 
-func runtimeError(e analysis.Expr, err error) error {
+// runtimeError positions an error of p's evaluation at the operator or
+// call that failed; an arithmetic result refused (an overflow) also names
+// the expression, as compile errors do.
+func runtimeError(p *Program, err error) error {
+	e := p.Src
 	msg := err.Error()
+	var ae *arithError
+	if errors.As(err, &ae) {
+		msg = p.what + ": " + ae.msg
+	}
 	if fe, ok := err.(*file.Error); ok {
-		msg = fe.Message
+		if ae == nil {
+			msg = fe.Message
+		}
 		return position.Errorf(e.At(fe.Line, byteCol(e.Src, fe.Line, fe.Column)), "%s", msg)
 	}
 	return position.Errorf(e.Pos, "%s", msg)
@@ -568,7 +643,8 @@ func (foldDates) Visit(node *ast.Node) {
 	}
 }
 
-// nullPatch rewrites operators that fail on nil into null-aware calls.
+// nullPatch rewrites operators that fail on nil into null-aware calls;
+// checkPatch, after it, rewrites the arithmetic ones.
 type nullPatch struct{}
 
 func (nullPatch) Visit(node *ast.Node) {
@@ -579,9 +655,6 @@ func (nullPatch) Visit(node *ast.Node) {
 			return
 		}
 		if name, ok := opNames[n.Operator]; ok {
-			if n.Operator == "+" && isString(n.Left) && isString(n.Right) {
-				return // literal string concatenation cannot meet a null
-			}
 			ast.Patch(node, call(name, n.Left, n.Right))
 			return
 		}
@@ -596,8 +669,6 @@ func (nullPatch) Visit(node *ast.Node) {
 		}
 	case *ast.UnaryNode:
 		switch n.Operator {
-		case "-":
-			ast.Patch(node, call(fnNeg, n.Node))
 		case "!", "not":
 			ast.Patch(node, call(fnNot, n.Node))
 		}
@@ -662,6 +733,9 @@ func truth(n ast.Node) ast.Node {
 // Check compiles nothing: it parses src only, for the JSON-schema test and
 // for fuzzing the parser.
 func Check(src string) error {
+	if err := checkDepth(analysis.Expr{Src: src}); err != nil {
+		return err
+	}
 	_, err := parser.Parse(src)
 	return err
 }
@@ -669,6 +743,9 @@ func Check(src string) error {
 // Names lists the identifiers an expression reads, sorted and without
 // repeats, before it is compiled: to order values by their dependencies.
 func Names(e analysis.Expr) []string {
+	if tooDeep(e.Src) >= 0 {
+		return nil // Compile reports it, with its position
+	}
 	cfg := conf.CreateNew()
 	for _, o := range functionOptions() {
 		o(cfg)

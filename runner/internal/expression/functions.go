@@ -14,6 +14,8 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/vm/runtime"
+
+	"galley/runner/internal/value"
 )
 
 // disabled are expr-lang builtins an analysis may not use: they read the
@@ -59,11 +61,7 @@ func functionOptions() []expr.Option {
 	for name, fn := range compareOps {
 		opts = append(opts, expr.Function(name, fn, new(func(any, any) bool)))
 	}
-	for name, fn := range arithOps {
-		opts = append(opts, expr.Function(name, fn))
-	}
 	opts = append(opts,
-		expr.Function(fnNeg, negate),
 		expr.Function(fnNot, not),
 		expr.Function(fnTruthy, truthy, new(func(any) bool)),
 		expr.Function(fnAnyNil, anyNil),
@@ -72,7 +70,6 @@ func functionOptions() []expr.Option {
 }
 
 const (
-	fnNeg    = "_galley_neg"
 	fnNot    = "_galley_not"
 	fnTruthy = "_galley_truthy"
 	fnAnyNil = "_galley_anynil"
@@ -89,8 +86,6 @@ func anyNil(p ...any) (any, error) {
 
 var opNames = map[string]string{
 	"<": "_galley_lt", ">": "_galley_gt", "<=": "_galley_le", ">=": "_galley_ge",
-	"+": "_galley_add", "-": "_galley_sub", "*": "_galley_mul", "/": "_galley_div",
-	"%": "_galley_mod", "**": "_galley_pow", "^": "_galley_pow",
 	"==": "_galley_eq", "!=": "_galley_ne", "in": "_galley_in", "contains": "_galley_contains",
 	"startsWith": "_galley_startswith", "endsWith": "_galley_endswith", "matches": "_galley_matches",
 }
@@ -99,15 +94,6 @@ func compare(f func(a, b any) bool) func(...any) (any, error) {
 	return func(p ...any) (any, error) {
 		if p[0] == nil || p[1] == nil {
 			return false, nil
-		}
-		return f(p[0], p[1]), nil
-	}
-}
-
-func arith(f func(a, b any) any) func(...any) (any, error) {
-	return func(p ...any) (any, error) {
-		if p[0] == nil || p[1] == nil {
-			return nil, nil
 		}
 		return f(p[0], p[1]), nil
 	}
@@ -166,32 +152,6 @@ func matches(p ...any) (any, error) {
 	return re.MatchString(s), nil
 }
 
-var arithOps = map[string]func(...any) (any, error){
-	"_galley_add": arith(runtime.Add),
-	"_galley_sub": arith(runtime.Subtract),
-	"_galley_mul": arith(runtime.Multiply),
-	"_galley_div": arith(func(a, b any) any { return runtime.Divide(a, b) }),
-	"_galley_mod": modulo,
-	"_galley_pow": arith(func(a, b any) any { return runtime.Exponent(a, b) }),
-}
-
-func modulo(p ...any) (any, error) {
-	if p[0] == nil || p[1] == nil {
-		return nil, nil
-	}
-	if b, ok := p[1].(int); ok && b == 0 {
-		return nil, fmt.Errorf("modulo by zero")
-	}
-	return runtime.Modulo(p[0], p[1]), nil
-}
-
-func negate(p ...any) (any, error) {
-	if p[0] == nil {
-		return nil, nil
-	}
-	return runtime.Negate(p[0]), nil
-}
-
 func not(p ...any) (any, error) {
 	switch b := p[0].(type) {
 	case nil:
@@ -199,7 +159,7 @@ func not(p ...any) (any, error) {
 	case bool:
 		return !b, nil
 	}
-	return nil, fmt.Errorf("not needs true or false, got %s", describe(p[0]))
+	return nil, fmt.Errorf("not needs true or false, got %s", value.Describe(p[0]))
 }
 
 func truthy(p ...any) (any, error) {
@@ -209,25 +169,7 @@ func truthy(p ...any) (any, error) {
 	case bool:
 		return b, nil
 	}
-	return nil, fmt.Errorf("&& and || need true or false, got %s", describe(p[0]))
-}
-
-func describe(v any) string {
-	switch v.(type) {
-	case int:
-		return "an int"
-	case float64:
-		return "a float"
-	case string:
-		return "a string"
-	case time.Time:
-		return "a date"
-	case bool:
-		return "a bool"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprintf("%T", v)
+	return nil, fmt.Errorf("&& and || need true or false, got %s", value.Describe(p[0]))
 }
 
 // dateFn is date(s) or date(s, layout): a date at UTC midnight, whatever
@@ -260,7 +202,7 @@ func dateTrunc(p ...any) (any, error) {
 	}
 	d, ok := p[1].(time.Time)
 	if !ok {
-		return nil, fmt.Errorf("date_trunc needs a date, got %s", describe(p[1]))
+		return nil, fmt.Errorf("date_trunc needs a date, got %s", value.Describe(p[1]))
 	}
 	return Trunc(unit, d)
 }
@@ -312,7 +254,7 @@ func roundFn(p ...any) (any, error) {
 	}
 	x, ok := number(p[0])
 	if !ok {
-		return nil, fmt.Errorf("round needs a number, got %s", describe(p[0]))
+		return nil, fmt.Errorf("round needs a number, got %s", value.Describe(p[0]))
 	}
 	n, err := digits(p)
 	if err != nil {
@@ -385,13 +327,17 @@ func percentFn(p ...any) (any, error) {
 	}
 	x, ok := number(p[0])
 	if !ok {
-		return nil, fmt.Errorf("percent needs a number, got %s", describe(p[0]))
+		return nil, fmt.Errorf("percent needs a number, got %s", value.Describe(p[0]))
 	}
 	n, err := digits(p)
 	if err != nil {
 		return nil, err
 	}
-	return strconv.FormatFloat(Round(shift(x, 2), n), 'f', n, 64) + "%", nil
+	pc := Round(shift(x, 2), n)
+	if pc-pc != 0 {
+		return nil, notFinite(fmt.Sprintf("percent(%s) (%s × 100)", formatFloat(x), formatFloat(x)), pc)
+	}
+	return strconv.FormatFloat(pc, 'f', n, 64) + "%", nil
 }
 
 func sortedKeys(m map[string]any) []string {
@@ -406,7 +352,7 @@ func sortedKeys(m map[string]any) []string {
 func keysFn(p ...any) (any, error) {
 	m, ok := p[0].(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("keys needs a map, got %s", describe(p[0]))
+		return nil, fmt.Errorf("keys needs a map, got %s", value.Describe(p[0]))
 	}
 	out := []any{}
 	for _, k := range sortedKeys(m) {
@@ -418,7 +364,7 @@ func keysFn(p ...any) (any, error) {
 func valuesFn(p ...any) (any, error) {
 	m, ok := p[0].(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("values needs a map, got %s", describe(p[0]))
+		return nil, fmt.Errorf("values needs a map, got %s", value.Describe(p[0]))
 	}
 	out := []any{}
 	for _, k := range sortedKeys(m) {

@@ -1,6 +1,8 @@
 package view
 
 import (
+	"fmt"
+	"math"
 	"reflect"
 	"testing"
 
@@ -198,5 +200,196 @@ func TestGroupKeyTypes(t *testing.T) {
 	out, _ := mustRun(t, v, []table.Column{col("k", analysis.TypeAny)}, rows)
 	if len(out.Rows) != 4 {
 		t.Errorf("got %d groups, want 4:\n%s", len(out.Rows), show(out.Rows))
+	}
+}
+
+// TestAggregateIntOverflow: an int sum is exact whatever partial sums pass
+// along the way and however the rows are split into chunks; a total beyond
+// the int range is an error at the call, naming the group, never wrapped.
+func TestAggregateIntOverflow(t *testing.T) {
+	const maxInt, minInt = math.MaxInt64, math.MinInt64
+	cols := []table.Column{col("city", analysis.TypeString), col("a", analysis.TypeInt)}
+	tests := []struct {
+		name    string
+		group   bool
+		agg     string
+		values  []any
+		want    any
+		wantErr string
+	}{
+		{name: "a total past the largest int", agg: "sum(a)", values: []any{maxInt, 1},
+			wantErr: `a.yaml:6:12: view "v": aggregate r: sum(a) is 9223372036854775808, beyond the int range (-9223372036854775808 to 9223372036854775807); sum(float(a)) gives it as a float`},
+		{name: "a total past the smallest int", agg: "sum(a)", values: []any{minInt, nil, -2},
+			wantErr: `a.yaml:6:12: view "v": aggregate r: sum(a) is -9223372036854775810, beyond the int range (-9223372036854775808 to 9223372036854775807); sum(float(a)) gives it as a float`},
+		{name: "in a group", group: true, agg: "sum(a)", values: []any{maxInt, maxInt},
+			wantErr: `a.yaml:6:12: view "v": aggregate r: sum(a) is 18446744073709551614 in the group city = "Oslo", beyond the int range (-9223372036854775808 to 9223372036854775807); sum(float(a)) gives it as a float`},
+		{name: "inside an expression", agg: "sum(a) / 2", values: []any{maxInt, 1},
+			wantErr: `a.yaml:6:12: view "v": aggregate r: sum(a) is 9223372036854775808, beyond the int range (-9223372036854775808 to 9223372036854775807); sum(float(a)) gives it as a float`},
+		{name: "a partial sum past the range", agg: "sum(a)", values: []any{maxInt, 1, -1, maxInt, -maxInt}, want: maxInt},
+		{name: "down to the smallest int", agg: "sum(a)", values: []any{minInt + 1, -5, 4}, want: minInt},
+		{name: "mean of a total past the range", agg: "mean(a)", values: []any{maxInt, maxInt, nil}, want: float64(maxInt)},
+		{name: "as floats", agg: "sum(float(a))", values: []any{maxInt, maxInt}, want: 2 * float64(maxInt)},
+		{name: "a row expression that overflows", agg: "sum(a * 2)", values: []any{1, maxInt},
+			wantErr: `a.yaml:6:18: aggregate r: sum: 9223372036854775807 * 2 = 18446744073709551614, more than the largest int, 9223372036854775807 (convert an operand with float() for an approximate result) (evaluating datasets/x.csv line 3)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := newView()
+			v.Aggregate = []*analysis.Named{nm(6, "r", tt.agg)}
+			if tt.group {
+				v.GroupBy = refs(5, "city")
+			}
+			var rows [][]any
+			for _, x := range tt.values {
+				rows = append(rows, []any{"Oslo", x})
+			}
+			p, err := Compile(v, cols, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One run, and runs of one row merged: the same answer.
+			for _, size := range []int{len(rows), 1} {
+				var whole *Run
+				var err error
+				for i := 0; i < len(rows) && err == nil; i += size {
+					r, _ := p.Start(nil, DefaultLimits)
+					for k, row := range rows[i:min(i+size, len(rows))] {
+						line := i + k + 2
+						if err = r.Add(row, func() string { return fmt.Sprintf("datasets/x.csv line %d", line) }); err != nil {
+							break
+						}
+					}
+					if whole == nil {
+						whole = r
+					} else if err == nil {
+						err = whole.Merge(r)
+					}
+				}
+				var out *table.Table
+				if err == nil {
+					out, err = whole.Finish()
+				}
+				if tt.wantErr != "" {
+					if err == nil || err.Error() != tt.wantErr {
+						t.Errorf("chunks of %d: error\n%v\nwant\n%s", size, err, tt.wantErr)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("chunks of %d: %v", size, err)
+				}
+				if got := out.Rows[0][len(out.Rows[0])-1]; got != tt.want {
+					t.Errorf("chunks of %d: %#v, want %#v", size, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestAggregateNeedsNumbers: sum, mean and median of a value that is not a
+// number (possible when the argument's type is known only at run time) is
+// an error naming the row, not a value skipped.
+func TestAggregateNeedsNumbers(t *testing.T) {
+	v := newView()
+	v.Aggregate = []*analysis.Named{nm(6, "r", `mean(a ?? "none")`)}
+	_, _, err := run(v, []table.Column{col("a", analysis.TypeInt)}, [][]any{{1}, {nil}}, Limits{})
+	want := `a.yaml:6:12: aggregate r: mean needs numbers, got a string (evaluating datasets/x.csv line 3)`
+	if err == nil || err.Error() != want {
+		t.Errorf("error\n%v\nwant\n%s", err, want)
+	}
+}
+
+// TestAggregateNotFinite: sum, mean and median give the exact result when
+// partial sums pass the float range and the result does not, in every
+// order and chunking; a float sum beyond the range is an error at the call,
+// never an infinity or a NaN.
+func TestAggregateNotFinite(t *testing.T) {
+	const h = 1.7e308
+	cols := []table.Column{col("city", analysis.TypeString), col("a", analysis.TypeFloat)}
+	tests := []struct {
+		name    string
+		group   bool
+		agg     string
+		values  []any
+		want    any
+		wantErr string
+	}{
+		{name: "sum", agg: "sum(a)", values: []any{h, h, -h}, want: h},
+		{name: "sum in another order", agg: "sum(a)", values: []any{-h, h, nil, h}, want: h},
+		{name: "mean", agg: "mean(a)", values: []any{h, h, -h}, want: h / 3},
+		{name: "mean of two", agg: "mean(a)", values: []any{h, h}, want: h},
+		{name: "median of two", agg: "median(a)", values: []any{h, h}, want: h},
+		{name: "median of two negative", agg: "median(a)", values: []any{-h, 1.0, -h, -h}, want: -h},
+		{name: "a sum beyond the range", agg: "sum(a)", values: []any{h, h},
+			wantErr: `a.yaml:6:12: view "v": aggregate r: sum(a) is 3.4e+308, beyond the float range, about ±1.8e308`},
+		{name: "a negative sum beyond the range, in a group", group: true, agg: "sum(a) + 1", values: []any{-h, -h, h, -h},
+			wantErr: `a.yaml:6:12: view "v": aggregate r: sum(a) is -3.4e+308 in the group city = "Oslo", beyond the float range, about ±1.8e308`},
+		{name: "a row expression beyond the range", agg: "sum(a * 2)", values: []any{1.0, h},
+			wantErr: `a.yaml:6:18: aggregate r: sum: 1.7e+308 * 2 is beyond the largest float, about 1.8e308 (evaluating datasets/x.csv line 3)`},
+		{name: "over aggregates", agg: "max(a) / (min(a) - 1)", values: []any{1.0, h},
+			wantErr: `a.yaml:6:19: aggregate r: 1.7e+308 / 0: division by zero`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := newView()
+			v.Aggregate = []*analysis.Named{nm(6, "r", tt.agg)}
+			if tt.group {
+				v.GroupBy = refs(5, "city")
+			}
+			var rows [][]any
+			for _, x := range tt.values {
+				rows = append(rows, []any{"Oslo", x})
+			}
+			p, err := Compile(v, cols, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, size := range []int{len(rows), 2, 1} {
+				var whole *Run
+				var err error
+				for i := 0; i < len(rows) && err == nil; i += size {
+					r, _ := p.Start(nil, DefaultLimits)
+					for k, row := range rows[i:min(i+size, len(rows))] {
+						line := i + k + 2
+						if err = r.Add(row, func() string { return fmt.Sprintf("datasets/x.csv line %d", line) }); err != nil {
+							break
+						}
+					}
+					if whole == nil {
+						whole = r
+					} else if err == nil {
+						err = whole.Merge(r)
+					}
+				}
+				var out *table.Table
+				if err == nil {
+					out, err = whole.Finish()
+				}
+				if tt.wantErr != "" {
+					if err == nil || err.Error() != tt.wantErr {
+						t.Errorf("chunks of %d: error\n%v\nwant\n%s", size, err, tt.wantErr)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("chunks of %d: %v", size, err)
+				}
+				if got := out.Rows[0][len(out.Rows[0])-1]; got != tt.want {
+					t.Errorf("chunks of %d: %#v, want %#v", size, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestDeriveNotFinite: a derive whose result would be infinite is an
+// error naming the row, on the fast path (no null in the row) too.
+func TestDeriveNotFinite(t *testing.T) {
+	v := newView()
+	v.Derive = []*analysis.Named{nm(5, "big", "a * 10")}
+	_, _, err := run(v, []table.Column{col("a", analysis.TypeFloat)}, [][]any{{1.0}, {1e308}}, Limits{})
+	want := `a.yaml:5:14: derive big: 1e+308 * 10 is beyond the largest float, about 1.8e308 (evaluating datasets/x.csv line 3)`
+	if err == nil || err.Error() != want {
+		t.Errorf("error\n%v\nwant\n%s", err, want)
 	}
 }

@@ -54,6 +54,9 @@ type aggregate struct {
 }
 
 type aggCall struct {
+	pos  position.Pos // of the call, for errors
+	what string       // "aggregate total", for errors
+	src  string       // the argument as written, for errors
 	fn   string
 	arg  *expression.Program // nil for count()
 	in   []int               // the rowCols arg reads
@@ -323,7 +326,7 @@ func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression
 	var errs position.List
 	env := rowEnv(cols)
 	for _, c := range calls {
-		ac := aggCall{fn: c.Func, name: c.Ident}
+		ac := aggCall{pos: c.Pos, what: what, src: argSrc(c), fn: c.Func, name: c.Ident}
 		argType := analysis.TypeAny
 		if c.Arg != nil {
 			prog, err := expression.Compile(*c.Arg, what+": "+c.Func, env, expression.AnyResult)

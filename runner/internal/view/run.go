@@ -1,10 +1,12 @@
 package view
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -151,6 +153,10 @@ func (r *Run) Add(in []any, at func() string) error {
 				return withRow(err, at)
 			}
 			v = value.Normalize(v)
+			if _, ok := v.(time.Duration); ok {
+				return withRow(position.Errorf(d.Src.Pos, "derive %s gives a duration, which no column type holds; take a number of it, e.g. (a - b).Hours() or .Minutes()",
+					p.rowCols[n].Name), at)
+			}
 			if !value.IsScalar(v) {
 				return withRow(position.Errorf(d.Src.Pos, "derive %s gives %s, not one value; a column holds one value per row (pick one, e.g. first(...) or join(..., \", \"))",
 					p.rowCols[n].Name, value.Describe(v)), at)
@@ -322,7 +328,9 @@ func (r *Run) addToGroup(row []any, at func() string) error {
 				}
 				v = value.Normalize(v)
 			}
-			g.state[i][j].add(c.fn, v)
+			if err := g.state[i][j].add(c.fn, v); err != nil {
+				return withRow(position.Errorf(c.pos, "%s: %v", c.what, err), at)
+			}
 		}
 	}
 	return nil
@@ -352,7 +360,11 @@ func (r *Run) Finish() (*table.Table, error) {
 			}
 			for i, a := range p.aggs {
 				for j, c := range a.calls {
-					env[c.name] = g.state[i][j].result(c.fn, c.typ)
+					v, err := g.state[i][j].result(c.fn, c.typ)
+					if err != nil {
+						return nil, r.aggregateError(c, g, &g.state[i][j])
+					}
+					env[c.name] = v
 				}
 				v, err := r.vm.Eval(a.outer, env)
 				if err != nil {
@@ -380,6 +392,32 @@ func (r *Run) Finish() (*table.Table, error) {
 	}
 	r.Counts.Out = len(rows)
 	return &table.Table{Name: p.View.Name, Pos: p.View.Pos, Columns: p.Output, Rows: rows}, nil
+}
+
+// aggregateError explains a sum Galley refuses to give, in group g: an
+// int total beyond the int range, or a float total beyond the float range.
+func (r *Run) aggregateError(c aggCall, g *group, s *state) error {
+	group := ""
+	if len(r.p.groupIdx) > 0 {
+		var keys []string
+		for i, n := range r.p.groupIdx {
+			keys = append(keys, fmt.Sprintf("%s = %s", r.p.rowCols[n].Name, quote(g.key[i])))
+		}
+		group = " in the group " + strings.Join(keys, ", ")
+	}
+	if s.float || c.typ.String() != "int" {
+		return position.Errorf(c.pos, "view %q: %s: sum(%s) is %s%s, beyond the float range, about ±1.8e308",
+			r.p.View.Name, c.what, c.src, s.sum.Exact().Text('g', 6), group)
+	}
+	return position.Errorf(c.pos, "view %q: %s: sum(%s) is %s%s, beyond the int range (%d to %d); sum(float(%s)) gives it as a float",
+		r.p.View.Name, c.what, c.src, s.sum.IntText(), group, math.MinInt64, math.MaxInt64, c.src)
+}
+
+func quote(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return value.Text(v)
 }
 
 // less orders by the order_by keys, then by every remaining column in
@@ -440,18 +478,17 @@ func describeKey(row []any, idx []int, cols []table.Column) string {
 // state is the running state of one aggregate call in one group.
 type state struct {
 	n        int
-	isum     int
-	fsum     exactSum
-	float    bool
+	sum      expression.Sum // sum and mean, exactly
+	float    bool           // a float was summed
 	vals     []float64
 	distinct map[string]struct{}
 	v        any // min, max, first, last
 	set      bool
 }
 
-func (s *state) add(fn string, v any) {
+func (s *state) add(fn string, v any) error {
 	if v == nil {
-		return // aggregates skip nulls
+		return nil // aggregates skip nulls
 	}
 	switch fn {
 	case "count":
@@ -465,10 +502,12 @@ func (s *state) add(fn string, v any) {
 		s.n++
 		switch x := v.(type) {
 		case int:
-			s.isum += x
+			s.sum.AddInt(x)
 		case float64:
-			s.fsum.add(x)
+			s.sum.AddFloat(x)
 			s.float = true
+		default:
+			return fmt.Errorf("%s needs numbers, got %s", fn, value.Describe(v))
 		}
 	case "median":
 		switch x := v.(type) {
@@ -476,6 +515,8 @@ func (s *state) add(fn string, v any) {
 			s.vals = append(s.vals, float64(x))
 		case float64:
 			s.vals = append(s.vals, x)
+		default:
+			return fmt.Errorf("%s needs numbers, got %s", fn, value.Describe(v))
 		}
 	case "min":
 		if !s.set || value.Compare(v, s.v) < 0 {
@@ -492,46 +533,51 @@ func (s *state) add(fn string, v any) {
 	case "last":
 		s.v, s.set = v, true
 	}
+	return nil
 }
 
-func (s *state) result(fn string, typ interface{ String() string }) any {
+// result is the aggregate's value. A sum beyond the int range (for an int
+// sum) or the float range is refused with errSum, which the caller
+// explains (aggregateError); mean and median are never beyond the range of
+// the values they are of.
+func (s *state) result(fn string, typ interface{ String() string }) (any, error) {
 	switch fn {
 	case "count":
-		return s.n
+		return s.n, nil
 	case "count_distinct":
-		return len(s.distinct)
+		return len(s.distinct), nil
 	case "sum":
 		if s.n == 0 {
-			return nil
+			return nil, nil
 		}
 		if typ.String() == "int" && !s.float {
-			return s.isum
+			if n, ok := s.sum.Int(); ok {
+				return n, nil
+			}
+			return nil, errSum
 		}
-		return s.fsum.plus(s.isum)
+		if f, ok := s.sum.Float(); ok {
+			return f, nil
+		}
+		return nil, errSum
 	case "mean":
 		if s.n == 0 {
-			return nil
+			return nil, nil
 		}
-		return s.fsum.plus(s.isum) / float64(s.n)
+		return s.sum.Mean(s.n), nil
 	case "median":
 		if len(s.vals) == 0 {
-			return nil
+			return nil, nil
 		}
-		sort.Float64s(s.vals)
-		m := len(s.vals) / 2
-		if len(s.vals)%2 == 1 {
-			return s.vals[m]
-		}
-		return (s.vals[m-1] + s.vals[m]) / 2
+		return expression.Median(s.vals), nil
 	}
 	if !s.set {
-		return nil
+		return nil, nil
 	}
-	if f, ok := s.v.(float64); ok && math.IsNaN(f) {
-		return nil
-	}
-	return s.v
+	return s.v, nil
 }
+
+var errSum = errors.New("sum beyond the range of its type")
 
 // Merge folds the run of a later part of the same input into r: rows are
 // appended, groups combined, counts added. Merging the runs of a file's
@@ -595,8 +641,7 @@ func (s *state) merge(fn string, o *state) {
 		}
 	case "sum", "mean":
 		s.n += o.n
-		s.isum += o.isum
-		s.fsum.merge(&o.fsum)
+		s.sum.Merge(&o.sum)
 		s.float = s.float || o.float
 	case "median":
 		s.vals = append(s.vals, o.vals...)
@@ -617,95 +662,4 @@ func (s *state) merge(fn string, o *state) {
 			s.v, s.set = o.v, true
 		}
 	}
-}
-
-// exactSum adds floats without rounding error (Shewchuk's algorithm, as in
-// Python's math.fsum): it keeps the exact sum as a few non-overlapping
-// partials and rounds once, at the end. The result is the correctly rounded
-// sum whatever the order of the values, so a file read in chunks, merged in
-// any grouping, sums to the very same float as a single pass.
-type exactSum struct {
-	partials []float64
-	special  float64 // the sum of infinities and NaNs, which partials cannot hold
-	hasSpec  bool
-}
-
-func (s *exactSum) add(x float64) {
-	if math.IsInf(x, 0) || math.IsNaN(x) {
-		s.special += x
-		s.hasSpec = true
-		return
-	}
-	i := 0
-	for _, y := range s.partials {
-		if math.Abs(x) < math.Abs(y) {
-			x, y = y, x
-		}
-		hi := x + y
-		lo := y - (hi - x)
-		if lo != 0 {
-			s.partials[i] = lo
-			i++
-		}
-		x = hi
-	}
-	s.partials = append(s.partials[:i], x)
-}
-
-// merge adds every value o has summed.
-func (s *exactSum) merge(o *exactSum) {
-	for _, p := range o.partials {
-		s.add(p)
-	}
-	if o.hasSpec {
-		s.special += o.special
-		s.hasSpec = true
-	}
-}
-
-// plus returns the sum, with n (an int sum) added exactly too, rounded once.
-func (s *exactSum) plus(n int) float64 {
-	if s.hasSpec {
-		return s.special
-	}
-	t := exactSum{partials: append([]float64(nil), s.partials...)}
-	if n != 0 {
-		// An int beyond 2^53 is not exact as one float: add it in two parts.
-		hi := float64(n >> 26 << 26)
-		t.add(hi)
-		t.add(float64(n - int(hi)))
-	}
-	return t.value()
-}
-
-// value rounds the exact sum of the partials to the nearest float, ties to
-// even, as math.fsum does.
-func (s *exactSum) value() float64 {
-	p := s.partials
-	n := len(p)
-	if n == 0 {
-		return 0
-	}
-	n--
-	hi := p[n]
-	lo := 0.0
-	for n > 0 {
-		x := hi
-		n--
-		y := p[n]
-		hi = x + y
-		lo = y - (hi - x)
-		if lo != 0 {
-			break
-		}
-	}
-	// Round half to even across the partials left below.
-	if n > 0 && ((lo < 0 && p[n-1] < 0) || (lo > 0 && p[n-1] > 0)) {
-		y := lo * 2
-		x := hi + y
-		if y == x-hi {
-			hi = x
-		}
-	}
-	return hi
 }
