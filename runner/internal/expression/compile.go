@@ -94,16 +94,6 @@ func (e *Env) Struct() reflect.Type {
 	return e.strct
 }
 
-// Field returns the index of name's field in Struct, or -1.
-func (e *Env) Field(name string) int {
-	for i, n := range e.names {
-		if n == name {
-			return i
-		}
-	}
-	return -1
-}
-
 func (e *Env) checkEnv() any {
 	if e.asStr {
 		return reflect.New(e.Struct()).Elem().Interface()
@@ -728,16 +718,6 @@ func truth(n ast.Node) ast.Node {
 		}
 	}
 	return call(fnTruthy, n)
-}
-
-// Check compiles nothing: it parses src only, for the JSON-schema test and
-// for fuzzing the parser.
-func Check(src string) error {
-	if err := checkDepth(analysis.Expr{Src: src}); err != nil {
-		return err
-	}
-	_, err := parser.Parse(src)
-	return err
 }
 
 // Names lists the identifiers an expression reads, sorted and without

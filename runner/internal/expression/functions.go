@@ -2,7 +2,6 @@ package expression
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -260,63 +259,7 @@ func roundFn(p ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Round(x, n), nil
-}
-
-// Round rounds x to n decimals, halves away from zero. It goes through the
-// decimal text of x so that round(2.675, 2) is 2.68 as a reader expects,
-// not 2.67 as binary floating point would give.
-func Round(x float64, n int) float64 {
-	if math.IsInf(x, 0) || math.IsNaN(x) {
-		return x
-	}
-	s := strconv.FormatFloat(x, 'f', -1, 64)
-	dot := strings.IndexByte(s, '.')
-	if dot < 0 || len(s)-dot-1 <= n {
-		return x
-	}
-	// Round the decimal digits by hand: keep n decimals, look at the next.
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s, dot = s[1:], dot-1
-	}
-	keep := []byte(s[:dot+1+n])
-	if s[dot+1+n] >= '5' {
-		i := len(keep) - 1
-		for ; i >= 0; i-- {
-			if keep[i] == '.' {
-				continue
-			}
-			if keep[i] == '9' {
-				keep[i] = '0'
-				continue
-			}
-			keep[i]++
-			break
-		}
-		if i < 0 {
-			keep = append([]byte{'1'}, keep...)
-		}
-	}
-	r, _ := strconv.ParseFloat(strings.TrimSuffix(string(keep), "."), 64)
-	if neg && r != 0 {
-		r = -r // -0.4 rounds to 0, never to -0
-	}
-	return r
-}
-
-// shift multiplies x by 10^places in decimal, not binary: the shortest
-// decimal form of x with its point moved, so percent(0.285) is 28.5 and
-// rounds to 29, as a reader expects.
-func shift(x float64, places int) float64 {
-	s := strconv.FormatFloat(x, 'e', -1, 64)
-	i := strings.IndexByte(s, 'e')
-	exp, _ := strconv.Atoi(s[i+1:])
-	r, err := strconv.ParseFloat(s[:i]+"e"+strconv.Itoa(exp+places), 64)
-	if err != nil {
-		return x * math.Pow10(places)
-	}
-	return r
+	return value.Round(x, n), nil
 }
 
 // percentFn is percent(fraction) or percent(fraction, decimals): 0.276 is
@@ -333,7 +276,7 @@ func percentFn(p ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pc := Round(shift(x, 2), n)
+	pc := value.Round(value.Shift(x, 2), n)
 	if pc-pc != 0 {
 		return nil, notFinite(fmt.Sprintf("percent(%s) (%s × 100)", formatFloat(x), formatFloat(x)), pc)
 	}

@@ -20,9 +20,6 @@ type Table struct {
 	Rows    [][]any
 }
 
-// Index returns the position of the named column, or -1.
-func (t *Table) Index(name string) int { return ColumnIndex(t.Columns, name) }
-
 // ColumnIndex returns the position of the named column in cols, or -1.
 func ColumnIndex(cols []Column, name string) int {
 	for i, c := range cols {

@@ -45,6 +45,20 @@ func TestRound(t *testing.T) {
 		want float64
 	}{
 		{2.675, 2, 2.68},
+		{1.005, 2, 1.01},
+		{3.5, 0, 4},
+		{0.5, 0, 1},
+		{-2.675, 2, -2.68},
+		{-1.25, 1, -1.3},
+		{99.5, 0, 100},
+		{1234.5678, 0, 1235},
+		{1234.5678, 3, 1234.568},
+		{0.1 + 0.2, 2, 0.3},
+		{1e21, 2, 1e21},
+		{1.5e-7, 2, 0},
+		{-0.004, 2, 0},
+		{-1.5e-7, 2, 0},
+		{math.Inf(1), 2, math.Inf(1)},
 		{0.125, 2, 0.13},
 		{-0.125, 2, -0.13},
 		{-0.4, 0, 0},
@@ -60,6 +74,9 @@ func TestRound(t *testing.T) {
 		if got != tt.want || math.Signbit(got) != math.Signbit(tt.want) {
 			t.Errorf("Round(%v, %d) = %v, want %v", tt.x, tt.n, got, tt.want)
 		}
+	}
+	if !math.IsNaN(Round(math.NaN(), 1)) {
+		t.Errorf("Round(NaN) is not NaN")
 	}
 	if got := Shift(0.07, 2); got != 7 {
 		t.Errorf("Shift(0.07, 2) = %v, want 7", got)
