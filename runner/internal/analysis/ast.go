@@ -88,6 +88,7 @@ type Dataset struct {
 	Pos  position.Pos // of the name
 
 	Path    String // relative to the project root, slash-separated
+	Format  String // csv or geojson; from the path's extension when not Set (FileFormat)
 	SHA256  String // lower-case hex; Set false before `galley pin`
 	Source  Citation
 	Columns []*Column // declared schema, in file order

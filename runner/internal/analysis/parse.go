@@ -20,7 +20,7 @@ import (
 // docs/analysis.schema.json is tested against these lists.
 var (
 	TopKeys      = []string{"title", "dek", "byline", "date", "datasets", "views", "values", "claims", "body"}
-	DatasetKeys  = []string{"path", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows"}
+	DatasetKeys  = []string{"path", "format", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows"}
 	SourceKeys   = []string{"title", "publisher", "author", "url", "published", "accessed", "license", "note"}
 	ColumnKeys   = []string{"type", "format", "from", "required", "null"}
 	ViewKeys     = []string{"from", "join", "where", "derive", "group_by", "aggregate", "select", "order_by", "limit"}
@@ -365,6 +365,10 @@ func (d *decoder) dataset(p entry) *Dataset {
 	if e, ok := m["skip_rows"]; ok {
 		ds.SkipRows = d.integer(e.value, what+": skip_rows", 0)
 	}
+	if e, ok := m["format"]; ok {
+		ds.Format = d.str(e.value, what+": format")
+	}
+	d.geojsonDataset(ds, m, what)
 	return ds
 }
 

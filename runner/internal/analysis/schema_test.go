@@ -143,6 +143,7 @@ func TestSchemaEnumsMatchParser(t *testing.T) {
 	check("columnType", defs["columnType"].(map[string]any)["enum"], value.TypeNames())
 	dsProps := schemaObject(t, root, "dataset")["properties"].(map[string]any)
 	check("encoding", dsProps["encoding"].(map[string]any)["enum"], Encodings)
+	check("format", dsProps["format"].(map[string]any)["enum"], Formats)
 }
 
 // Named maps (datasets, views, values, columns, derive, aggregate) take

@@ -72,4 +72,10 @@
 //     (2017-02-30 is an error); any time of day in the layout is dropped.
 //   - String values are new strings (or remembered ones, shared between
 //     rows), never part of a buffer: callers may keep them.
+//
+// A dataset of format geojson (geojson.go) is read whole when it is opened:
+// the bytes are hashed, the pin checked, then the same bytes parsed by
+// package geo and every feature's properties typed as the declared
+// columns, before Read gives its first row. Reader.Geo keeps the features'
+// geometry for maps.
 package dataset

@@ -143,12 +143,13 @@ type Reader struct {
 	memo   []memo // per column
 	max    int64  // MaxRecord
 
-	size   int64    // the file's size
-	enc    string   // its encoding
-	comma  rune     // its delimiter
-	hash   *hashing // the sha256 pass over a large file; nil for a small one
-	whole  bool     // this Reader reads the whole file: there are no chunks
-	chunks int      // chunks given by NextChunk
+	size   int64      // the file's size
+	enc    string     // its encoding
+	comma  rune       // its delimiter
+	hash   *hashing   // the sha256 pass over a large file; nil for a small one
+	geo    *geoSource // a GeoJSON dataset's rows (geojson.go); nil for CSV
+	whole  bool       // this Reader reads the whole file: there are no chunks
+	chunks int        // chunks given by NextChunk
 
 	rows int
 	line int // where the last row returned starts
@@ -184,6 +185,9 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 	}
 	if err := checkPin(ds); err != nil {
 		return nil, err
+	}
+	if ds.FileFormat() == "geojson" {
+		return openGeoJSON(ds, opts, loc)
 	}
 	enc, ok := encodingName(ds.Encoding.Value)
 	if !ok {
@@ -650,6 +654,9 @@ func (r *Reader) Read() ([]any, error) {
 }
 
 func (r *Reader) read() ([]any, error) {
+	if r.geo != nil {
+		return r.readGeo()
+	}
 	sc := r.in.sc
 	if r.blanks == 0 && !r.held {
 		err := sc.read()
@@ -709,7 +716,7 @@ func (r *Reader) Close() error {
 		return nil
 	}
 	r.closed = true
-	if r.in.f == nil {
+	if r.in == nil || r.in.f == nil {
 		return nil
 	}
 	if r.hash != nil {

@@ -135,7 +135,11 @@ func newDataset(d *check.Dataset, r *DatasetResult) *results.Dataset {
 	if enc == "" {
 		enc = "utf-8"
 	}
-	return &results.Dataset{Name: ds.Name, Line: ds.Pos.Line, Path: ds.Path.Value, SHA256: r.SHA256, Encoding: enc,
+	format := ""
+	if f := ds.FileFormat(); f != "csv" {
+		format = f
+	}
+	return &results.Dataset{Name: ds.Name, Line: ds.Pos.Line, Path: ds.Path.Value, SHA256: r.SHA256, Encoding: enc, Format: format,
 		RowsRead: r.RowsRead, Views: nonNil(d.Views), Source: results.Citation{
 			Title: c.Title.Value, Publisher: c.Publisher.Value, Author: c.Author.Value, URL: c.URL.Value,
 			Published: c.Published.Value, Accessed: c.Accessed.Value, License: c.License.Value, Note: c.Note.Value}}

@@ -410,7 +410,7 @@ func jsonLD(doc *results.Document) (template.JS, error) {
 			Context: "https://schema.org", Type: "Dataset", Name: c.Title, Description: c.Note,
 			URL: c.URL, Publisher: org{"Organization", c.Publisher},
 			DatePublished: c.Published, License: c.License,
-			Distribution: distribution{"DataDownload", d.Path, "text/csv", d.SHA256},
+			Distribution: distribution{"DataDownload", d.Path, mediaType(d.Format), d.SHA256},
 		}
 		if c.Author != "" {
 			ds.Creator = &org{"Person", c.Author}
@@ -422,4 +422,12 @@ func jsonLD(doc *results.Document) (template.JS, error) {
 		return "", err
 	}
 	return template.JS(b), nil
+}
+
+// mediaType is a dataset file's IANA media type.
+func mediaType(format string) string {
+	if format == "geojson" {
+		return "application/geo+json"
+	}
+	return "text/csv"
 }

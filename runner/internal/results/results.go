@@ -62,6 +62,7 @@ type Dataset struct {
 	Path     string   `json:"path"`
 	SHA256   string   `json:"sha256"`
 	Encoding string   `json:"encoding"`
+	Format   string   `json:"format,omitempty"` // "geojson"; empty for CSV
 	RowsRead int      `json:"rows_read"`
 	Source   Citation `json:"source"`
 	Views    []string `json:"views"` // the views that read it directly, in file order
