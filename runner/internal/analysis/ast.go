@@ -255,4 +255,5 @@ type Chart struct {
 	Format     String // number format of values: "0", "0.0", "0,0", "0%"...
 	Stack      bool
 	Horizontal bool
+	MapChart   // type: map and type: points (mapchart.go)
 }

@@ -28,7 +28,7 @@ var (
 	ClaimKeys    = []string{"id", "text", "check"}
 	CellKeys     = []string{"md", "chart", "table", "claim"}
 	TableKeys    = []string{"view", "columns", "caption", "limit"}
-	ChartKeys    = []string{"type", "data", "x", "y", "series", "title", "subtitle", "caption", "x_label", "y_label", "unit", "format", "stack", "horizontal"}
+	ChartKeys    = append([]string{"type", "data", "x", "y", "series", "title", "subtitle", "caption", "x_label", "y_label", "unit", "format", "stack", "horizontal"}, MapKeys...)
 	Encodings    = []string{"utf-8", "latin-1", "windows-1252"}
 	MaxFileBytes = 4 << 20 // an analysis is prose and expressions, never data
 )
@@ -753,10 +753,15 @@ func (d *decoder) table(e entry) *Table {
 
 func (d *decoder) chart(e entry) *Chart {
 	c := &Chart{Pos: d.pos(e.keyN)}
-	m, ok := d.mapping(e.value, e.keyN, "chart", ChartKeys, []string{"type", "data", "x", "y"})
+	required := []string{"type", "data", "x", "y"}
+	if t := mappingValue(e.value, "type"); IsMap(t) {
+		required = mapRequired(t)
+	}
+	m, ok := d.mapping(e.value, e.keyN, "chart", ChartKeys, required)
 	if !ok {
 		return c
 	}
+	d.mapChart(m, c)
 	strs := map[string]*String{"type": &c.Type, "title": &c.Title, "subtitle": &c.Subtitle, "caption": &c.Caption,
 		"x_label": &c.XLabel, "y_label": &c.YLabel, "unit": &c.Unit, "format": &c.Format}
 	for _, k := range ChartKeys {

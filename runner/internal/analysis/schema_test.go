@@ -39,8 +39,8 @@ var schemaRequired = map[string][]string{
 	"join":    {"view", "on"},
 	"claim":   {"id", "text", "check"},
 	"table":   {"view"},
-	"chart":   {"type", "data", "x", "y"},
-	"cell":    nil, // exactly one of the cell keys, checked apart
+	"chart":   {"type", "data"}, // and, by type, the required keys of one of its oneOf choices
+	"cell":    nil,              // exactly one of the cell keys, checked apart
 }
 
 func schemaLoad(t *testing.T) map[string]any {
@@ -123,6 +123,18 @@ func TestSchemaKeysMatchParser(t *testing.T) {
 		got := schemaSorted(schemaStrings(obj["required"]))
 		if want := schemaSorted(schemaRequired[part]); !reflect.DeepEqual(got, want) {
 			t.Errorf("schema %s: required %v, parser requires %v", part, got, want)
+		}
+	}
+	// A chart requires more by its type: x and y, or a map's keys.
+	chart := schemaObject(t, root, "chart")
+	alts, _ := chart["oneOf"].([]any)
+	want := [][]string{{"x", "y"}, mapRequired("map")[2:], mapRequired("points")[2:]}
+	if len(alts) != len(want) {
+		t.Fatalf("schema chart: %d oneOf choices, want %d", len(alts), len(want))
+	}
+	for i, a := range alts {
+		if got := schemaStrings(a.(map[string]any)["required"]); !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("schema chart: oneOf %d requires %v, parser requires %v", i, got, want[i])
 		}
 	}
 	cell := schemaObject(t, root, "cell")

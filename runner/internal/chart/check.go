@@ -12,9 +12,9 @@ import (
 )
 
 // Types lists the chart types, in the order the documentation gives them.
-var Types = []string{"bar", "line", "area", "scatter", "pie"}
+var Types = []string{"bar", "line", "area", "scatter", "pie", "map", "points"}
 
-const typeList = "bar, line, area, scatter or pie"
+const typeList = "bar, line, area, scatter, pie, map or points"
 
 // Check validates a chart cell against the columns of its view, without
 // any data, and returns the Spec that Options builds from. Every rule of
@@ -124,6 +124,7 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column) *Spe
 		errs.Add(c.Pos, "horizontal: true applies to bar charts only, not %s (remove horizontal:, or use type: bar)", kind)
 	}
 
+	mapKeysOnChart(errs, c)
 	if c.Format.Set {
 		f, err := value.ParseFormat(c.Format.Value)
 		s.Format = f

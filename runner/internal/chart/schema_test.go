@@ -5,6 +5,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"galley/runner/internal/geo"
 )
 
 // TestSchemaChartTypes keeps the chart types the JSON Schema of analysis
@@ -27,5 +29,8 @@ func TestSchemaChartTypes(t *testing.T) {
 	got := schema.Defs["chart"].Properties["type"].Enum
 	if !slices.Equal(got, Types) {
 		t.Errorf("schema chart types %q, Check takes %q", got, Types)
+	}
+	if got := schema.Defs["chart"].Properties["projection"].Enum; !slices.Equal(got, geo.Projections) {
+		t.Errorf("schema projections %q, CheckMap takes %q", got, geo.Projections)
 	}
 }

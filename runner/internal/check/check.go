@@ -76,6 +76,7 @@ type Cell struct {
 	Datasets []string              // Markdown: the datasets its inline values depend on
 	Table    *Table                // Table
 	Chart    *chart.Spec           // Chart
+	Map      *chart.MapSpec        // Chart of type map or points
 	Claim    *Claim                // Claim
 }
 
@@ -214,6 +215,12 @@ func Analysis(f *analysis.File) (*Plan, error) {
 		case analysis.CellChart:
 			if v := p.views[cell.Chart.Data.Name]; v != nil {
 				v.Shown = true
+				if analysis.IsMap(cell.Chart.Type.Value) {
+					spec, err := chart.CheckMap(cell.Chart, v.Plan.Output, f.Datasets)
+					add(err)
+					c.Map = spec
+					break
+				}
 				spec, err := chart.Check(cell.Chart, v.Plan.Output)
 				add(err)
 				c.Chart = spec

@@ -38,7 +38,7 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 	for _, ds := range c.File.Datasets {
 		dsResults[ds.Name] = &DatasetResult{Dataset: ds}
 	}
-	rd := &reading{c: c, opts: opts, readers: map[string]*dataset.Reader{}, done: map[string]*ViewResult{}, results: dsResults}
+	rd := &reading{c: c, opts: opts, readers: map[string]*dataset.Reader{}, done: map[string]*ViewResult{}, results: dsResults, geos: map[string]*chart.Geo{}}
 	defer rd.close()
 	err := rd.readAll()
 	if perr := rd.verify(); perr != nil {
@@ -104,7 +104,7 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 	}
 
 	for _, pc := range c.Cells {
-		cell, err := newCell(pc, doc, rd.done, values, func(i int) (any, error) {
+		cell, err := newCell(pc, doc, rd.done, rd.geos, values, func(i int) (any, error) {
 			out, err := m.Eval(pc.Inline[i], sc.env(pc.Scopes[i]))
 			return value.Normalize(out), err
 		})
@@ -199,7 +199,7 @@ func valueText(x any) string {
 }
 
 // newCell resolves one cell of the body; eval computes its i-th inline value.
-func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult, values map[string]*results.Value, eval func(i int) (any, error)) (*results.Cell, error) {
+func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult, geos map[string]*chart.Geo, values map[string]*results.Value, eval func(i int) (any, error)) (*results.Cell, error) {
 	src := pc.Source
 	cell := &results.Cell{Line: src.Pos.Line}
 	switch src.Kind {
@@ -244,6 +244,14 @@ func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult
 				v.Name, value.Text(v.Total), value.Text(results.MaxChartRows))
 		}
 		id := fmt.Sprintf("chart_L%d", src.Pos.Line)
+		if pc.Map != nil {
+			d, err := chart.MapOptions(pc.Map, views[v.Name].Table, geos[pc.Map.Geo], id)
+			if err != nil {
+				return nil, err
+			}
+			cell.Chart = results.NewMapChart(id, v, pc.Map, d)
+			break
+		}
 		opt, err := chart.Options(spec, views[v.Name].Table, id)
 		if err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"galley/runner/internal/analysis"
+	"galley/runner/internal/chart"
 	"galley/runner/internal/check"
 	"galley/runner/internal/dataset"
 	"galley/runner/internal/expression"
@@ -52,6 +53,7 @@ type reading struct {
 	opened  []*dataset.Reader          // every Reader opened, in dataset order
 	done    map[string]*ViewResult
 	results map[string]*DatasetResult
+	geos    map[string]*chart.Geo // the GeoJSON datasets' features, for maps
 }
 
 func (rd *reading) open(ds *analysis.Dataset) (*dataset.Reader, error) {
@@ -89,6 +91,9 @@ func (rd *reading) readAll() error {
 		}
 		rd.readers[ds.Name] = r
 		rd.results[ds.Name].SHA256 = ds.SHA256.Value
+		if g := r.Geo(); g != nil {
+			rd.geos[ds.Name] = &chart.Geo{Collection: g.Collection, Rows: g.Rows}
+		}
 	}
 
 	for i, p := range rd.c.Views {

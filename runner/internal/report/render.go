@@ -130,6 +130,16 @@ func Render(doc *results.Document, opts Options) ([]byte, error) {
 		case results.CellChart:
 			c := cell.Chart
 			v := doc.View(c.View)
+			if c.Map != nil {
+				cd.Chart, err = newMapChart(c, v, cell.Line, cite(append(append([]string(nil), v.Datasets...), c.Map.Geo)))
+				if err != nil {
+					return nil, err
+				}
+				if s := sources[c.Map.Geo]; s != nil {
+					s.Geometry = append(s.Geometry, simplification(c.Map, cell.Line))
+				}
+				break
+			}
 			td, err := newTable(v, cell.Line, c.Index(), "", min(v.Total, results.MaxTableRows), cite(v.Datasets))
 			if err != nil {
 				return nil, err
@@ -182,6 +192,7 @@ type cellData struct {
 type chartData struct {
 	ID, Options, Title, Subtitle, Caption string
 	Table                                 *tableData
+	Map                                   *mapData // a map: its outlines, legend and notes
 }
 
 type tableData struct {
@@ -195,7 +206,8 @@ type tableData struct {
 	Total    int
 	CSV      template.URL
 	CSVName  string
-	CSVRows  int // rows in the CSV download
+	CSVRows  int    // rows in the CSV download
+	Noun     string // what a row is, "row" when empty: a map's table lists "area"s
 	Sources  []*sourceData
 }
 
@@ -233,6 +245,7 @@ type sourceData struct {
 	Line, RowsRead                                     int
 	Views                                              []viewCount
 	Encoding                                           string
+	Geometry                                           []string // how each map drew the file's geometry
 }
 
 type viewCount struct {

@@ -261,7 +261,8 @@ type Chart struct {
 	Title    string   `json:"title,omitempty"`
 	Subtitle string   `json:"subtitle,omitempty"`
 	Caption  string   `json:"caption,omitempty"`
-	Columns  []string `json:"columns"` // x, then the series column, then y
+	Columns  []string `json:"columns"`       // x, then the series column, then y; a map's key, value, lat, lon, size
+	Map      *Map     `json:"map,omitempty"` // type map or points
 	// Options are the ECharts options, built by the run so that a chart
 	// its data cannot draw fails the run, not the report.
 	Options json.RawMessage `json:"-"`

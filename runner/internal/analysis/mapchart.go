@@ -1,0 +1,147 @@
+package analysis
+
+import (
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"galley/runner/internal/position"
+)
+
+// MapTypes are the chart types drawn over a GeoJSON dataset's geometry.
+var MapTypes = []string{"map", "points"}
+
+// MapKeys are the chart keys of maps (type: map and type: points); the
+// chart keys they share with other charts (type, data, title, subtitle,
+// caption, format, unit) are the chart's own.
+var MapKeys = []string{"geo", "key", "geo_key", "value", "bins", "unmatched", "projection", "lat", "lon", "size", "labels"}
+
+// IsMap reports whether a chart type is a map.
+func IsMap(typ string) bool { return typ == "map" || typ == "points" }
+
+// MapChart is what a map cell says beyond an ordinary chart's keys. Package
+// chart checks it against the view and the GeoJSON dataset (CheckMap).
+type MapChart struct {
+	Geo        Ref      // a dataset of format geojson
+	Key        Ref      // map: the view column matched to GeoKey; points: names each point (optional)
+	GeoKey     Ref      // map: the geo dataset's column (a property) matched to Key
+	Value      Ref      // map: the view column that colours each area
+	Bins       []Number // map: class edges, ascending; none means a continuous scale
+	BinsPos    position.Pos
+	Unmatched  String // "error" (default) or "show"
+	Projection String // mercator, equal_earth or albers_usa; chosen for the area when not Set
+	Lat, Lon   Ref    // points: the view's latitude and longitude columns
+	Size       Ref    // points: optional, the column the circles' areas show
+	Labels     []Label
+}
+
+// Number is a number written in the analysis, with its text and position.
+type Number struct {
+	Value float64
+	Text  string
+	Pos   position.Pos
+}
+
+// Label is one entry of a chart's labels: KEY: "display text".
+type Label struct {
+	Key    string
+	KeyPos position.Pos
+	Text   String
+}
+
+// mapRequired are the keys a map of type typ must have.
+func mapRequired(typ string) []string {
+	if typ == "points" {
+		return []string{"type", "data", "geo", "lat", "lon"}
+	}
+	return []string{"type", "data", "geo", "key", "geo_key", "value"}
+}
+
+// mappingValue is the text of key in the mapping n, or "".
+func mappingValue(n *yaml.Node, key string) string {
+	if n.Kind != yaml.MappingNode {
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key && n.Content[i+1].Kind == yaml.ScalarNode {
+			return n.Content[i+1].Value
+		}
+	}
+	return ""
+}
+
+// mapChart reads the map keys of a chart cell from its entries.
+func (d *decoder) mapChart(m map[string]entry, c *Chart) {
+	refs := map[string]*Ref{"geo": &c.Geo, "key": &c.Key, "geo_key": &c.GeoKey, "value": &c.Value,
+		"lat": &c.Lat, "lon": &c.Lon, "size": &c.Size}
+	for _, k := range MapKeys {
+		e, ok := m[k]
+		if !ok {
+			continue
+		}
+		if dst, ok := refs[k]; ok {
+			*dst = d.ref(e.value, "chart: "+k)
+			continue
+		}
+		switch k {
+		case "unmatched":
+			c.Unmatched = d.str(e.value, "chart: unmatched")
+			if c.Unmatched.Set && c.Unmatched.Value != "show" && c.Unmatched.Value != "error" {
+				d.errorf(e.value, "chart: unmatched must be show (count the view's rows that match no area, under the map) or error (the default), not %q", c.Unmatched.Value)
+			}
+		case "projection":
+			c.Projection = d.str(e.value, "chart: projection")
+		case "bins":
+			c.BinsPos = d.pos(e.value)
+			c.Bins = d.numbers(e.value, "chart: bins")
+		case "labels":
+			c.Labels = d.labels(e.value, "chart: labels")
+		}
+	}
+}
+
+// numbers reads a list of numbers.
+func (d *decoder) numbers(n *yaml.Node, what string) []Number {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s must be a list of numbers, such as [0, 100, 1000], not %s", what, kindNames[n.Kind])
+		return nil
+	}
+	var out []Number
+	for _, it := range n.Content {
+		s, ok := d.scalar(it, what+" entry")
+		if !ok {
+			continue
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || it.Tag == "!!str" || it.Tag == "!!null" || it.Tag == "!!bool" {
+			d.errorf(it, "%s must be numbers, not %q", what, s)
+			continue
+		}
+		out = append(out, Number{Value: f, Text: s, Pos: d.pos(it)})
+	}
+	return out
+}
+
+// labels reads KEY: "display text" pairs, in file order.
+func (d *decoder) labels(n *yaml.Node, what string) []Label {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s must be a mapping of values to the text shown for them, not %s", what, kindNames[n.Kind])
+		return nil
+	}
+	var out []Label
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.errorf(k, "%s: a key must be a single value", what)
+			continue
+		}
+		if line, dup := seen[k.Value]; dup {
+			d.errorf(k, "%s: %q is given twice (first at line %d); keep one", what, k.Value, line)
+			continue
+		}
+		seen[k.Value] = k.Line
+		out = append(out, Label{Key: k.Value, KeyPos: d.pos(k), Text: d.str(v, what+" "+strconv.Quote(k.Value))})
+	}
+	return out
+}
