@@ -263,6 +263,11 @@ func mapKeysOnChart(errs *position.List, c *analysis.Chart) {
 	if len(c.Bins) > 0 {
 		errs.Add(c.BinsPos, "bins: applies to maps (type: map), not to a %s chart (remove it)", c.Type.Value)
 	}
+	if len(c.Labels) > 0 {
+		// Until charts name their categories and series with labels, a
+		// chart's labels would be read and ignored: refused instead.
+		errs.Add(c.Labels[0].KeyPos, "labels: names the legend entries of a map (type: map), not yet the values of a %s chart (remove it)", c.Type.Value)
+	}
 	for _, s := range []analysis.String{c.Unmatched, c.Projection} {
 		if s.Set {
 			errs.Add(s.Pos, "unmatched: and projection: apply to maps (type: map or points), not to a %s chart (remove them)", c.Type.Value)
