@@ -2,7 +2,7 @@
 // against the errors the file itself expects, written beside the lines they
 // are about as go/parser's tests do:
 //
-//	    where: deths > 1  # ERROR 12 "^unknown column \"deths\" in where"
+//	where: deths > 1  # ERROR 12 "^unknown column \"deths\" in where"
 //
 // says that the file must get an error at line 1 (this line), column 12,
 // whose message (hint included) matches the regular expression. The column
