@@ -43,6 +43,8 @@ Usage:
                                       (-reports DIR: DIR must hold what a run writes)
   galley pin [flags] [ANALYSIS...]    write the sha256 pins of the datasets
   galley init [flags] DATASET.csv     print a datasets: block for a CSV file
+  galley show [flags] ANALYSIS [NAME...]
+                                      print the views, values and claims an analysis computes
   galley version                      print Galley's version
 
 With no ANALYSIS, run, check and pin take every analyses/*.yaml.
@@ -73,6 +75,8 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		return pin(args[1:], stdout, stderr)
 	case "init":
 		return initCmd(args[1:], stdout, stderr)
+	case "show":
+		return show(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionText())
 		return exitOK

@@ -13,10 +13,16 @@ import (
 // scalars when it fits in inlineWidth characters, no HTML escaping, and a
 // final newline. The output depends on d alone.
 func Marshal(d *Document) ([]byte, error) {
+	return Canonical(d)
+}
+
+// Canonical writes v as JSON in Marshal's layout: `galley show -json`
+// prints its own documents so, rows on a line each.
+func Canonical(v any) ([]byte, error) {
 	var compact bytes.Buffer
 	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("writing the results: %v", err)
 	}
 	dec := json.NewDecoder(&compact)
