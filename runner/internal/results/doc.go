@@ -19,4 +19,9 @@
 // that `git diff reports/NAME.results.json` shows exactly the figures a
 // data update changed. The same analysis and data give the same bytes on
 // every machine, in every time zone and locale.
+//
+// Unmarshal reads such a document back, every value typed again by what
+// the document says of its place (a column's type, a value's type), so
+// that `galley diff` compares committed results with a run of now as
+// values, not as text.
 package results
