@@ -45,6 +45,8 @@ Usage:
   galley init [flags] DATASET.csv     print a datasets: block for a CSV file
   galley show [flags] ANALYSIS [NAME...]
                                       print the views, values and claims an analysis computes
+  galley diff [flags] [REV] [ANALYSIS...]
+                                      what changed since the results committed at REV (HEAD)
   galley version                      print Galley's version
 
 With no ANALYSIS, run, check and pin take every analyses/*.yaml.
@@ -77,6 +79,8 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		return initCmd(args[1:], stdout, stderr)
 	case "show":
 		return show(args[1:], stdout, stderr)
+	case "diff":
+		return diffCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionText())
 		return exitOK
