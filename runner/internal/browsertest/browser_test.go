@@ -84,6 +84,19 @@ func galley(t *testing.T, bin string, args ...string) string {
 // in its own tab (see open).
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserReaching(t, "")
+}
+
+// newBrowserReaching is newBrowser with one address let through, host:port
+// on the loopback interface ("" for none): galley serve's.
+func newBrowserReaching(t *testing.T, local string) context.Context {
+	t.Helper()
+	bypass, resolve := "<-loopback>", "MAP * ~NOTFOUND"
+	if local != "" {
+		host, _, _ := strings.Cut(local, ":")
+		bypass += ";" + local
+		resolve += ", EXCLUDE " + host
+	}
 	exe := chromiumPath(t)
 	profile := t.TempDir() // made before the allocator, so removed after the browser exits
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
@@ -103,8 +116,8 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("mute-audio", true),
 		chromedp.Flag("force-color-profile", "srgb"),
 		chromedp.Flag("proxy-server", "127.0.0.1:9"),
-		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"),
+		chromedp.Flag("proxy-bypass-list", bypass),
+		chromedp.Flag("host-resolver-rules", resolve),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1200, 900),
 	)

@@ -18,6 +18,13 @@
 // template writes, hold no img, svg[onload] or on* attribute, and show every
 // payload as literal text, with {{ 7*7 }} never evaluated.
 //
+// TestBrowserServe runs `galley serve` on a copy of the Mosul example and
+// keeps its report open while the analysis is edited on disk: the new value
+// must show within 2 seconds of the save, at the same scroll position; a
+// broken analysis must show the overlay naming its file, line and column
+// with the line and a caret; fixed, the overlay must go. The browser
+// reaches the server's address and nothing else.
+//
 // TestScreenshot, run only with -screenshots=DIR (make screenshots), writes
 // screenshots of reports/mosul-civilian-toll.html at desktop (1200px) and
 // phone (390px) widths to DIR.

@@ -45,6 +45,7 @@ Usage:
   galley init [flags] DATASET.csv     print a datasets: block for a CSV file
   galley show [flags] ANALYSIS [NAME...]
                                       print the views, values and claims an analysis computes
+  galley serve [flags] [ANALYSIS...]  a live preview on 127.0.0.1 that runs again on save
   galley diff [flags] [REV] [ANALYSIS...]
                                       what changed since the results committed at REV (HEAD)
   galley version                      print Galley's version
@@ -81,6 +82,8 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		return show(args[1:], stdout, stderr)
 	case "diff":
 		return diffCmd(args[1:], stdout, stderr)
+	case "serve":
+		return serveCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionText())
 		return exitOK

@@ -11,4 +11,10 @@
 // else. The stages get everything they need as explicit options; the one
 // below it that reads files is package dataset, which reads the datasets an
 // analysis names and no other file.
+//
+// show, diff and serve read what the run computed, the results.Document:
+// show prints it, diff compares it with the one committed in git (read
+// with the git command), serve renders it and serves it on 127.0.0.1. serve
+// is the one command that runs until stopped; everything it starts stops
+// with it.
 package cli

@@ -42,6 +42,12 @@ func watchSignals() {
 // together.
 func writeFiles(files map[string][]byte) error {
 	watchSignals()
+	return writeAll(files)
+}
+
+// writeAll is writeFiles for a command that handles interrupts itself
+// (galley serve stops once the files being written are renamed).
+func writeAll(files map[string][]byte) error {
 	paths := make([]string, 0, len(files))
 	for p := range files {
 		paths = append(paths, p)
