@@ -48,6 +48,7 @@ Usage:
   galley serve [flags] [ANALYSIS...]  a live preview on 127.0.0.1 that runs again on save
   galley diff [flags] [REV] [ANALYSIS...]
                                       what changed since the results committed at REV (HEAD)
+  galley new DIR                      make a project for a new story, with an example that runs
   galley version                      print Galley's version
 
 With no ANALYSIS, run, check and pin take every analyses/*.yaml.
@@ -84,6 +85,8 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		return diffCmd(args[1:], stdout, stderr)
 	case "serve":
 		return serveCmd(args[1:], stdout, stderr)
+	case "new":
+		return newCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionText())
 		return exitOK
