@@ -77,8 +77,10 @@ func jsonError(b []byte, err error) error {
 	return fmt.Errorf("%d:%d: not a valid results document: %v", line, col, err)
 }
 
-// UnmarshalJSON reads a scalar as JSON gives it; Document.retype then
-// gives it the type its place in the document says.
+// UnmarshalJSON reads a scalar as JSON gives it, a number as an int when
+// it is written as one and a float otherwise; Document.retype then gives
+// it the type its place in the document says. A Scalar the document says
+// nothing more of (a map's key) keeps that reading.
 func (s *Scalar) UnmarshalJSON(b []byte) error {
 	v, err := untyped(b)
 	if err != nil {
@@ -88,10 +90,7 @@ func (s *Scalar) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// rawNumber is a JSON number not yet typed.
-type rawNumber string
-
-// untyped reads one JSON scalar: nil, a bool, a string or a rawNumber.
+// untyped reads one JSON scalar: nil, a bool, a string, an int or a float.
 func untyped(b []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
@@ -103,7 +102,14 @@ func untyped(b []byte) (any, error) {
 	case nil, bool, string:
 		return x, nil
 	case json.Number:
-		return rawNumber(x), nil
+		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil && strconv.FormatInt(i, 10) == string(x) {
+			return int(i), nil
+		}
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s is not a number this Galley reads", x)
+		}
+		return f, nil
 	}
 	return nil, fmt.Errorf("%s is not a value (a string, number, boolean or null)", describeJSON(b))
 }
@@ -241,16 +247,19 @@ func typed(x any, t value.Type) (any, error) {
 			return b, nil
 		}
 	case value.Int:
-		if n, ok := x.(rawNumber); ok {
-			i, err := strconv.ParseInt(string(n), 10, 64)
-			if err != nil || strconv.FormatInt(i, 10) != string(n) {
-				return nil, fmt.Errorf("%s is not an int", n)
-			}
-			return int(i), nil
+		switch n := x.(type) {
+		case int:
+			return n, nil
+		case float64:
+			return nil, fmt.Errorf("%s is not an int", value.Plain(n))
 		}
 	case value.Float:
-		if n, ok := x.(rawNumber); ok {
-			return parseFloat(n)
+		switch n := x.(type) {
+		case float64:
+			return n, nil
+		case int:
+			// A float with no fraction is written as an integer.
+			return float64(n), nil
 		}
 	case value.Date:
 		if s, ok := x.(string); ok {
@@ -261,29 +270,15 @@ func typed(x any, t value.Type) (any, error) {
 			return d, nil
 		}
 	case value.Any:
-		if n, ok := x.(rawNumber); ok {
-			if i, err := strconv.ParseInt(string(n), 10, 64); err == nil && strconv.FormatInt(i, 10) == string(n) {
-				return int(i), nil
-			}
-			return parseFloat(n)
-		}
 		return x, nil
 	}
 	return nil, fmt.Errorf("%s is not a value of type %s", describe(x), t)
 }
 
-func parseFloat(n rawNumber) (any, error) {
-	f, err := strconv.ParseFloat(string(n), 64)
-	if err != nil {
-		return nil, fmt.Errorf("%s is not a float", n)
-	}
-	return f, nil
-}
-
 func describe(x any) string {
 	switch v := x.(type) {
-	case rawNumber:
-		return "the number " + string(v)
+	case int, float64:
+		return "the number " + value.Plain(v)
 	case string:
 		return "the string " + strconv.Quote(v)
 	case bool:

