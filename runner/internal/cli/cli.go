@@ -51,7 +51,7 @@ Usage:
   galley new DIR                      make a project for a new story, with an example that runs
   galley version                      print Galley's version
 
-With no ANALYSIS, run, check and pin take every analyses/*.yaml.
+With no ANALYSIS, run, check, pin, serve and diff take every analyses/*.yaml.
 Run 'galley COMMAND -h' for a command's flags.
 Exit status: 0 success, 1 analysis, data or claim failure, 2 usage error.
 `
