@@ -18,7 +18,6 @@ import (
 	"galley/runner/internal/check"
 	"galley/runner/internal/echarts"
 	"galley/runner/internal/engine"
-	"galley/runner/internal/position"
 	"galley/runner/internal/report"
 	"galley/runner/internal/results"
 	"galley/runner/internal/value"
@@ -422,21 +421,9 @@ func elapsed(start time.Time) string {
 // that file is text Galley can read back (an analysis, a CSV file of at
 // most excerptMax bytes). root is what the errors' paths are relative to.
 func printErrors(w io.Writer, err error, root string) {
-	files := map[string][]string{}
-	for _, e := range position.Errors(err) {
-		if !e.Pos.IsValid() && e.Pos.File == "" {
-			fmt.Fprintf(w, "galley: %s\n", e.Msg)
-			continue
-		}
-		fmt.Fprintln(w, e.Error())
-		lines, ok := files[e.Pos.File]
-		if !ok {
-			lines = readLines(root, e.Pos.File)
-			files[e.Pos.File] = lines
-		}
-		if e.Pos.Line >= 1 && e.Pos.Line <= len(lines) {
-			fmt.Fprint(w, e.Excerpt(lines[e.Pos.Line-1]))
-		}
+	for _, it := range errorItems(err, root) {
+		fmt.Fprintln(w, it.Text)
+		fmt.Fprint(w, it.Excerpt)
 	}
 }
 

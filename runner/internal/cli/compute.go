@@ -69,3 +69,37 @@ func describedUsage(fs *flag.FlagSet, stderr io.Writer, synopsis, about string) 
 		fs.PrintDefaults()
 	}
 }
+
+// errorItem is one error as a person reads it: its message, positioned,
+// and the excerpt of the line it points at ("" when there is none).
+type errorItem struct {
+	Text    string
+	Excerpt string
+}
+
+// errorItems is err, one item an error, as printErrors prints it and
+// galley serve shows it: each positioned message and under it the line of
+// the file it points into with a caret under the place, when that file is
+// text Galley can read back (an analysis, a CSV file of at most excerptMax
+// bytes). root is what the errors' paths are relative to.
+func errorItems(err error, root string) []errorItem {
+	var out []errorItem
+	files := map[string][]string{}
+	for _, e := range position.Errors(err) {
+		if !e.Pos.IsValid() && e.Pos.File == "" {
+			out = append(out, errorItem{Text: "galley: " + e.Msg})
+			continue
+		}
+		it := errorItem{Text: e.Error()}
+		lines, ok := files[e.Pos.File]
+		if !ok {
+			lines = readLines(root, e.Pos.File)
+			files[e.Pos.File] = lines
+		}
+		if e.Pos.Line >= 1 && e.Pos.Line <= len(lines) {
+			it.Excerpt = e.Excerpt(lines[e.Pos.Line-1])
+		}
+		out = append(out, it)
+	}
+	return out
+}

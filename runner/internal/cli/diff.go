@@ -184,11 +184,11 @@ func writeDiffText(w io.Writer, d *docDiff) {
 			var st string
 			switch cl.Status {
 			case diffAdded:
-				st = "new, " + claimStatus(cl.NewHolds)
+				st = "new, " + status(cl.NewHolds)
 			case diffRemoved:
 				st = "removed (it " + map[bool]string{true: "held", false: "failed"}[cl.OldHolds] + ")"
 			default:
-				st = claimStatus(cl.OldHolds) + " → " + claimStatus(cl.NewHolds)
+				st = status(cl.OldHolds) + " → " + status(cl.NewHolds)
 			}
 			fmt.Fprintf(w, "  %s (line %d): %s\n", cl.ID, cl.Line, st)
 			fmt.Fprintf(w, "    %s\n", terminalText(cl.Text))
@@ -218,13 +218,6 @@ func writeDiffText(w io.Writer, d *docDiff) {
 			writeViewDiff(w, &v)
 		}
 	}
-}
-
-func claimStatus(holds bool) string {
-	if holds {
-		return "holds"
-	}
-	return "FAILS"
 }
 
 func statusNote(status string) string {

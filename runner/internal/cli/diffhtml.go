@@ -13,7 +13,7 @@ import (
 // html/template as text.
 var diffPage = template.Must(template.New("diff").Funcs(template.FuncMap{
 	"text":   value.Text,
-	"status": claimStatus,
+	"status": status,
 	"rows":   rowsText,
 	"class": func(holds bool) string {
 		if holds {

@@ -22,7 +22,6 @@ import (
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/echarts"
-	"galley/runner/internal/position"
 	"galley/runner/internal/report"
 	"galley/runner/internal/results"
 	"galley/runner/internal/value"
@@ -92,13 +91,6 @@ type serveOptions struct {
 	// Ready, when set, is called with the address once the server
 	// answers.
 	Ready func(addr string)
-}
-
-// errorItem is one error as the page shows it: its message, positioned,
-// and the excerpt of the line it points at.
-type errorItem struct {
-	Text    string
-	Excerpt string
 }
 
 // entry is one analysis being served.
@@ -240,12 +232,7 @@ func (s *server) add(path string) *entry {
 func (s *server) names() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.entries))
-	for n := range s.entries {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	return s.namesLocked()
 }
 
 // run computes one analysis and takes what it gives: a new report, the
@@ -272,7 +259,7 @@ func (s *server) run(e *entry) {
 		e.watch = watch
 	}
 	if doc == nil {
-		e.errs = s.errorItems(err)
+		e.errs = errorItems(err, s.opts.Root)
 		printErrors(s.stderr, err, s.opts.Root)
 		if e.page != nil {
 			fmt.Fprintf(s.stderr, "%s: does not run; serving the last report that ran, with the error over it\n", e.display)
@@ -284,7 +271,7 @@ func (s *server) run(e *entry) {
 	e.page, e.title, e.errs = page, doc.Analysis.Title, nil
 	e.claims = nil
 	if err != nil {
-		e.claims = s.errorItems(err)
+		e.claims = errorItems(err, s.opts.Root)
 		printErrors(s.stderr, err, s.opts.Root)
 	}
 	e.held, e.total = doc.ClaimsHeld(), len(doc.Claims)
@@ -337,28 +324,6 @@ func (s *server) datasetPatterns(e *entry) []string {
 			continue
 		}
 		out = append(out, filepath.Join(s.root, filepath.FromSlash(ds.Path.Value)))
-	}
-	return out
-}
-
-// errorItems is err as printErrors prints it, one item an error.
-func (s *server) errorItems(err error) []errorItem {
-	var out []errorItem
-	files := map[string][]string{}
-	for _, e := range position.Errors(err) {
-		it := errorItem{Text: e.Error()}
-		if !e.Pos.IsValid() && e.Pos.File == "" {
-			it.Text = "galley: " + e.Msg
-		}
-		lines, ok := files[e.Pos.File]
-		if !ok {
-			lines = readLines(s.opts.Root, e.Pos.File)
-			files[e.Pos.File] = lines
-		}
-		if e.Pos.Line >= 1 && e.Pos.Line <= len(lines) {
-			it.Excerpt = e.Excerpt(lines[e.Pos.Line-1])
-		}
-		out = append(out, it)
 	}
 	return out
 }
@@ -610,6 +575,7 @@ func (s *server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	w.Write(inject(b.Bytes(), live.Bytes()))
 }
 
+// namesLocked is names, for a caller holding s.mu.
 func (s *server) namesLocked() []string {
 	out := make([]string, 0, len(s.entries))
 	for n := range s.entries {

@@ -301,10 +301,7 @@ func inputsText(in []results.Input) string {
 // inputText is a value a claim read, as its failure message prints it: a
 // string quoted, so that "more than" reads as one value.
 func inputText(in results.Input) string {
-	if s, ok := in.Value.V.(string); ok {
-		return cut(terminalText(strconv.Quote(s)), showCellWidth)
-	}
-	return cut(terminalText(in.Text), showCellWidth)
+	return cut(terminalText(quotedText(in.Value.V, in.Text)), showCellWidth)
 }
 
 func showItem(w io.Writer, doc *results.Document, it item, limit int) {
