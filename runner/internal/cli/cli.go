@@ -14,10 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"galley/runner/internal/analysis"
-	"galley/runner/internal/check"
 	"galley/runner/internal/echarts"
-	"galley/runner/internal/engine"
 	"galley/runner/internal/report"
 	"galley/runner/internal/results"
 	"galley/runner/internal/value"
@@ -298,6 +295,12 @@ func run(args []string, stdout, stderr io.Writer, write bool) int {
 	return code
 }
 
+// oneAnalysis is the workers one analysis computed alone gets.
+func oneAnalysis() int {
+	_, workers := parallelism(runtime.NumCPU(), 1)
+	return workers
+}
+
 // parallelism decides, once, how a run uses the machine's cores: how many
 // analyses run at once, and how many workers read each one's large files.
 // Analyses run one per core; the cores left over when there are fewer
@@ -313,24 +316,9 @@ func parallelism(cores, analyses int) (atOnce, workers int) {
 func runOne(path, root, outDir string, script []byte, write bool, stderr io.Writer, showProgress bool, workers int) bool {
 	start := time.Now() // only for the timing line on stderr; never in a report
 	display := displayPath(root, path)
-	src, err := os.ReadFile(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: cannot read the analysis: %v\n", display, errors.Unwrap(err))
-		return false
-	}
-	f, err := analysis.Parse(display, src)
-	if err != nil {
-		printErrors(stderr, err, root)
-		return false
-	}
-	plan, err := check.Analysis(f)
-	if err != nil {
-		printErrors(stderr, err, root)
-		return false
-	}
 	progress := newProgress(stderr)
 	progress.on = progress.on && showProgress
-	res, err := engine.Execute(plan, engine.Options{Root: root, Progress: progress.update, Workers: workers})
+	res, err := compute(path, root, progress.update, workers)
 	progress.done()
 	if err != nil {
 		printErrors(stderr, err, root)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/check"
@@ -20,7 +19,7 @@ import (
 // with an error when only claims failed (show, serve and diff still show
 // such a run), and no document with any other error. Errors are
 // positioned, for printErrors.
-func compute(path, root string, progress func(string, int64, int64)) (*results.Document, error) {
+func compute(path, root string, progress func(string, int64, int64), workers int) (*results.Document, error) {
 	display := displayPath(root, path)
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -34,7 +33,7 @@ func compute(path, root string, progress func(string, int64, int64)) (*results.D
 	if err != nil {
 		return nil, err
 	}
-	return engine.Execute(plan, engine.Options{Root: root, Progress: progress, Workers: runtime.NumCPU()})
+	return engine.Execute(plan, engine.Options{Root: root, Progress: progress, Workers: workers})
 }
 
 // parseArgs parses flags wherever they stand among the arguments, as

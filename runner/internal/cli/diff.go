@@ -80,7 +80,7 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 	for _, f := range files {
 		display := displayPath(c.root, f)
 		resultsPath := "reports/" + reportName(f) + ".results.json"
-		now, err := compute(f, c.root, nil)
+		now, err := compute(f, c.root, nil, oneAnalysis())
 		if now == nil {
 			printErrors(stderr, err, c.root)
 			failed = true

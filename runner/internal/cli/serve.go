@@ -242,7 +242,7 @@ func (s *server) names() []string {
 func (s *server) run(e *entry) {
 	start := time.Now() // for the line on stderr only
 	watch := s.datasetPatterns(e)
-	doc, err := compute(e.path, s.opts.Root, nil)
+	doc, err := compute(e.path, s.opts.Root, nil, oneAnalysis())
 	var page []byte
 	if doc != nil {
 		var rerr error

@@ -71,7 +71,7 @@ func show(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	progress := newProgress(stderr)
-	doc, err := compute(files[0], c.root, progress.update)
+	doc, err := compute(files[0], c.root, progress.update, oneAnalysis())
 	progress.done()
 	if doc == nil {
 		printErrors(stderr, err, c.root)
