@@ -15,7 +15,11 @@
 // Format is the number format grammar of the contract,
 // [prefix]0[,0][.0...][%][suffix] ("0,0", "0.0%", "$0,0", "£0.0m",
 // "0,0 km"), parsed once by ParseFormat and used by tables, charts,
-// tooltips, claim boxes and format() alike.
+// tooltips, claim boxes and format() alike. A format may also print dates
+// by their parts ("YYYY", "MMM YYYY", "D MMM YYYY"); DateFormatFor is the
+// one a column of dates takes when none is given, so that dates truncated
+// to the year read 1930, not 1930-01-01. Tick prints the ticks of a chart's
+// value axis with a column's format and the decimals the ticks' step needs.
 //
 // Nothing here depends on the locale, the time zone or the clock: the same
 // value gives the same text on every machine.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Format is a parsed number format: [prefix]0[,0][.0...][%][suffix].
@@ -19,11 +20,16 @@ import (
 //
 // Rounding is half away from zero on the value's shortest decimal form, so
 // 0.125 with "0.00" is 0.13. The zero Format prints a value as Text does.
+//
+// A Format may instead be a date format, made of the parts YYYY, MMMM,
+// MMM, MM, M, DD and D ("YYYY", "MMM YYYY", "D MMM YYYY"; see date.go).
+// A number format prints a date as Text does, and a date format a number.
 type Format struct {
 	Prefix, Suffix string
 	Group          bool // thousands separators
 	Decimals       int
 	Percent        bool // the value times 100, then "%"
+	date           bool // a date format: src holds its parts
 	src            string
 }
 
@@ -38,6 +44,9 @@ var (
 // ParseFormat reads a format. The error says what is wrong with it; the
 // caller places it in the analysis.
 func ParseFormat(s string) (Format, error) {
+	if isDateFormat(s) {
+		return parseDate(s)
+	}
 	if strings.Contains(s, "#") {
 		// A spreadsheet's notation: offer the same format in this one.
 		t := spreadsheetComma.ReplaceAllString(strings.ReplaceAll(s, "#", ""), "${1}0,0")
@@ -92,6 +101,12 @@ func (f Format) String() string { return f.src }
 // Text prints v with f. A null prints as NullText; a value that is not a
 // number (a string, a date) prints as Text prints it.
 func (f Format) Text(v any) string {
+	if f.date {
+		if d, ok := v.(time.Time); ok {
+			return f.dateText(d)
+		}
+		return Text(v)
+	}
 	if f.IsZero() {
 		return Text(v)
 	}
@@ -102,7 +117,13 @@ func (f Format) Text(v any) string {
 	if f.Percent {
 		d = shiftDecimal(d, 2)
 	}
-	d = roundDecimal(d, f.Decimals)
+	return f.number(d, f.Decimals)
+}
+
+// number prints the decimal text d, already scaled for a percent, with
+// f's prefix, separators, percent sign and suffix, rounded to decimals.
+func (f Format) number(d string, decimals int) string {
+	d = roundDecimal(d, decimals)
 	sign := ""
 	if strings.HasPrefix(d, "-") {
 		sign, d = "-", d[1:]
@@ -116,11 +137,42 @@ func (f Format) Text(v any) string {
 	return sign + f.Prefix + d + f.Suffix
 }
 
+// Tick prints the tick t of a value axis whose ticks are step apart, both
+// in the units the chart plots (see Scaled: a percent is already times
+// 100). It prints as f does, with the decimals the step needs rather than
+// the format's: the ticks of "0.0%" 25 apart read 0%, 25%, 50%; those of
+// "$0,0" 0.5 apart read $0.5, $1.0. The zero Format and a date format
+// print a tick as "0,0" would, with the step's decimals.
+func (f Format) Tick(t, step float64) string {
+	g := f
+	if f.IsZero() || f.date {
+		g = Format{Group: true}
+	}
+	d, ok := decimalText(t)
+	if !ok {
+		return Text(t)
+	}
+	return g.number(d, stepDecimals(step))
+}
+
+// stepDecimals is how many decimals tell apart ticks step apart: those of
+// the step's shortest decimal form (0.25 needs 2, 5 needs none).
+func stepDecimals(step float64) int {
+	d, ok := decimalText(step)
+	if !ok {
+		return 0
+	}
+	if i := strings.IndexByte(d, '.'); i >= 0 {
+		return len(d) - i - 1
+	}
+	return 0
+}
+
 // Scaled is the number a chart plots for v: v itself, or for a percent
 // format v times 100, shifted exactly in decimal so that 0.07 plots as 7
 // and not 7.000000000000001. Nulls and non-numbers are returned as they are.
 func (f Format) Scaled(v any) any {
-	if !f.Percent {
+	if !f.Percent || f.date {
 		return v
 	}
 	d, ok := decimalText(v)
