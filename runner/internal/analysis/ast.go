@@ -165,6 +165,11 @@ type View struct {
 	Select    []Ref    // optional: the output columns, in order
 	OrderBy   []OrderKey
 	Limit     Int
+
+	// Labels and Formats say how tables, charts, legends and tooltips name
+	// the view's columns and print their values, in file order.
+	Labels  []Label
+	Formats []Label
 }
 
 // Join is a left lookup join: each row gains Columns from the one row of
@@ -176,7 +181,7 @@ type Join struct {
 	Columns []Ref // nil means every column of View but the keys
 }
 
-// Named is a NAME: expression pair (derive, aggregate, values).
+// Named is a NAME: expression pair (derive, aggregate).
 type Named struct {
 	Name string
 	Pos  position.Pos
@@ -190,8 +195,14 @@ type OrderKey struct {
 	Pos  position.Pos
 }
 
-// Value is one entry of `values:`: a named scalar.
-type Value = Named
+// Value is one entry of `values:`: a named scalar, written NAME: EXPR or,
+// with a format, NAME: {expr: EXPR, format: FORMAT}.
+type Value struct {
+	Name   string
+	Pos    position.Pos
+	Expr   Expr
+	Format String // how the report prints it; Set false when none is given
+}
 
 // Claim is a sentence the data must support.
 type Claim struct {
@@ -235,7 +246,9 @@ type Table struct {
 	View    Ref
 	Columns []Ref // nil means all
 	Caption String
-	Limit   Int // rows shown; 0 means all
+	Limit   Int     // rows shown; 0 means all
+	Labels  []Label // override the view's, column by column
+	Formats []Label
 }
 
 // Chart is a chart cell. Package chart turns it into ECharts options.
@@ -256,4 +269,33 @@ type Chart struct {
 	Stack      bool
 	Horizontal bool
 	MapChart   // type: map and type: points (mapchart.go)
+
+	// Labels name columns (overriding the view's), the values of the x,
+	// series and facet columns, and a map's legend entries; Formats
+	// override the view's.
+	Labels  []Label
+	Formats []Label
+	Height  Int     // pixels; not Set means from the data
+	Marks   []*Mark // annotations, in file order
+	Facet   Ref     // small multiples: one panel per value of this column
+}
+
+// Mark is one annotation of a chart: a vertical line at an x, a
+// horizontal line at a y, or a labelled point at both.
+type Mark struct {
+	Pos   position.Pos // of the list item
+	X, Y  Scalar
+	Label String
+}
+
+// Scalar is a value written in the analysis as YAML gives it: its text,
+// whether it was quoted, and YAML's reading of it (Tag: "!!int",
+// "!!float", "!!timestamp", "!!str"...). Whoever knows what it stands for
+// reads it.
+type Scalar struct {
+	Text   string
+	Tag    string
+	Quoted bool
+	Pos    position.Pos
+	Set    bool
 }

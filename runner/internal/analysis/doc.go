@@ -1,5 +1,6 @@
-// Package analysis parses an analysis file (YAML, contract v1) into a tree
-// whose every node keeps the file, line and column it came from.
+// Package analysis parses an analysis file (YAML, contract v1, and the
+// labels, formats and chart annotations of v2) into a tree whose every
+// node keeps the file, line and column it came from.
 //
 // It takes the bytes of one analysis file and produces a *File, or a
 // position.List naming every unknown key, missing key, duplicate key or

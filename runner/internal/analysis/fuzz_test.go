@@ -27,6 +27,8 @@ func FuzzParse(f *testing.F) {
 		ds + view + "    where: [deaths > 1, 'city == \"Mosul\"']\n    derive: {d2: deaths * 2}\n    group_by: city\n    aggregate:\n      n: count()\n    order_by: [-n]\n    limit: 3\n",
 		ds + view + "  w:\n    from: v\n    join: {view: v, on: [city], columns: [deaths]}\n    select: [city]\n",
 		ds + "values:\n  a: |\n    1 +\n      2\n  b: 'a ? 1 : 0'\n  c: \"a\\n+ 1\"\n",
+		ds + view + "    labels: {city: City, deaths: \"Deaths, \\\"all\\\"\"}\n    formats: {deaths: \"$0,0\"}\nvalues:\n  a: {expr: 1930, format: \"0\"}\n  b: {expr: 'a ? 1 : 0'}\n",
+		ds + "body:\n  - chart: {type: line, data: v, x: d, y: n, height: 300, facet: c, labels: {\"2017\": Y, KSEA: Seattle}, formats: {n: \"0%\"},\n      marks: [{x: 2017-03-17, label: s}, {y: 3.5}, {x: 'b', y: n, label: \"p\"}]}\n  - table: {view: v, labels: {a: A}, formats: {a: \"0\"}}\n",
 		ds + "claims:\n  - id: c1\n    text: T\n    check: true\nbody:\n  - claim: c1\n",
 		ds + "body:\n  - md: >\n      a\n\n      {{ x }}\n",
 		ds + "body:\n  - md: a\n      b {{ x }}\n",
@@ -190,6 +192,14 @@ func namedMap(list []*Named) *yaml.Node {
 	return m.Node
 }
 
+func entryMap(list []Label) *yaml.Node {
+	m := newMap()
+	for _, e := range list {
+		m.set(e.Key, scalar(e.Text.Value))
+	}
+	return m.Node
+}
+
 func encode(f *File) []byte {
 	top := newMap()
 	top.set("title", scalar(f.Title.Value))
@@ -295,12 +305,26 @@ func encode(f *File) []byte {
 			if v.Limit.Set {
 				m.set("limit", intNode(v.Limit.Value))
 			}
+			if v.Labels != nil {
+				m.set("labels", entryMap(v.Labels))
+			}
+			if v.Formats != nil {
+				m.set("formats", entryMap(v.Formats))
+			}
 			vs.set(v.Name, m.Node)
 		}
 		top.set("views", vs.Node)
 	}
 	if len(f.Values) > 0 {
-		top.set("values", namedMap(f.Values))
+		vs := newMap()
+		for _, v := range f.Values {
+			if v.Format.Set {
+				vs.set(v.Name, mapNode("expr", scalar(v.Expr.Src), "format", scalar(v.Format.Value)))
+			} else {
+				vs.set(v.Name, scalar(v.Expr.Src))
+			}
+		}
+		top.set("values", vs.Node)
 	}
 	if len(f.Claims) > 0 {
 		s := seq()
@@ -361,9 +385,15 @@ func summary(f *File) []string {
 			add("  order_by %q desc=%v", k.Name, k.Desc)
 		}
 		add("  limit %d", v.Limit.Value)
+		for _, e := range v.Labels {
+			add("  label %q %q", e.Key, e.Text.Value)
+		}
+		for _, e := range v.Formats {
+			add("  format %q %q", e.Key, e.Text.Value)
+		}
 	}
 	for _, v := range f.Values {
-		add("value %q %q", v.Name, v.Expr.Src)
+		add("value %q %q format=%v %q", v.Name, v.Expr.Src, v.Format.Set, v.Format.Value)
 	}
 	for _, c := range f.Claims {
 		add("claim %q %q %q", c.ID, c.Text.Value, c.Check.Src)

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -13,8 +14,8 @@ var MapTypes = []string{"map", "points"}
 
 // MapKeys are the chart keys of maps (type: map and type: points); the
 // chart keys they share with other charts (type, data, title, subtitle,
-// caption, format, unit) are the chart's own.
-var MapKeys = []string{"geo", "key", "geo_key", "value", "bins", "unmatched", "projection", "lat", "lon", "size", "labels"}
+// caption, format, unit, labels) are the chart's own.
+var MapKeys = []string{"geo", "key", "geo_key", "value", "bins", "unmatched", "projection", "lat", "lon", "size"}
 
 // IsMap reports whether a chart type is a map.
 func IsMap(typ string) bool { return typ == "map" || typ == "points" }
@@ -32,7 +33,6 @@ type MapChart struct {
 	Projection String // mercator, equal_earth or albers_usa; chosen for the area when not Set
 	Lat, Lon   Ref    // points: the view's latitude and longitude columns
 	Size       Ref    // points: optional, the column the circles' areas show
-	Labels     []Label
 }
 
 // Number is a number written in the analysis, with its text and position.
@@ -94,8 +94,6 @@ func (d *decoder) mapChart(m map[string]entry, c *Chart) {
 		case "bins":
 			c.BinsPos = d.pos(e.value)
 			c.Bins = d.numbers(e.value, "chart: bins")
-		case "labels":
-			c.Labels = d.labels(e.value, "chart: labels")
 		}
 	}
 }
@@ -122,10 +120,12 @@ func (d *decoder) numbers(n *yaml.Node, what string) []Number {
 	return out
 }
 
-// labels reads KEY: "display text" pairs, in file order.
+// labels reads a labels: or formats: mapping, KEY: TEXT pairs, in file
+// order. What the keys name is checked by whoever knows (a column, or on a
+// chart a value); a text must not be empty.
 func (d *decoder) labels(n *yaml.Node, what string) []Label {
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s must be a mapping of values to the text shown for them, not %s", what, kindNames[n.Kind])
+		d.errorf(n, "%s must be a mapping of names to texts, not %s", what, kindNames[n.Kind])
 		return nil
 	}
 	var out []Label
@@ -141,7 +141,14 @@ func (d *decoder) labels(n *yaml.Node, what string) []Label {
 			continue
 		}
 		seen[k.Value] = k.Line
-		out = append(out, Label{Key: k.Value, KeyPos: d.pos(k), Text: d.str(v, what+" "+strconv.Quote(k.Value))})
+		l := Label{Key: k.Value, KeyPos: d.contentPos(k), Text: d.str(v, what+" "+strconv.Quote(k.Value))}
+		if l.Text.Set && strings.TrimSpace(l.Text.Value) == "" {
+			d.errorf(v, "%s: %q is given an empty text; write the text, or remove the entry", what, k.Value)
+			continue
+		}
+		if l.Text.Set {
+			out = append(out, l)
+		}
 	}
 	return out
 }

@@ -19,16 +19,19 @@ import (
 // The keys each part of an analysis accepts. The JSON Schema in
 // docs/analysis.schema.json is tested against these lists.
 var (
-	TopKeys      = []string{"title", "dek", "byline", "date", "datasets", "views", "values", "claims", "body"}
-	DatasetKeys  = []string{"path", "format", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows"}
-	SourceKeys   = []string{"title", "publisher", "author", "url", "published", "accessed", "license", "note"}
-	ColumnKeys   = []string{"type", "format", "from", "required", "null"}
-	ViewKeys     = []string{"from", "join", "where", "derive", "group_by", "aggregate", "select", "order_by", "limit"}
-	JoinKeys     = []string{"view", "on", "columns"}
-	ClaimKeys    = []string{"id", "text", "check"}
-	CellKeys     = []string{"md", "chart", "table", "claim"}
-	TableKeys    = []string{"view", "columns", "caption", "limit"}
-	ChartKeys    = append([]string{"type", "data", "x", "y", "series", "title", "subtitle", "caption", "x_label", "y_label", "unit", "format", "stack", "horizontal"}, MapKeys...)
+	TopKeys     = []string{"title", "dek", "byline", "date", "datasets", "views", "values", "claims", "body"}
+	DatasetKeys = []string{"path", "format", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows"}
+	SourceKeys  = []string{"title", "publisher", "author", "url", "published", "accessed", "license", "note"}
+	ColumnKeys  = []string{"type", "format", "from", "required", "null"}
+	ViewKeys    = []string{"from", "join", "where", "derive", "group_by", "aggregate", "select", "order_by", "limit", "labels", "formats"}
+	ValueKeys   = []string{"expr", "format"}
+	JoinKeys    = []string{"view", "on", "columns"}
+	ClaimKeys   = []string{"id", "text", "check"}
+	CellKeys    = []string{"md", "chart", "table", "claim"}
+	TableKeys   = []string{"view", "columns", "caption", "limit", "labels", "formats"}
+	ChartKeys   = append([]string{"type", "data", "x", "y", "series", "title", "subtitle", "caption", "x_label", "y_label", "unit", "format", "stack", "horizontal",
+		"labels", "formats", "height", "marks", "facet"}, MapKeys...)
+	MarkKeys     = []string{"x", "y", "label"}
 	Encodings    = []string{"utf-8", "latin-1", "windows-1252"}
 	MaxFileBytes = 4 << 20 // an analysis is prose and expressions, never data
 )
@@ -308,7 +311,7 @@ func (d *decoder) file(n *yaml.Node, f *File) {
 	if e, ok := m["values"]; ok {
 		for _, p := range d.pairs(e.value, "values") {
 			if d.name(p.keyN, "value") {
-				f.Values = append(f.Values, &Value{Name: p.key, Pos: d.pos(p.keyN), Expr: d.expr(p.value, "value "+p.key)})
+				f.Values = append(f.Values, d.value(p))
 			}
 		}
 	}
@@ -531,6 +534,34 @@ func (d *decoder) view(p entry) *View {
 	if e, ok := m["limit"]; ok {
 		v.Limit = d.integer(e.value, what+": limit", 1)
 	}
+	if e, ok := m["labels"]; ok {
+		v.Labels = d.labels(e.value, what+": labels")
+	}
+	if e, ok := m["formats"]; ok {
+		v.Formats = d.labels(e.value, what+": formats")
+	}
+	return v
+}
+
+// value reads one entry of values:, NAME: EXPR or NAME: {expr: EXPR,
+// format: FORMAT}.
+func (d *decoder) value(p entry) *Value {
+	v := &Value{Name: p.key, Pos: d.pos(p.keyN)}
+	what := "value " + p.key
+	if p.value.Kind != yaml.MappingNode {
+		v.Expr = d.expr(p.value, what)
+		return v
+	}
+	m, ok := d.mapping(p.value, p.keyN, what, ValueKeys, []string{"expr"})
+	if !ok {
+		return v
+	}
+	if e, ok := m["expr"]; ok {
+		v.Expr = d.expr(e.value, what)
+	}
+	if e, ok := m["format"]; ok {
+		v.Format = d.str(e.value, what+": format")
+	}
 	return v
 }
 
@@ -748,6 +779,12 @@ func (d *decoder) table(e entry) *Table {
 	if e, ok := m["limit"]; ok {
 		t.Limit = d.integer(e.value, "table: limit", 1)
 	}
+	if e, ok := m["labels"]; ok {
+		t.Labels = d.labels(e.value, "table: labels")
+	}
+	if e, ok := m["formats"]; ok {
+		t.Formats = d.labels(e.value, "table: formats")
+	}
 	return t
 }
 
@@ -786,7 +823,59 @@ func (d *decoder) chart(e entry) *Chart {
 			c.Stack = d.boolean(e.value, "chart: stack")
 		case "horizontal":
 			c.Horizontal = d.boolean(e.value, "chart: horizontal")
+		case "labels":
+			c.Labels = d.labels(e.value, "chart: labels")
+		case "formats":
+			c.Formats = d.labels(e.value, "chart: formats")
+		case "height":
+			c.Height = d.integer(e.value, "chart: height", 1)
+		case "marks":
+			c.Marks = d.marks(e.value)
+		case "facet":
+			c.Facet = d.ref(e.value, "chart: facet")
 		}
 	}
 	return c
+}
+
+// marks reads a chart's marks: a list of {x, y, label}. What x and y
+// stand for depends on the chart's axes: package chart reads them.
+func (d *decoder) marks(n *yaml.Node) []*Mark {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "chart: marks must be a list of {x, y, label}, not %s", kindNames[n.Kind])
+		return nil
+	}
+	var out []*Mark
+	for _, it := range n.Content {
+		mk := &Mark{Pos: d.pos(it)}
+		m, ok := d.mapping(it, nil, "chart: mark", MarkKeys, nil)
+		if !ok {
+			continue
+		}
+		if e, ok := m["x"]; ok {
+			mk.X = d.scalarValue(e.value, "chart: mark x")
+		}
+		if e, ok := m["y"]; ok {
+			mk.Y = d.scalarValue(e.value, "chart: mark y")
+		}
+		if e, ok := m["label"]; ok {
+			mk.Label = d.str(e.value, "chart: mark label")
+		}
+		out = append(out, mk)
+	}
+	return out
+}
+
+// scalarValue reads a single value as YAML wrote it.
+func (d *decoder) scalarValue(n *yaml.Node, what string) Scalar {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return Scalar{}
+	}
+	if n.Tag == "!!null" {
+		d.errorf(n, "%s is empty; give it a value or remove the key", what)
+		return Scalar{}
+	}
+	quoted := n.Style == yaml.DoubleQuotedStyle || n.Style == yaml.SingleQuotedStyle
+	return Scalar{Text: s, Tag: n.Tag, Quoted: quoted, Pos: d.contentPos(n), Set: true}
 }

@@ -72,7 +72,7 @@ func TestContract(t *testing.T) {
 		{"order_by", v.OrderBy, []OrderKey{{"high", true, pos(40, 16)}, {"counter", false, pos(40, 23)}}},
 		{"limit", v.Limit, Int{20, pos(41, 12), true}},
 		{"values", len(f.Values), 3},
-		{"value ap_low", *f.Values[0], Named{"ap_low", pos(44, 3), Expr{`first(filter(mosul, .counter == "AP")).low`, pos(44, 11), []position.Pos{pos(44, 11)}}}},
+		{"value ap_low", *f.Values[0], Value{Name: "ap_low", Pos: pos(44, 3), Expr: Expr{`first(filter(mosul, .counter == "AP")).low`, pos(44, 11), []position.Pos{pos(44, 11)}}}},
 		{"value ratio", f.Values[2].Expr.Pos, pos(46, 10)},
 		{"claims", len(f.Claims), 1},
 		{"claim", *f.Claims[0], Claim{

@@ -28,7 +28,7 @@ const schemaPath = "../../../docs/analysis.schema.json"
 
 // schemaRequired are the required keys the parser passes to d.mapping, by
 // part (parse.go: file, dataset, citation, column, view, join, claims, table,
-// chart). They are not exported, so they are written out here: when one
+// chart, value, mark). They are not exported, so they are written out here: when one
 // changes in parse.go, change it here and in the schema.
 var schemaRequired = map[string][]string{
 	"top":     {"title", "datasets"},
@@ -41,6 +41,8 @@ var schemaRequired = map[string][]string{
 	"table":   {"view"},
 	"chart":   {"type", "data"}, // and, by type, the required keys of one of its oneOf choices
 	"cell":    nil,              // exactly one of the cell keys, checked apart
+	"value":   {"expr"},
+	"mark":    nil, // x, y or both, checked by package chart
 }
 
 func schemaLoad(t *testing.T) map[string]any {
@@ -67,14 +69,14 @@ func schemaObject(t *testing.T, root map[string]any, part string) map[string]any
 	if !ok {
 		t.Fatalf("schema: no $defs/%s", part)
 	}
-	if part == "column" { // a type name, or a mapping: the mapping is the second choice
+	if part == "column" || part == "value" { // a type name or an expression, or a mapping: the mapping is the second choice
 		alts, _ := def["oneOf"].([]any)
 		for _, a := range alts {
 			if m, ok := a.(map[string]any); ok && m["type"] == "object" {
 				return m
 			}
 		}
-		t.Fatalf("schema: $defs/column has no object form")
+		t.Fatalf("schema: $defs/%s has no object form", part)
 	}
 	return def
 }
@@ -109,7 +111,7 @@ func TestSchemaKeysMatchParser(t *testing.T) {
 	parts := map[string][]string{
 		"top": TopKeys, "dataset": DatasetKeys, "source": SourceKeys, "column": ColumnKeys,
 		"view": ViewKeys, "join": JoinKeys, "claim": ClaimKeys, "cell": CellKeys,
-		"table": TableKeys, "chart": ChartKeys,
+		"table": TableKeys, "chart": ChartKeys, "value": ValueKeys, "mark": MarkKeys,
 	}
 	for part, keys := range parts {
 		obj := schemaObject(t, root, part)
@@ -545,6 +547,15 @@ func TestSchemaRejectsWhatParserRejects(t *testing.T) {
 		"chart without y":      head + "body:\n  - chart: {type: bar, data: v, x: a}\n",
 		"stack not a boolean":  head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, stack: yes please}\n",
 		"table without view":   head + "body:\n  - table: {caption: c}\n",
+		"value without expr":   head + "values:\n  n: {format: \"0\"}\n",
+		"unknown value key":    head + "values:\n  n: {expr: 1, fmt: \"0\"}\n",
+		"empty label":          head + "views:\n  v: {from: d, labels: {a: \"\"}}\n",
+		"label not a text":     head + "views:\n  v: {from: d, labels: {a: [x]}}\n",
+		"table labels a list":  head + "body:\n  - table: {view: v, labels: [a]}\n",
+		"marks not a list":     head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, marks: {y: 1}}\n",
+		"unknown mark key":     head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, marks: [{z: 1}]}\n",
+		"height not a number":  head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, height: tall}\n",
+		"facet a list":         head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, facet: [a, b]}\n",
 	}
 	for name, src := range cases {
 		if _, err := Parse("x.yaml", []byte(src)); err == nil {
@@ -555,9 +566,12 @@ func TestSchemaRejectsWhatParserRejects(t *testing.T) {
 		}
 	}
 	ok := head + "views:\n  v: {from: d, where: [a > 1], order_by: -a, limit: 3, join: {view: d, on: a}}\n" +
-		"values:\n  n: len(v)\n  five: 5\nclaims:\n  - {id: c-1, text: t, check: true}\n" +
+		"values:\n  n: len(v)\n  five: 5\n  share: {expr: n / 2, format: \"0.0%\"}\n  when: {expr: 1930, format: \"YYYY\"}\nclaims:\n  - {id: c-1, text: t, check: true}\n" +
 		"body:\n  - md: \"{{ n }}\"\n  - table: v\n  - table: {view: v, columns: [a], limit: 2}\n" +
-		"  - chart: {type: bar, data: v, x: a, y: a, stack: true, format: \"0,0.0\"}\n  - claim: c-1\n"
+		"  - chart: {type: bar, data: v, x: a, y: a, stack: true, format: \"0,0.0\"}\n  - claim: c-1\n" +
+		"  - table: {view: v, labels: {a: \"A\"}, formats: {a: \"$0,0\"}}\n" +
+		"  - chart: {type: line, data: v, x: a, y: a, labels: {\"2017\": Year, a: A}, formats: {a: \"0.0%\"}, height: 400, facet: a,\n" +
+		"      marks: [{x: 2017-03-17, label: strike}, {y: 326}, {x: 3, y: n, label: \"a point\"}]}\n"
 	if _, err := Parse("x.yaml", []byte(ok)); err != nil {
 		t.Fatalf("the valid case does not parse: %v", err)
 	}
