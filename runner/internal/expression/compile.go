@@ -433,6 +433,10 @@ func checkLiterals(n ast.Node, e analysis.Expr) error {
 		if !ok {
 			return
 		}
+		if id.Value == "format" {
+			err = checkFormatCall(c, e)
+			return
+		}
 		s, ok := c.Arguments[0].(*ast.StringNode)
 		if !ok {
 			return

@@ -55,6 +55,7 @@ func functionOptions() []expr.Option {
 			new(func(int) string), new(func(int, int) string)),
 		expr.Function("keys", keysFn, new(func(map[string]any) []any)),
 		expr.Function("values", valuesFn, new(func(map[string]any) []any)),
+		formatFunction(),
 	)
 	// The null-aware operators the checked tree is rewritten into.
 	for name, fn := range compareOps {
