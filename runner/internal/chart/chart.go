@@ -12,12 +12,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/go-echarts/go-echarts/v2/types"
-
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/position"
+	"galley/runner/internal/suggest"
 	"galley/runner/internal/table"
 	"galley/runner/internal/value"
 )
@@ -35,44 +32,96 @@ var Palette = []string{
 	"#a4473f", // brick
 }
 
+// MaxPanels bounds the panels of a facet: past it, small multiples are too
+// small to read.
+const MaxPanels = 24
+
+// Colours of what is not data: text, axis names and marks.
+const (
+	textColor = "#444"
+	markColor = "#333"
+	paper     = "#fffdf8" // the page's background, as a halo behind mark labels
+)
+
 var idRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
-// Options builds the ECharts option object for one chart cell over its data
-// table and returns it as JSON safe to place inside a
-// <script type="application/json"> element: encoding/json escapes every <,
-// > and & as \u003c, \u003e and \u0026, and the output is verified to hold
-// no "</". id is [A-Za-z0-9_]+, derived by the caller from the analysis and
-// the chart's position; it is set as the ChartID so that nothing random is
-// used. The same cell, table and id always give the same bytes.
+// Drawing is what one chart cell draws: the ECharts options of each of
+// its panels (one, or one per value of its facet column), and what the
+// page prints around them.
+type Drawing struct {
+	Panels []Panel
+	// Legend is the series, when there are several: the page prints it
+	// once above the panels, as text, so that it wraps on a phone and
+	// never crosses a label.
+	Legend []LegendItem
+	// Height is the height of the chart (of each panel) in pixels; 0 is
+	// the page's default.
+	Height int
+	// NarrowHeight is the height of the panels' Narrow options.
+	NarrowHeight int
+	// Columns say how the chart's data table shows each of Spec.Columns():
+	// as the chart names and prints them.
+	Columns []table.Shown
+}
+
+// Panel is one ECharts chart of a drawing.
+type Panel struct {
+	Title   string          // the facet value it shows, as the chart names it; "" without a facet
+	Options json.RawMessage // safe to place in a data attribute of the page
+	// Narrow is the same panel drawn as horizontal bars, for a bar chart
+	// of categories: where the page is too narrow for the categories'
+	// labels to stand under their bars, whole and level (a phone), the
+	// page draws this instead, as a graphics desk would.
+	Narrow json.RawMessage
+}
+
+// LegendItem is one series: its name as the chart gives it, its colour,
+// and how it is drawn (bar, line or point).
+type LegendItem struct {
+	Name, Color, Symbol string
+}
+
+// Options builds the ECharts options of one chart cell over its data
+// table. values are the values of the analysis, which marks may name. id
+// is [A-Za-z0-9_]+, derived by the caller from the analysis and the
+// chart's position, and checked here; nothing random is used. The same
+// cell, table and values always give the same bytes.
 //
-// Errors are *position.Error values (or a position.List from Check) at the
-// chart's positions in the analysis.
-func Options(c *Spec, t *table.Table, id string) ([]byte, error) {
+// Each panel's options are JSON safe to place inside an HTML attribute or
+// a <script type="application/json"> element: encoding/json escapes every
+// <, > and & as \u003c, \u003e and \u0026, and the output is verified to
+// hold no "</". Errors are *position.Error values at the chart's
+// positions in the analysis.
+func Options(c *Spec, t *table.Table, id string, values map[string]any) (*Drawing, error) {
 	if c == nil || t == nil {
 		return nil, fmt.Errorf("chart: Options needs a chart and its table")
 	}
 	if !idRE.MatchString(id) {
 		return nil, position.Errorf(c.Pos, "internal error: chart id %q is not made of [A-Za-z0-9_]", id)
 	}
-	b, err := newBuilder(c, t)
+	b, err := newBuilder(c, t, values)
 	if err != nil {
 		return nil, err
 	}
-	obj, err := b.build(id)
+	d, err := b.draw()
+	if err != nil || c.Type != "bar" || c.Horizontal || b.x != axisCategory {
+		return d, err
+	}
+	across := *c
+	across.Horizontal = true
+	nb, err := newBuilder(&across, t, values)
 	if err != nil {
 		return nil, err
 	}
-	out, err := json.Marshal(obj)
-	if err == nil {
-		out, err = b.tune(out)
-	}
+	nd, err := nb.draw()
 	if err != nil {
-		return nil, position.Errorf(c.Pos, "internal error: cannot write the chart's options as JSON: %v", err)
+		return nil, err
 	}
-	if bytes.Contains(out, []byte("</")) || bytes.Contains(out, []byte("__f__")) {
-		return nil, position.Errorf(c.Pos, "internal error: the chart's options are not safe to embed in the page")
+	for i := range d.Panels {
+		d.Panels[i].Narrow = nd.Panels[i].Options
 	}
-	return out, nil
+	d.NarrowHeight = nd.Height
+	return d, nil
 }
 
 type axisKind int
@@ -85,42 +134,52 @@ const (
 
 // builder holds one chart cell resolved against its table.
 type builder struct {
-	s    *Spec
-	t    *table.Table
-	kind string
-	xi   int   // x column
-	yi   []int // y columns
-	si   int   // series column, -1 for wide data
-	x    axisKind
-	nf   value.Format
-	unit string // the unit's suffix, "" or "%" or " km"
+	s      *Spec
+	t      *table.Table
+	values map[string]any
+	kind   string
+	xi     int   // x column
+	yi     []int // y columns
+	si     int   // series column, -1 for wide data
+	fi     int   // facet column, -1 without
+	x      axisKind
+	unit   string // the unit's suffix, "" or "%" or " km"
+
+	// How each role shows its values.
+	xs, ss, fs table.Shown
+	ys         []table.Shown
+	yf         value.Format // the value axis's format: the first y column's
 
 	xName, yName string // what x and y are called in tooltips and the aria description
 	xAxisName    string // the name printed on the x (category) axis, often none
+
+	cats   []category // the categories of a category axis (or a pie's slices), in order
+	catAt  map[string]int
+	groups []group // the series, in order
+	panels []panelRows
 }
 
-func newBuilder(c *Spec, t *table.Table) (*builder, error) {
-	b := &builder{s: c, t: t, kind: c.Type, xi: c.X.Index, si: c.Series.Index, unit: unitSuffix(c.Unit), nf: c.Format}
+// category is one value of a category axis.
+type category struct {
+	key  string // value.AppendKey of the value
+	text string // as the chart shows it
+	v    any
+	row  int // the first row that has it
+}
+
+// panelRows is one panel: the rows of one facet value.
+type panelRows struct {
+	title string
+	rows  []int
+}
+
+// key is what tells two values apart: the int 1 and the string "1" differ.
+func key(v any) string { return string(value.AppendKey(nil, v)) }
+
+func newBuilder(c *Spec, t *table.Table, values map[string]any) (*builder, error) {
+	b := &builder{s: c, t: t, values: values, kind: c.Type, xi: c.X.Index, si: c.Series.Index, fi: c.Facet.Index, unit: unitSuffix(c.Unit)}
 	for _, y := range c.Y {
 		b.yi = append(b.yi, y.Index)
-	}
-	// A category or date axis speaks for itself; a scatter's x is a
-	// measure and is named by its column unless x_label says otherwise.
-	b.xName = c.X.Name
-	if c.Type == "scatter" {
-		b.xAxisName = c.X.Name
-	}
-	if c.XLabel.Set {
-		b.xName, b.xAxisName = c.XLabel.Text, c.XLabel.Text
-	}
-	if c.YLabel.Set {
-		b.yName = c.YLabel.Text
-	} else {
-		names := make([]string, len(c.Y))
-		for i, y := range c.Y {
-			names[i] = y.Name
-		}
-		b.yName = strings.Join(names, ", ")
 	}
 
 	// Every y value must be a finite number or null.
@@ -152,12 +211,153 @@ func newBuilder(c *Spec, t *table.Table) (*builder, error) {
 			}
 		}
 	}
+	if err := b.display(); err != nil {
+		return nil, err
+	}
+
+	// A category or date axis speaks for itself; a scatter's x is a
+	// measure and is named by its column unless x_label says otherwise.
+	b.xName = b.xs.Label
+	if c.Type == "scatter" {
+		b.xAxisName = b.xs.Label
+	}
+	if c.XLabel.Set {
+		b.xName, b.xAxisName = c.XLabel.Text, c.XLabel.Text
+	}
+	if c.YLabel.Set {
+		b.yName = c.YLabel.Text
+	} else {
+		names := make([]string, len(b.ys))
+		for i, y := range b.ys {
+			names[i] = y.Label
+		}
+		b.yName = strings.Join(names, ", ")
+	}
+
+	b.layout()
+	if len(b.panels) > MaxPanels {
+		return nil, position.Errorf(c.Facet.Pos, "facet: column %q has %d values in view %q, more than the %d panels a chart draws; filter the view (where:) or facet by a column with fewer values",
+			c.Facet.Name, len(b.panels), t.Name, MaxPanels)
+	}
+	if err := b.checkNames(); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
-// xAxisKind chooses the x axis: a time axis for dates, a value axis for the
-// numbers of a scatter chart, categories otherwise (and always for pie and
-// horizontal bars).
+// display works out how each role shows its values: the chart's labels
+// and formats, and where none is given, an int x, series or facet prints
+// without thousands separators (a year reads 1930) and a date column as
+// precisely as its dates are (value.DateFormatFor).
+func (b *builder) display() error {
+	names := map[string]string{}
+	for _, n := range b.s.Names {
+		names[n.Value] = n.Label
+	}
+	role := func(i int, asName bool) table.Shown {
+		col := b.t.Columns[i]
+		sh := table.Shown{Label: b.s.Display.Label(col.Name)}
+		if f, ok := b.s.Display.Format(col.Name); ok {
+			sh.Format = f
+		} else if asName {
+			sh.Format = b.defaultFormat(i)
+		}
+		if asName {
+			sh.Names = names
+		}
+		return sh
+	}
+	b.xs = role(b.xi, true)
+	if b.x != axisCategory && b.kind != "pie" {
+		b.xs.Names = nil // a value or time axis has ticks, not names
+	}
+	if b.si >= 0 {
+		b.ss = role(b.si, true)
+	}
+	if b.fi >= 0 {
+		b.fs = role(b.fi, true)
+	}
+	for _, yi := range b.yi {
+		b.ys = append(b.ys, role(yi, false))
+	}
+	if len(b.ys) > 0 {
+		b.yf = b.ys[0].Format
+	}
+	return nil
+}
+
+// defaultFormat is the format of a column that names things (x, series,
+// facet) when none is given.
+func (b *builder) defaultFormat(i int) value.Format {
+	var vals []any
+	isInt, isDate := b.t.Columns[i].Type == analysis.TypeInt, b.t.Columns[i].Type == analysis.TypeDate
+	if b.t.Columns[i].Type == analysis.TypeAny {
+		isInt, isDate = true, true
+		for _, row := range b.t.Rows {
+			switch row[i].(type) {
+			case nil:
+			case int:
+				isDate = false
+			case time.Time:
+				isInt = false
+			default:
+				isInt, isDate = false, false
+			}
+		}
+	}
+	switch {
+	case isDate:
+		for _, row := range b.t.Rows {
+			vals = append(vals, row[i])
+		}
+		return value.DateFormatFor(vals)
+	case isInt:
+		return value.MustFormat("0")
+	}
+	return value.Format{}
+}
+
+// checkNames refuses a label for a value the chart does not show: most
+// often a misspelt one.
+func (b *builder) checkNames() error {
+	if len(b.s.Names) == 0 {
+		return nil
+	}
+	cols := []int{}
+	var roles []string
+	if b.x == axisCategory || b.kind == "pie" {
+		cols = append(cols, b.xi)
+		roles = append(roles, "x "+fmt.Sprintf("%q", b.s.X.Name))
+	}
+	if b.si >= 0 {
+		cols = append(cols, b.si)
+		roles = append(roles, "series "+fmt.Sprintf("%q", b.s.Series.Name))
+	}
+	if b.fi >= 0 {
+		cols = append(cols, b.fi)
+		roles = append(roles, "facet "+fmt.Sprintf("%q", b.s.Facet.Name))
+	}
+	seen := map[string]bool{}
+	var all []string
+	for _, i := range cols {
+		for _, row := range b.t.Rows {
+			if v := row[i]; v != nil && !seen[value.Plain(v)] {
+				seen[value.Plain(v)] = true
+				all = append(all, value.Plain(v))
+			}
+		}
+	}
+	for _, n := range b.s.Names {
+		if !seen[n.Value] {
+			return position.Errorf(n.Pos, "chart: labels: %q is neither a column of view %q nor a value of %s in its rows", n.Value, b.t.Name, strings.Join(roles, ", ")).
+				Span(len(n.Value)).Hinted(suggest.DidYouMean(n.Value, all))
+		}
+	}
+	return nil
+}
+
+// xAxisKind chooses the x axis: a time axis for dates, a value axis for
+// numbers, categories otherwise (and always for pie and horizontal bars).
 func (b *builder) xAxisKind() axisKind {
 	if b.kind == "pie" || b.s.Horizontal {
 		return axisCategory
@@ -166,7 +366,7 @@ func (b *builder) xAxisKind() axisKind {
 	switch {
 	case typ == analysis.TypeDate:
 		return axisTime
-	case b.kind == "scatter" && (typ == analysis.TypeInt || typ == analysis.TypeFloat):
+	case typ == analysis.TypeInt || typ == analysis.TypeFloat:
 		return axisValue
 	case typ != analysis.TypeAny:
 		return axisCategory
@@ -189,36 +389,32 @@ func (b *builder) xAxisKind() axisKind {
 	switch {
 	case some && allTime:
 		return axisTime
-	case some && allNum && b.kind == "scatter":
+	case some && allNum:
 		return axisValue
 	}
 	return axisCategory
 }
 
-// label is the text of a category, series or slice.
-func label(v any) string {
+// value prints a y value of the y column j with its format and the unit.
+func (b *builder) value(j int, v any) string {
 	if v == nil {
 		return value.NullText
 	}
-	return value.Plain(v)
+	return b.ys[j].Format.Text(v) + b.unit
 }
 
-func dateText(v any) string { return value.Plain(v) }
-
-// value prints a y value with the chart's format and unit.
-func (b *builder) value(v any) string {
-	if v == nil {
-		return value.NullText
-	}
-	return b.nf.Text(v) + b.unit
+// plotted is the number drawn for a y value of the y column j: scaled
+// for a percent format.
+func (b *builder) plotted(j int, v any) any {
+	return b.ys[j].Format.Scaled(v)
 }
 
 // pieShare prints a slice's share of the pie.
 var pieShare = value.MustFormat("0.0%")
 
 // item is one data point carrying its own tooltip text; null points are
-// written as a bare null (or a [x, null] pair) instead, which ECharts draws
-// as a gap.
+// written as a bare null (or an [x, null] pair) instead, which ECharts
+// draws as a gap.
 type item struct {
 	Name    string   `json:"name,omitempty"`
 	Value   any      `json:"value"`
@@ -233,13 +429,13 @@ func tip(parts ...string) *tooltip {
 	return &tooltip{Formatter: strings.Join(parts, "")}
 }
 
-// series is one drawn series: its ECharts data and, for the aria
-// description, its points as text.
-type series struct {
-	name  string
+// drawn is one series as one panel draws it: its ECharts data and, for the
+// aria description, its points as text.
+type drawn struct {
 	data  []any
 	desc  []string
 	dates []string // on a time axis, the date of each point in data
+	sums  []float64
 }
 
 // ariaPoints bounds the points per series, and ariaSeries the series, that
@@ -259,124 +455,168 @@ func (b *builder) pairDupError(r1, r2 int, x, s string) error {
 		x, s, r1+1, r2+1, b.t.Name, withArticle(b.kind), b.s.X.Name, b.s.Series.Name)
 }
 
-// groups splits the table into the drawn series: one per y column, or
-// with series: one per distinct value of that column in order of first
-// appearance. Each group lists its row indexes and the y column to read.
-type group struct {
-	name string
-	yi   int
-	rows []int
+// plainText is a value as an error message names it.
+func plainText(v any) string {
+	if v == nil {
+		return value.NullText
+	}
+	return value.Plain(v)
 }
 
-func (b *builder) groups() []group {
-	if b.si < 0 {
-		gs := make([]group, len(b.yi))
-		all := make([]int, len(b.t.Rows))
-		for r := range all {
-			all[r] = r
-		}
-		for j, yi := range b.yi {
-			gs[j] = group{name: b.s.Y[j].Name, yi: yi, rows: all}
-		}
-		return gs
+// group is one series: one per y column, or with series: one per distinct
+// value of that column in order of first appearance. It lists the rows
+// it draws (of every panel) and the y column it reads.
+type group struct {
+	name  string // as the chart shows it
+	plain string // as an error names it
+	j     int    // the y column, as an index of b.yi
+	rows  []int
+}
+
+// layout splits the rows into series, categories and panels, the same for
+// every panel, so that their axes and colours agree.
+func (b *builder) layout() {
+	all := make([]int, len(b.t.Rows))
+	for r := range all {
+		all[r] = r
 	}
-	var gs []group
+	if b.si < 0 {
+		for j := range b.yi {
+			b.groups = append(b.groups, group{name: b.ys[j].Label, plain: b.s.Y[j].Name, j: j, rows: all})
+		}
+	} else {
+		at := map[string]int{}
+		for r, row := range b.t.Rows {
+			k := key(row[b.si])
+			g, ok := at[k]
+			if !ok {
+				g = len(b.groups)
+				at[k] = g
+				b.groups = append(b.groups, group{name: b.ss.Text(row[b.si]), plain: plainText(row[b.si])})
+			}
+			b.groups[g].rows = append(b.groups[g].rows, r)
+		}
+	}
+	if b.x == axisCategory {
+		b.catAt = map[string]int{}
+		for r, row := range b.t.Rows {
+			k := key(row[b.xi])
+			if _, ok := b.catAt[k]; ok {
+				continue
+			}
+			b.catAt[k] = len(b.cats)
+			b.cats = append(b.cats, category{key: k, text: b.xs.Text(row[b.xi]), v: row[b.xi], row: r})
+		}
+	}
+	if b.fi < 0 {
+		b.panels = []panelRows{{rows: all}}
+		return
+	}
 	at := map[string]int{}
 	for r, row := range b.t.Rows {
-		name := label(row[b.si])
-		k, ok := at[name]
+		k := key(row[b.fi])
+		p, ok := at[k]
 		if !ok {
-			k = len(gs)
-			at[name] = k
-			gs = append(gs, group{name: name, yi: b.yi[0]})
+			p = len(b.panels)
+			at[k] = p
+			b.panels = append(b.panels, panelRows{title: b.fs.Text(row[b.fi])})
 		}
-		gs[k].rows = append(gs[k].rows, r)
+		b.panels[p].rows = append(b.panels[p].rows, r)
 	}
-	return gs
 }
 
-// categorySeries lays the data out on a category axis: categories in order
-// of first appearance, one value per category and series (null where a
-// series has no row for a category).
-func (b *builder) categorySeries() ([]string, []series, error) {
-	var cats []string
-	catAt := map[string]int{}
-	firstRow := map[string]int{}
-	for r, row := range b.t.Rows {
-		x := label(row[b.xi])
-		if _, ok := catAt[x]; ok {
-			if b.si < 0 {
-				return nil, nil, b.dupError(firstRow[x], r, x)
-			}
-			continue
-		}
-		catAt[x] = len(cats)
-		firstRow[x] = r
-		cats = append(cats, x)
+// inPanel keeps the rows of g that are in the panel p.
+func inPanel(g group, p panelRows) []int {
+	in := map[int]bool{}
+	for _, r := range p.rows {
+		in[r] = true
 	}
-	var out []series
-	for _, g := range b.groups() {
-		vals := make([]any, len(cats))
-		seen := make([]int, len(cats))
+	var out []int
+	for _, r := range g.rows {
+		if in[r] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// categorySeries lays a panel's data out on the category axis: one value
+// per category and series (null where a series has no row for a category).
+func (b *builder) categorySeries(p panelRows) ([]drawn, error) {
+	if b.si < 0 {
+		first := map[int]int{}
+		for _, r := range p.rows {
+			k := b.catAt[key(b.t.Rows[r][b.xi])]
+			if r0, ok := first[k]; ok {
+				return nil, b.dupError(r0, r, plainText(b.t.Rows[r][b.xi]))
+			}
+			first[k] = r
+		}
+	}
+	var out []drawn
+	for _, g := range b.groups {
+		vals := make([]any, len(b.cats))
+		seen := make([]int, len(b.cats))
 		for i := range seen {
 			seen[i] = -1
 		}
-		for _, r := range g.rows {
+		for _, r := range inPanel(g, p) {
 			row := b.t.Rows[r]
-			k := catAt[label(row[b.xi])]
+			k := b.catAt[key(row[b.xi])]
 			if seen[k] >= 0 {
-				return nil, nil, b.pairDupError(seen[k], r, cats[k], g.name)
+				return nil, b.pairDupError(seen[k], r, plainText(row[b.xi]), g.plain)
 			}
 			seen[k] = r
-			vals[k] = row[g.yi]
+			vals[k] = row[b.yi[g.j]]
 		}
-		s := series{name: g.name, data: make([]any, len(cats))}
+		d := drawn{data: make([]any, len(b.cats))}
 		for k, v := range vals {
 			if v != nil {
-				s.data[k] = item{Value: b.nf.Scaled(v), Tooltip: tip("<b>", tipText(cats[k]), "</b><br/>", tipText(g.name), ": ", tipText(b.value(v)))}
+				d.data[k] = item{Value: b.plotted(g.j, v), Tooltip: tip("<b>", tipText(b.cats[k].text), "</b><br/>", tipText(g.name), ": ", tipText(b.value(g.j, v)))}
 			}
 			if seen[k] >= 0 {
-				s.desc = append(s.desc, cats[k]+" "+b.value(v))
+				d.desc = append(d.desc, b.cats[k].text+" "+b.value(g.j, v))
 			}
 		}
-		out = append(out, s)
+		out = append(out, d)
 	}
-	return cats, out, nil
+	return out, nil
 }
 
-// timeSeries lays the data out on a time axis: [YYYY-MM-DD, y] pairs,
-// sorted by date within each series (a stable sort, so the view's order
-// breaks no tie: a date occurs at most once per series).
-func (b *builder) timeSeries() ([]series, error) {
-	var out []series
-	for _, g := range b.groups() {
-		rows := append([]int(nil), g.rows...)
+// timeSeries lays a panel's data out on a time axis: [YYYY-MM-DD, y]
+// pairs, sorted by date within each series (a stable sort: a date occurs
+// at most once per series).
+func (b *builder) timeSeries(p panelRows) ([]drawn, error) {
+	var out []drawn
+	for _, g := range b.groups {
+		rows := inPanel(g, p)
 		sort.SliceStable(rows, func(i, j int) bool {
 			return b.t.Rows[rows[i]][b.xi].(time.Time).Before(b.t.Rows[rows[j]][b.xi].(time.Time))
 		})
-		s := series{name: g.name}
+		var d drawn
 		for i, r := range rows {
 			row := b.t.Rows[r]
-			d := dateText(row[b.xi])
+			iso := value.Plain(row[b.xi])
+			text := b.xs.Text(row[b.xi])
 			if i > 0 {
-				if prev := rows[i-1]; dateText(b.t.Rows[prev][b.xi]) == d {
+				if prev := rows[i-1]; value.Plain(b.t.Rows[prev][b.xi]) == iso {
 					r1, r2 := min(prev, r), max(prev, r)
 					if b.si >= 0 {
-						return nil, b.pairDupError(r1, r2, d, g.name)
+						return nil, b.pairDupError(r1, r2, iso, g.plain)
 					}
-					return nil, b.dupError(r1, r2, d)
+					return nil, b.dupError(r1, r2, iso)
 				}
 			}
-			v := row[g.yi]
+			v := row[b.yi[g.j]]
 			if v == nil {
-				s.data = append(s.data, []any{d, nil})
+				d.data = append(d.data, []any{iso, nil})
 			} else {
-				s.data = append(s.data, item{Value: []any{d, b.nf.Scaled(v)}, Tooltip: tip("<b>", tipText(d), "</b><br/>", tipText(g.name), ": ", tipText(b.value(v)))})
+				d.data = append(d.data, item{Value: []any{iso, b.plotted(g.j, v)}, Tooltip: tip("<b>", tipText(text), "</b><br/>", tipText(g.name), ": ", tipText(b.value(g.j, v)))})
 			}
-			s.desc = append(s.desc, d+" "+b.value(v))
-			s.dates = append(s.dates, d)
+			d.desc = append(d.desc, text+" "+b.value(g.j, v))
+			d.dates = append(d.dates, iso)
 		}
-		out = append(out, s)
+		out = append(out, d)
 	}
 	if b.s.Stack && len(out) > 1 {
 		alignDates(out)
@@ -388,7 +628,7 @@ func (b *builder) timeSeries() ([]series, error) {
 // where it has none: ECharts stacks the points of a time axis by their
 // index, not their date, so series of different lengths would stack one
 // month's bar on another's.
-func alignDates(ss []series) {
+func alignDates(ss []drawn) {
 	seen := map[string]bool{}
 	var all []string
 	for _, s := range ss {
@@ -417,90 +657,92 @@ func alignDates(ss []series) {
 	}
 }
 
-// scatterSeries lays the data out as [x, y] points in row order; x is a
-// category name, a date or a number depending on the axis.
-func (b *builder) scatterSeries() ([]string, []series) {
-	var cats []string
-	if b.x == axisCategory {
-		seen := map[string]bool{}
-		for _, row := range b.t.Rows {
-			if x := label(row[b.xi]); !seen[x] {
-				seen[x] = true
-				cats = append(cats, x)
+// valueSeries lays a panel's data out as [x, y] points on a value x axis:
+// in row order for a scatter chart, by x for a line, area or bar chart
+// (which needs one row per x value and series).
+func (b *builder) valueSeries(p panelRows) ([]drawn, error) {
+	var out []drawn
+	for _, g := range b.groups {
+		rows := inPanel(g, p)
+		if b.kind != "scatter" {
+			sort.SliceStable(rows, func(i, j int) bool {
+				return value.Compare(b.t.Rows[rows[i]][b.xi], b.t.Rows[rows[j]][b.xi]) < 0
+			})
+			for i := 1; i < len(rows); i++ {
+				x0, x1 := b.t.Rows[rows[i-1]][b.xi], b.t.Rows[rows[i]][b.xi]
+				if value.Compare(x0, x1) == 0 {
+					r1, r2 := min(rows[i-1], rows[i]), max(rows[i-1], rows[i])
+					if b.si >= 0 {
+						return nil, b.pairDupError(r1, r2, plainText(x1), g.plain)
+					}
+					return nil, b.dupError(r1, r2, plainText(x1))
+				}
 			}
 		}
-	}
-	var out []series
-	for _, g := range b.groups() {
-		s := series{name: g.name}
-		for _, r := range g.rows {
+		var d drawn
+		for _, r := range rows {
 			row := b.t.Rows[r]
-			var x any
-			var xs string
-			switch b.x {
-			case axisTime:
-				x = dateText(row[b.xi])
-				xs = x.(string)
-			case axisValue:
-				x = row[b.xi]
-				xs = value.Text(x)
-			default:
-				x = label(row[b.xi])
-				xs = x.(string)
-			}
-			v := row[g.yi]
+			x := b.xs.Format.Scaled(row[b.xi])
+			xs := b.xs.Text(row[b.xi])
+			v := row[b.yi[g.j]]
 			if v == nil {
-				s.data = append(s.data, []any{x, nil})
-			} else {
-				s.data = append(s.data, item{Value: []any{x, b.nf.Scaled(v)}, Tooltip: tip(
+				d.data = append(d.data, []any{x, nil})
+			} else if b.kind == "scatter" {
+				d.data = append(d.data, item{Value: []any{x, b.plotted(g.j, v)}, Tooltip: tip(
 					"<b>", tipText(g.name), "</b><br/>",
 					tipText(b.xName), ": ", tipText(xs), "<br/>",
-					tipText(b.yName), ": ", tipText(b.value(v)))})
+					tipText(b.yName), ": ", tipText(b.value(g.j, v)))})
+			} else {
+				d.data = append(d.data, item{Value: []any{x, b.plotted(g.j, v)}, Tooltip: tip("<b>", tipText(xs), "</b><br/>", tipText(g.name), ": ", tipText(b.value(g.j, v)))})
 			}
-			s.desc = append(s.desc, "("+xs+", "+b.value(v)+")")
+			if b.kind == "scatter" {
+				d.desc = append(d.desc, "("+xs+", "+b.value(g.j, v)+")")
+			} else {
+				d.desc = append(d.desc, xs+" "+b.value(g.j, v))
+			}
 		}
-		out = append(out, s)
+		out = append(out, d)
 	}
-	return cats, out
+	return out, nil
 }
 
 // pieSeries makes one slice per row, named by x.
-func (b *builder) pieSeries() (series, error) {
+func (b *builder) pieSeries() (drawn, error) {
 	yi := b.yi[0]
 	var sum float64
 	seen := map[string]int{}
 	for r, row := range b.t.Rows {
-		name := label(row[b.xi])
-		if r0, ok := seen[name]; ok {
-			return series{}, b.dupError(r0, r, name)
+		k := key(row[b.xi])
+		if r0, ok := seen[k]; ok {
+			return drawn{}, b.dupError(r0, r, plainText(row[b.xi]))
 		}
-		seen[name] = r
+		seen[k] = r
 		f, ok := toFloat(row[yi])
 		if ok {
 			sum += f
 		}
 		if ok && f < 0 {
-			return series{}, position.Errorf(b.s.Y[0].Pos, "column %q is negative (%s) in row %d of view %q; a pie shows the parts of a whole (use a bar chart)",
+			return drawn{}, position.Errorf(b.s.Y[0].Pos, "column %q is negative (%s) in row %d of view %q; a pie shows the parts of a whole (use a bar chart)",
 				b.s.Y[0].Name, value.Plain(row[yi]), r+1, b.t.Name)
 		}
 	}
-	s := series{name: b.s.Y[0].Name}
+	var d drawn
 	for _, row := range b.t.Rows {
-		name := label(row[b.xi])
+		name := b.xs.Text(row[b.xi])
 		v := row[yi]
 		if v == nil {
-			s.data = append(s.data, item{Name: name, Value: nil})
-			s.desc = append(s.desc, name+" "+b.value(nil))
+			d.data = append(d.data, item{Name: name, Value: nil})
+			d.desc = append(d.desc, name+" "+b.value(0, nil))
 			continue
 		}
-		text := b.value(v)
+		text := b.value(0, v)
 		if f, _ := toFloat(v); sum > 0 {
 			text += " (" + pieShare.Text(f/sum) + ")"
 		}
-		s.data = append(s.data, item{Name: name, Value: b.nf.Scaled(v), Tooltip: tip("<b>", tipText(name), "</b><br/>", tipText(text))})
-		s.desc = append(s.desc, name+" "+text)
+		d.data = append(d.data, item{Name: name, Value: b.plotted(0, v), Tooltip: tip("<b>", tipText(name), "</b><br/>", tipText(text))})
+		d.desc = append(d.desc, name+" "+text)
 	}
-	return s, nil
+	return d, nil
 }
 
 func toFloat(v any) (float64, bool) {
@@ -509,244 +751,434 @@ func toFloat(v any) (float64, bool) {
 		return float64(x), true
 	case float64:
 		return x, true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
 	}
 	return math.NaN(), false
 }
 
-// legendHeight is the size, in pixels, of the legend above the plot (the
-// page prints the title and subtitle above the chart).
-const legendHeight = 28
-
-// grid is written by hand: go-echarts types its margins as strings.
-type grid struct {
-	Left         int  `json:"left"`
-	Right        int  `json:"right"`
-	Top          int  `json:"top"`
-	Bottom       int  `json:"bottom"`
-	ContainLabel bool `json:"containLabel"`
-}
-
-// tune sets the options go-echarts has no field for, on the written
-// JSON: the page prints the title and subtitle above the chart, so the
-// canvas does not repeat them; every category label shows, wrapped when
-// long, instead of ECharts dropping the ones that would overlap; value
-// labels that would collide on a narrow screen are hidden.
-func (b *builder) tune(in []byte) ([]byte, error) {
-	var m map[string]any
-	if err := json.Unmarshal(in, &m); err != nil {
-		return nil, err
-	}
-	m["title"] = map[string]any{"show": false}
-	if b.kind != "pie" {
-		catAxis, valAxis := "xAxis", "yAxis"
-		width := 96
-		if b.s.Horizontal {
-			catAxis, valAxis, width = "yAxis", "xAxis", 140
-		}
-		label := func(axis string) map[string]any {
-			list, _ := m[axis].([]any)
-			if len(list) == 0 {
-				return nil
+// draw lays out every panel, then the axes they share, and writes each
+// panel's options.
+func (b *builder) draw() (*Drawing, error) {
+	out := &Drawing{Height: b.height()}
+	for _, col := range b.s.Columns() {
+		switch col.Index {
+		case b.xi:
+			out.Columns = append(out.Columns, b.xs)
+		case b.si:
+			out.Columns = append(out.Columns, b.ss)
+		case b.fi:
+			out.Columns = append(out.Columns, b.fs)
+		default:
+			for j, y := range b.s.Y {
+				if y.Index == col.Index {
+					out.Columns = append(out.Columns, b.ys[j])
+				}
 			}
-			a, _ := list[0].(map[string]any)
-			if a == nil {
-				return nil
-			}
-			l, _ := a["axisLabel"].(map[string]any)
-			if l == nil {
-				l = map[string]any{}
-				a["axisLabel"] = l
-			}
-			return l
-		}
-		if b.x == axisCategory && b.kind != "scatter" {
-			if l := label(catAxis); l != nil {
-				l["interval"] = 0
-				l["overflow"] = "break"
-				l["width"] = width
-			}
-		}
-		if l := label(valAxis); l != nil {
-			l["hideOverlap"] = true
 		}
 	}
-	return json.Marshal(m)
-}
-
-func (b *builder) build(id string) (map[string]any, error) {
-	var (
-		ss   []series
-		cats []string
-		err  error
-	)
-	switch {
-	case b.kind == "pie":
-		var s series
-		s, err = b.pieSeries()
-		ss = []series{s}
-	case b.kind == "scatter":
-		cats, ss = b.scatterSeries()
-	case b.x == axisTime:
-		ss, err = b.timeSeries()
-	default:
-		cats, ss, err = b.categorySeries()
+	if b.kind == "pie" {
+		d, err := b.pieSeries()
+		if err != nil {
+			return nil, err
+		}
+		opt := b.base([]drawn{d}, "", nil)
+		opt.Series = []*series{b.pie(d)}
+		return b.finish(out, opt, "")
 	}
+	if len(b.groups) > 1 {
+		for i, g := range b.groups {
+			out.Legend = append(out.Legend, LegendItem{Name: g.name, Color: Palette[i%len(Palette)], Symbol: b.symbol()})
+		}
+	}
+
+	var all [][]drawn
+	for _, p := range b.panels {
+		var (
+			ds  []drawn
+			err error
+		)
+		switch b.x {
+		case axisTime:
+			ds, err = b.timeSeries(p)
+		case axisValue:
+			ds, err = b.valueSeries(p)
+		default:
+			ds, err = b.categorySeries(p)
+		}
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ds)
+	}
+	marks, err := b.resolveMarks()
 	if err != nil {
 		return nil, err
 	}
-
-	legend := opts.Legend{Show: opts.Bool(false)}
-	legendH := 0
-	if b.kind != "pie" && len(ss) > 1 {
-		legend = opts.Legend{Show: opts.Bool(true), Type: "scroll", Left: "0", Top: "0"}
-		legendH = legendHeight
+	axes := b.axes(marks)
+	for i, p := range b.panels {
+		opt := b.base(all[i], p.title, marks)
+		b.rect(opt, all[i], axes, marks)
+		if _, err := b.finish(out, opt, p.title); err != nil {
+			return nil, err
+		}
 	}
-
-	global := []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id}),
-		charts.WithAnimation(false),
-		charts.WithColorsOpts(Palette),
-		charts.WithLegendOpts(legend),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithAriaOpts(&opts.Aria{
-			Enabled: opts.Bool(true),
-			Label:   &opts.AriaLabel{Enabled: opts.Bool(true), Description: b.describe(ss)},
-			Decal:   &opts.AriaDecal{Show: opts.Bool(false)},
-		}),
-	}
-
-	var obj map[string]any
-	if b.kind == "pie" {
-		pie := charts.NewPie()
-		pie.SetGlobalOptions(global...)
-		center := []string{"50%", "50%"}
-		pie.AddSeries(ss[0].name, nil,
-			charts.WithPieChartOpts(opts.PieChart{Radius: "60%", Center: center}))
-		pie.MultiSeries[0].Data = ss[0].data
-		pie.Validate()
-		obj = pie.JSON()
-	} else {
-		obj = b.buildRect(global, cats, ss, legendH)
-	}
-	delete(obj, "toolbox")
-	obj["color"] = Palette
-	return obj, nil
+	return out, nil
 }
 
-// buildRect builds a bar, line, area or scatter chart; top is the height
-// taken by the title, subtitle and legend.
-func (b *builder) buildRect(global []charts.GlobalOpts, cats []string, ss []series, top int) map[string]any {
-	c := b.s
-	var valueLabel *opts.AxisLabel
-	if b.nf.Percent || b.unit != "" {
-		tpl := "{value}"
-		if b.nf.Percent {
-			tpl += "%"
-		}
-		valueLabel = &opts.AxisLabel{Formatter: types.FuncStr(tpl + b.unit)}
+// symbol is how the legend draws a series of this chart.
+func (b *builder) symbol() string {
+	switch b.kind {
+	case "line":
+		return "line"
+	case "scatter":
+		return "point"
 	}
-	xAxis := opts.XAxis{Name: b.xAxisName, NameLocation: "middle", NameGap: 30}
-	yAxis := opts.YAxis{Name: b.yName, NameLocation: "end", Type: "value", AxisLabel: valueLabel}
+	return "bar"
+}
+
+// finish writes opt as a panel of out.
+func (b *builder) finish(out *Drawing, opt *option, title string) (*Drawing, error) {
+	buf, err := json.Marshal(opt)
+	if err != nil {
+		return nil, position.Errorf(b.s.Pos, "internal error: cannot write the chart's options as JSON: %v", err)
+	}
+	if bytes.Contains(buf, []byte("</")) {
+		return nil, position.Errorf(b.s.Pos, "internal error: the chart's options are not safe to embed in the page")
+	}
+	out.Panels = append(out.Panels, Panel{Title: title, Options: buf})
+	return out, nil
+}
+
+// base is what every chart's options hold: no animation (so that
+// screenshots are stable), the palette, the fonts, tooltips and the aria
+// description.
+func (b *builder) base(ds []drawn, panel string, marks []resolvedMark) *option {
+	return &option{
+		Color:     Palette,
+		TextStyle: textStyle{FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor},
+		Tooltip:   tooltipOp{Show: true, Trigger: "item", Confine: true},
+		Aria:      aria{Enabled: true, Label: ariaLabel{Enabled: true, Description: b.describe(ds, panel, marks)}, Decal: show{}},
+	}
+}
+
+// height is the chart's height: as asked, or from the data for a
+// horizontal bar chart, which grows with its bars (the page grows it
+// further when wrapped labels need the room).
+func (b *builder) height() int {
+	if b.s.Height > 0 {
+		return b.s.Height
+	}
+	if b.s.Horizontal {
+		top, bottom := 40, 44
+		if b.xAxisName != "" || b.yName != "" {
+			bottom += 20
+		}
+		return max(MinHeight, top+bottom+len(b.cats)*32)
+	}
+	return 0
+}
+
+// pie is the series of a pie chart.
+func (b *builder) pie(d drawn) *series {
+	return &series{Type: "pie", Name: b.ys[0].Label, Data: d.data, Radius: "60%", Center: []string{"50%", "50%"},
+		AvoidLabelOverlap: true,
+		Label: &itemLabel{Show: true, Formatter: "{b}", FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor,
+			Overflow: "break", Width: 120, MinMargin: 4, BleedMargin: 4}}
+}
+
+// layoutAxes is what the panels of a chart share: its axes.
+type layoutAxes struct {
+	x, y  *axis
+	xTick ticks // a value x axis
+	yTick ticks
+	// The time axis's extent, as dates; "" when unset.
+	tmin, tmax string
+}
+
+// axes lays out the axes every panel shares: the value axis over the
+// plotted values of every panel (stacked, when the series are) and the
+// marks; a value x axis likewise; a time axis from the first date to the
+// last.
+func (b *builder) axes(marks []resolvedMark) layoutAxes {
+	var la layoutAxes
+	var ye extent
+	if b.kind != "scatter" {
+		ye.add(0)
+	}
+	integer := true
+	for _, j := range b.yi {
+		if b.t.Columns[j].Type != analysis.TypeInt {
+			integer = false
+		}
+	}
+	for _, f := range b.ys {
+		if f.Format.Percent || f.Format.Decimals > 0 {
+			integer = false
+		}
+	}
+	// Stacks, by panel and x: ECharts adds the series up in order.
+	type stackKey struct {
+		panel int
+		x     string
+	}
+	sums := map[stackKey]float64{}
+	for pi, p := range b.panels {
+		for _, g := range b.groups {
+			for _, r := range inPanel(g, p) {
+				v := b.t.Rows[r][b.yi[g.j]]
+				f, ok := toFloat(b.plotted(g.j, v))
+				if !ok {
+					continue
+				}
+				if b.s.Stack {
+					k := stackKey{pi, key(b.t.Rows[r][b.xi])}
+					sums[k] += f
+					ye.add(sums[k])
+				} else {
+					ye.add(f)
+				}
+			}
+		}
+	}
+	for _, m := range marks {
+		if m.hasY {
+			ye.add(m.y)
+		}
+	}
+	target := verticalTicks
+	if b.s.Horizontal {
+		target = horizontalTicks
+	}
+	la.yTick = niceTicks(ye, target, integer, b.kind == "scatter")
+	la.y = valueAxis(la.yTick, b.yf, b.unit)
+
+	switch b.x {
+	case axisValue:
+		var xe extent
+		var xs []float64
+		for _, row := range b.t.Rows {
+			if f, ok := toFloat(b.xs.Format.Scaled(row[b.xi])); ok {
+				xe.add(f)
+				xs = append(xs, f)
+			}
+		}
+		for _, m := range marks {
+			if m.hasX {
+				xe.add(m.x)
+			}
+		}
+		if b.kind == "bar" && xe.some {
+			// Room for half a bar at either end.
+			gap := minGap(xs)
+			xe.add(xe.lo - gap/2)
+			xe.add(xe.hi + gap/2)
+		}
+		xInt := b.t.Columns[b.xi].Type == analysis.TypeInt && !b.xs.Format.Percent
+		la.xTick = niceTicks(xe, horizontalTicks, xInt, true)
+		la.x = valueAxis(la.xTick, b.xs.Format, "")
+	case axisTime:
+		var first, last time.Time
+		var dates []time.Time
+		for _, row := range b.t.Rows {
+			d := row[b.xi].(time.Time)
+			dates = append(dates, d)
+		}
+		for _, m := range marks {
+			if m.hasX {
+				dates = append(dates, m.date)
+			}
+		}
+		for i, d := range dates {
+			if i == 0 || d.Before(first) {
+				first = d
+			}
+			if i == 0 || d.After(last) {
+				last = d
+			}
+		}
+		if len(dates) > 0 {
+			if b.kind == "bar" {
+				days := minDayGap(b.t.Rows, b.xi)
+				first = first.AddDate(0, 0, -(days+1)/2)
+				last = last.AddDate(0, 0, (days+1)/2)
+			}
+			la.tmin, la.tmax = value.Plain(first), value.Plain(last)
+		}
+	}
+	return la
+}
+
+// minGap is the least distance between two distinct numbers of xs; 1 when
+// there are fewer than two.
+func minGap(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	gap := math.Inf(1)
+	for i := 1; i < len(s); i++ {
+		if d := s[i] - s[i-1]; d > 0 && d < gap {
+			gap = d
+		}
+	}
+	if math.IsInf(gap, 1) {
+		return 1
+	}
+	return gap
+}
+
+// minDayGap is the least number of days between two distinct dates of the
+// column xi; 1 when there are fewer than two.
+func minDayGap(rows [][]any, xi int) int {
+	var ds []time.Time
+	for _, row := range rows {
+		ds = append(ds, row[xi].(time.Time))
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i].Before(ds[j]) })
+	gap := 0
+	for i := 1; i < len(ds); i++ {
+		if d := int(ds[i].Sub(ds[i-1]).Hours() / 24); d > 0 && (gap == 0 || d < gap) {
+			gap = d
+		}
+	}
+	if gap == 0 {
+		return 1
+	}
+	return gap
+}
+
+// ECharts's names for the parts of a date, in a time axis's template.
+var echartsDate = map[string]string{"YYYY": "{yyyy}", "MMMM": "{MMMM}", "MMM": "{MMM}", "MM": "{MM}", "M": "{M}", "DD": "{dd}", "D": "{d}"}
+
+// Days, in milliseconds, for a time axis's least interval.
+const day = 24 * 60 * 60 * 1000
+
+// rect sets the axes, grid and series of a bar, line, area or scatter
+// chart's panel.
+func (b *builder) rect(opt *option, ds []drawn, la layoutAxes, marks []resolvedMark) {
+	c := b.s
+	yAxis := *la.y
+	yAxis.Name = b.yName
+	if c.YLabel.Set && c.YLabel.Text == "" {
+		yAxis.Name = ""
+	}
+	var xAxis axis
 	switch b.x {
 	case axisTime:
-		xAxis.Type = "time"
+		xAxis = axis{Type: "time", Min: nilIfEmpty(la.tmin), Max: nilIfEmpty(la.tmax),
+			AxisLabel: &axisLabel{FontFamily: FontFamily, Margin: 12, LineHeight: lineHeight, HideOverlap: true}}
+		if f := b.xs.Format; f.IsDate() {
+			xAxis.AxisLabel.Formatter = f.Template(echartsDate)
+			switch f.Precision() {
+			case value.Year:
+				xAxis.MinInterval = 365 * day
+			case value.Month:
+				xAxis.MinInterval = 28 * day
+			}
+		}
 	case axisValue:
-		xAxis.Type = "value"
-		xAxis.AxisLabel = nil
+		xAxis = *la.x
+		xAxis.AxisLabel.Margin = 12
 	default:
-		xAxis.Type = "category"
+		cats := make([]string, len(b.cats))
+		for i, k := range b.cats {
+			cats[i] = k.text
+		}
+		xAxis = axis{Type: "category", Data: cats, AxisTick: &axisTick{AlignWithLabel: true},
+			AxisLabel: &axisLabel{FontFamily: FontFamily, Interval: 0, Margin: 10, LineHeight: lineHeight, Wrap: true}}
+		if cats == nil {
+			xAxis.Data = []string{}
+		}
 	}
-	if b.kind == "scatter" {
-		xAxis.Scale = opts.Bool(true)
-		yAxis.Scale = opts.Bool(true)
+	xAxis.Name = b.xAxisName
+	nameStyle := &textStyle{FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor}
+	top := 34
+	if b.hasVerticalLines(marks) {
+		top = 54 // the labels of vertical marks stand above the plot, under the axis name
 	}
+	g := &grid{Left: 8, Right: 32, Top: top, Bottom: 8, ContainLabel: true}
 	if c.Horizontal {
-		// Categories run down the y axis, first row at the top.
-		xAxis = opts.XAxis{Name: b.yName, NameLocation: "middle", NameGap: 30, Type: "value", AxisLabel: valueLabel}
-		yAxis = opts.YAxis{Name: b.xAxisName, NameLocation: "start", Type: "category", Inverse: opts.Bool(true)}
+		// Categories run down the y axis, first row at the top; the value
+		// axis runs along the bottom.
+		cat := xAxis
+		cat.Inverse = true
+		cat.Name, cat.NameLocation, cat.NameGap = b.xAxisName, "start", 14
+		cat.NameTextStyle = &textStyle{FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor, Align: "left"}
+		cat.AxisLabel.Margin = 8
+		val := *la.y
+		val.Name, val.NameLocation, val.NameGap, val.NameTextStyle = b.yName, "middle", 32, nameStyle
+		val.AxisLabel.Margin = 12
+		opt.XAxis, opt.YAxis = []*axis{&val}, []*axis{&cat}
+		if val.Name != "" {
+			g.Bottom = 28
+		}
+		if cat.Name == "" {
+			g.Top = 12
+		} else {
+			g.Top = 30
+		}
+	} else {
+		yAxis.NameLocation, yAxis.NameGap = "end", 14
+		if b.hasVerticalLines(marks) {
+			yAxis.NameGap = 34
+		}
+		yAxis.NameTextStyle = &textStyle{FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor, Align: "left"}
+		if yAxis.Name == "" && !b.hasVerticalLines(marks) {
+			g.Top = 14
+		}
+		if xAxis.Name != "" {
+			xAxis.NameLocation, xAxis.NameGap, xAxis.NameTextStyle = "middle", 32, nameStyle
+			g.Bottom = 28
+		}
+		opt.XAxis, opt.YAxis = []*axis{&xAxis}, []*axis{&yAxis}
 	}
-	global = append(global, charts.WithXAxisOpts(xAxis), charts.WithYAxisOpts(yAxis))
+	opt.Grid = g
 
-	var (
-		rc     *charts.RectChart
-		valid  func()
-		add    func(name string)
-		stack  string
-		xNames any
-	)
+	stack := ""
 	if c.Stack {
 		stack = "total"
 	}
-	if cats != nil {
-		xNames = cats
-	} else if b.x == axisCategory {
-		xNames = []string{}
-	}
-	switch b.kind {
-	case "bar":
-		ch := charts.NewBar()
-		rc, valid = &ch.RectChart, ch.Validate
-		if xNames != nil {
-			ch.SetXAxis(xNames)
+	for i, gr := range b.groups {
+		color := Palette[i%len(Palette)]
+		s := &series{Name: gr.name, Data: ds[i].data, Stack: stack, Color: color, ItemStyle: &itemStyle{Color: color}}
+		if s.Data == nil {
+			s.Data = []any{}
 		}
-		if c.Horizontal {
-			ch.XYReversal()
-		}
-		add = func(name string) {
-			ch.AddSeries(name, nil, charts.WithBarChartOpts(opts.BarChart{Stack: stack}))
-		}
-	case "line", "area":
-		ch := charts.NewLine()
-		rc, valid = &ch.RectChart, ch.Validate
-		if xNames != nil {
-			ch.SetXAxis(xNames)
-		}
-		add = func(name string) {
-			o := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{Stack: stack, Symbol: "circle", SymbolSize: 5, ConnectNulls: opts.Bool(false)})}
+		switch b.kind {
+		case "bar":
+			s.Type = "bar"
+		case "line", "area":
+			s.Type, s.Symbol, s.SymbolSize = "line", "circle", 5
+			s.ConnectNulls = new(bool)
+			s.LineStyle = &itemStyle{Color: color, Width: 2}
 			if b.kind == "area" {
-				opacity := float32(0.25)
+				opacity := 0.25
 				if c.Stack {
 					opacity = 0.85
 				}
-				o = append(o, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(opacity)}))
+				s.AreaStyle = &areaStyle{Opacity: opacity}
 			}
-			ch.AddSeries(name, nil, o...)
+		default:
+			s.Type, s.Symbol, s.SymbolSize = "scatter", "circle", 8
 		}
-	default: // scatter
-		ch := charts.NewScatter()
-		rc, valid = &ch.RectChart, ch.Validate
-		if xNames != nil {
-			ch.SetXAxis(xNames)
-		}
-		add = func(name string) {
-			ch.AddSeries(name, nil, charts.WithScatterChartOpts(opts.ScatterChart{Symbol: "circle", SymbolSize: 8}))
-		}
+		opt.Series = append(opt.Series, s)
 	}
-	rc.SetGlobalOptions(global...)
-	for i, s := range ss {
-		add(s.name)
-		rc.MultiSeries[i].Data = s.data
-		if rc.MultiSeries[i].Data == nil {
-			rc.MultiSeries[i].Data = []any{}
-		}
+	if len(opt.Series) > 0 {
+		b.applyMarks(opt.Series[0], marks, la)
 	}
-	valid()
-	obj := rc.JSON()
-	bottom := 12
-	if b.x == axisCategory && !c.Horizontal {
-		bottom = 28 // room for category labels wrapped on two lines
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
 	}
-	if !c.Horizontal && b.xAxisName != "" || c.Horizontal && b.yName != "" {
-		bottom = 36
-	}
-	obj["grid"] = grid{Left: 8, Right: 40, Top: top + 32, Bottom: bottom, ContainLabel: true}
-	return obj
+	return s
 }
 
 // describe writes the aria description: the chart's kind and title, what
 // it plots, and its points (the first ariaPoints of each of the first
-// ariaSeries series).
-func (b *builder) describe(ss []series) string {
+// ariaSeries series); for a panel of a facet, which panel it is.
+func (b *builder) describe(ds []drawn, panel string, marks []resolvedMark) string {
 	var d strings.Builder
 	kind := strings.ToUpper(b.kind[:1]) + b.kind[1:]
 	if b.s.Horizontal {
@@ -763,6 +1195,9 @@ func (b *builder) describe(ss []series) string {
 	if b.s.Subtitle != "" {
 		d.WriteString(" " + strings.TrimRight(b.s.Subtitle, ".") + ".")
 	}
+	if panel != "" {
+		d.WriteString(" Panel " + b.fs.Label + " " + panel + ".")
+	}
 	switch b.kind {
 	case "pie":
 		d.WriteString(" Shares of " + b.yName + " by " + b.xName + ".")
@@ -775,21 +1210,42 @@ func (b *builder) describe(ss []series) string {
 		d.WriteString(" No data.")
 		return d.String()
 	}
-	for i, s := range ss {
+	for i, s := range ds {
 		if i == ariaSeries {
-			fmt.Fprintf(&d, " And %d more series.", len(ss)-i)
+			fmt.Fprintf(&d, " And %d more series.", len(ds)-i)
 			break
 		}
 		d.WriteString(" ")
-		if len(ss) > 1 || b.kind != "pie" {
-			d.WriteString(s.name + ": ")
+		if len(ds) > 1 || b.kind != "pie" {
+			name := b.ys[0].Label
+			if i < len(b.groups) {
+				name = b.groups[i].name
+			}
+			d.WriteString(name + ": ")
 		}
 		n := min(len(s.desc), ariaPoints)
 		d.WriteString(strings.Join(s.desc[:n], "; "))
 		if n < len(s.desc) {
 			fmt.Fprintf(&d, "; and %d more", len(s.desc)-n)
 		}
+		if n == 0 {
+			d.WriteString("no data")
+		}
 		d.WriteString(".")
+	}
+	for _, m := range marks {
+		d.WriteString(" Marked")
+		if m.label != "" {
+			d.WriteString(": " + strings.TrimRight(m.label, "."))
+		}
+		switch {
+		case m.hasX && m.hasY:
+			d.WriteString(" at " + m.xText + ", " + m.yText + ".")
+		case m.hasX:
+			d.WriteString(" at " + m.xText + ".")
+		default:
+			d.WriteString(" at " + m.yText + ".")
+		}
 	}
 	return d.String()
 }

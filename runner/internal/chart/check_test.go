@@ -20,7 +20,7 @@ func TestCheck(t *testing.T) {
 			for _, typ := range []string{"bar", "line", "area", "scatter"} {
 				c2 := *c
 				c2.Type = str(typ, 41, 13)
-				if _, err := Check(&c2, cols); err != nil {
+				if _, err := Check(&c2, cols, Env{}); err != nil {
 					t.Errorf("type %s: %v", typ, err)
 				}
 			}
@@ -80,9 +80,9 @@ func TestCheck(t *testing.T) {
 		{"horizontal line", func(c *analysis.Chart) { c.Type = str("line", 41, 13); c.Horizontal = true },
 			`analyses/mosul.yaml:40:5: horizontal: true applies to bar charts only, not line (remove horizontal:, or use type: bar)`},
 		{"bad format", func(c *analysis.Chart) { c.Format = str("#,##0.0", 45, 15) },
-			`analyses/mosul.yaml:45:15: number format "#,##0.0" is written as in a spreadsheet; write "0,0.0" (0 stands for the digits)`},
+			`analyses/mosul.yaml:45:15: chart: format: number format "#,##0.0" is written as in a spreadsheet; write "0,0.0" (0 stands for the digits)`},
 		{"percent twice", func(c *analysis.Chart) { c.Format = str("0%", 45, 15); c.Unit = str("%", 46, 13) },
-			`analyses/mosul.yaml:46:13: unit: "%" repeats the percent sign of format: "0%" (drop the unit)`},
+			`analyses/mosul.yaml:46:13: unit: "%" repeats the percent sign of the format "0%" (drop the unit)`},
 		{"several mistakes, sorted by position", func(c *analysis.Chart) {
 			c.Type = str("pi", 41, 13)
 			c.X = ref("counterr", 43, 10)
@@ -96,7 +96,7 @@ analyses/mosul.yaml:44:20: unknown column "lwo" in chart y (did you mean "low"?)
 		t.Run(tc.name, func(t *testing.T) {
 			c := cell("bar", "counter", "low", "high")
 			tc.edit(c)
-			_, err := Check(c, cols)
+			_, err := Check(c, cols, Env{})
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -148,6 +148,42 @@ func TestOptionsDataErrors(t *testing.T) {
 		{"negative slice", func() *analysis.Chart { return cell("pie", "counter", "low") },
 			func(r [][]any) [][]any { r[1][1] = -3; return r },
 			`analyses/mosul.yaml:44:11: column "low" is negative (-3) in row 2 of view "mosul"; a pie shows the parts of a whole (use a bar chart)`},
+		{"label of no value", func() *analysis.Chart {
+			c := cell("bar", "counter", "low")
+			c.Labels = []analysis.Label{entry("Airwar", "Airwars monitor", 45, 15)}
+			return c
+		}, nil, `analyses/mosul.yaml:45:15: chart: labels: "Airwar" is neither a column of view "mosul" nor a value of x "counter" in its rows (did you mean "Airwars"?)`},
+		{"mark of no category", func() *analysis.Chart {
+			c := cell("bar", "counter", "low")
+			c.Marks = []*analysis.Mark{{Pos: pos(46, 9), X: scalar("US militray", "!!str", 46, 13), Label: str("L", 46, 30)}}
+			return c
+		}, nil, `analyses/mosul.yaml:46:13: chart: mark x: "US militray" is not a category of x "counter" in view "mosul" (did you mean "US military"?)`},
+		{"mark at a null value", func() *analysis.Chart {
+			c := cell("bar", "counter", "low")
+			c.Marks = []*analysis.Mark{{Pos: pos(46, 9), Y: scalar("nothing", "!!str", 46, 13), Label: str("L", 46, 30)}}
+			return c
+		}, nil, `analyses/mosul.yaml:46:13: chart: mark y: value "nothing" is null (no value), so the mark has no place; guard it, or leave the mark out`},
+		{"mark at a date on a value axis", func() *analysis.Chart {
+			c := cell("scatter", "low", "high")
+			c.Marks = []*analysis.Mark{{Pos: pos(46, 9), X: scalar("strike_day", "!!str", 46, 13), Label: str("L", 46, 30)}}
+			return c
+		}, nil, `analyses/mosul.yaml:46:13: chart: mark x: "strike_day" is not a number, and x "low" is a value axis`},
+		{"too many panels", func() *analysis.Chart {
+			c := cell("bar", "counter", "low")
+			c.Facet = ref("rows", 45, 15)
+			return c
+		}, func(r [][]any) [][]any {
+			for i := 0; i < MaxPanels; i++ {
+				r = append(r, []any{"AP", 1, 2, 10 + i, 0.1, date("2017-01-01"), nil})
+			}
+			return r
+		}, `analyses/mosul.yaml:45:15: facet: column "rows" has 27 values in view "mosul", more than the 24 panels a chart draws; filter the view (where:) or facet by a column with fewer values`},
+		{"duplicate x in a panel", func() *analysis.Chart {
+			c := cell("bar", "counter", "low")
+			c.Facet = ref("period_end", 45, 15)
+			return c
+		}, func(r [][]any) [][]any { return append(r, []any{"AP", 1, 2, 1, 0.1, date("2017-07-31"), nil}) },
+			`analyses/mosul.yaml:43:10: x value "AP" occurs in rows 1 and 5 of view "mosul"; a bar chart needs one row per x value (aggregate the view with group_by: [counter])`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

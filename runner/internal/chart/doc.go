@@ -1,29 +1,44 @@
 // Package chart turns a chart cell of an analysis into ECharts options.
 //
-// Check takes an *analysis.Chart (the chart: cell as written) and the
-// columns of its view, applies every rule of what a chart may say, and
-// produces a Spec: the cell resolved against the view. Options takes a
-// Spec and the *table.Table computed for the view and produces the ECharts
-// option object as JSON bytes, which the report places in a data attribute
-// of the chart's element and passes to echarts' setOption after JSON.parse.
+// Check takes an *analysis.Chart (the chart: cell as written), the columns
+// of its view and how the view shows them (its labels and formats), and
+// applies every rule of what a chart may say: its type, columns, labels,
+// formats, height, marks and facet. It produces a Spec: the cell resolved
+// against the view. Options takes a Spec, the *table.Table computed for
+// the view and the values of the analysis (which marks may name), and
+// produces a Drawing: the ECharts options of each panel (one, or one per
+// value of the facet column, with shared axes), and what the page prints
+// around them: the legend, the height, and how the data table names and
+// prints each column.
 //
-// go-echarts is used as an options builder only: its renderer writes options
-// unescaped into JavaScript, so this package never calls it. The JSON is
-// written by encoding/json, which escapes <, > and & as \u003c, \u003e and
-// \u0026; every label, series name and title from the data stays a string
-// and never becomes markup. No option is a JavaScript function: number
-// formats and units are applied here, in Go, and handed to ECharts as text
-// (per-point tooltip text, HTML-escaped) or as string templates ("{value} %").
+// The options are written by encoding/json from the types of option.go,
+// which escapes <, > and & as \u003c, \u003e and \u0026; every label,
+// series name and title from the data stays a string and never becomes
+// markup. No option is a JavaScript function: every text a chart prints
+// of the data is printed here, in Go, with package value's formats —
+// categories, series and panel names with the chart's labels, tooltips
+// (HTML-escaped), the ticks of a value axis (laid out here, min, max and
+// interval, each tick's text given in galleyTicks, which the page's
+// script turns into the axis's formatter), a time axis's template — and
+// the page's script only lays labels out for the room the page gives them
+// (galleyWrap).
 //
-// The output is deterministic: the same cell and table give the same bytes
-// (object keys are sorted by encoding/json, nothing random is used, the
-// chart ID is supplied by the caller). Animation is off so screenshots are
-// stable, the palette is set explicitly, and the ECharts aria option carries
-// a text description of the chart built from its title and data.
+// Readable labels are a rule, not a hope: every text style sets its line
+// height (ECharts measures a line with a glyph no font here has), the
+// legend and titles are printed by the page as text, marks' labels are
+// aligned away from the nearer edge, and a bar chart of categories carries
+// its horizontal drawing (Panel.Narrow) for a page too narrow for its
+// labels.
 //
-// Check validates a chart cell against its view's columns without any data,
-// for `galley check`; Options runs the same checks first. Errors are
-// *position.Error values at the cell's positions in the analysis file.
+// The output is deterministic: the same cell, table and values give the
+// same bytes (object keys are sorted by encoding/json or fixed by struct
+// order, nothing random is used, the chart ID is supplied by the caller).
+// Animation is off so screenshots are stable, the palette is set
+// explicitly, and the ECharts aria option carries a text description of
+// each panel built from its title, data and marks.
+//
+// Errors are *position.Error values at the cell's positions in the
+// analysis file; Check reports every mistake it finds.
 //
 // The ECharts build the options are for is package echarts's: galley
 // embeds it and the report inlines it.

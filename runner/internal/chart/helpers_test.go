@@ -91,6 +91,24 @@ func monthly() *table.Table {
 	}
 }
 
+// years is deaths by year: an int x.
+func years() *table.Table {
+	return &table.Table{
+		Name:    "years",
+		Columns: []table.Column{col("year", analysis.TypeInt), col("deaths", analysis.TypeInt)},
+		Rows:    [][]any{{2016, 1200}, {2017, 9000}, {2019, 40}, {2018, 300}},
+	}
+}
+
+// yearly is deaths by year, the dates truncated to the year.
+func yearly() *table.Table {
+	return &table.Table{
+		Name:    "yearly",
+		Columns: []table.Column{col("start", analysis.TypeDate), col("deaths", analysis.TypeInt)},
+		Rows:    [][]any{{date("1930-01-01"), 1200}, {date("1931-01-01"), 2500}, {date("1935-01-01"), 800}},
+	}
+}
+
 // votes is long data on categories, with one pair missing.
 func votes() *table.Table {
 	return &table.Table{
@@ -111,12 +129,21 @@ func votes() *table.Table {
 	}
 }
 
-// build checks c against the table's columns, then builds its options, as
-// the check stage and the engine do one after the other.
-func build(c *analysis.Chart, tab *table.Table, id string) ([]byte, error) {
-	s, err := Check(c, tab.Columns)
+// draw checks c against the table's columns, then draws it, as the check
+// stage and the engine do one after the other.
+func draw(c *analysis.Chart, tab *table.Table, id string) (*Drawing, error) {
+	s, err := Check(c, tab.Columns, Env{Values: []string{"acknowledged", "strike_day", "nothing"}})
 	if err != nil {
 		return nil, err
 	}
-	return Options(s, tab, id)
+	return Options(s, tab, id, map[string]any{"acknowledged": 326, "strike_day": date("2017-02-15"), "nothing": nil})
+}
+
+// build is draw, for a chart of one panel: its options.
+func build(c *analysis.Chart, tab *table.Table, id string) ([]byte, error) {
+	d, err := draw(c, tab, id)
+	if err != nil {
+		return nil, err
+	}
+	return d.Panels[0].Options, nil
 }

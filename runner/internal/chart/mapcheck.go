@@ -55,7 +55,7 @@ func (s *MapSpec) Columns() []Column {
 
 // chartOnly are the keys of ordinary charts that a map has no use for, and
 // why.
-var chartOnly = []string{"x", "y", "series", "x_label", "y_label", "stack", "horizontal"}
+var chartOnly = []string{"x", "y", "series", "x_label", "y_label", "stack", "horizontal", "formats", "height", "marks", "facet"}
 
 // CheckMap validates a map cell against the columns of its view and the
 // analysis's datasets, without any data. The error is a position.List of
@@ -101,6 +101,18 @@ func CheckMap(c *analysis.Chart, cols []table.Column, datasets []*analysis.Datas
 	}
 	if c.YLabel.Set {
 		given["y_label"] = c.YLabel.Pos
+	}
+	if len(c.Formats) > 0 {
+		given["formats"] = c.Formats[0].KeyPos
+	}
+	if c.Height.Set {
+		given["height"] = c.Height.Pos
+	}
+	if len(c.Marks) > 0 {
+		given["marks"] = c.Marks[0].Pos
+	}
+	if c.Facet.Name != "" {
+		given["facet"] = c.Facet.Pos
 	}
 	for _, k := range chartOnly {
 		if p, ok := given[k]; ok {
@@ -262,11 +274,6 @@ func mapKeysOnChart(errs *position.List, c *analysis.Chart) {
 	}
 	if len(c.Bins) > 0 {
 		errs.Add(c.BinsPos, "bins: applies to maps (type: map), not to a %s chart (remove it)", c.Type.Value)
-	}
-	if len(c.Labels) > 0 {
-		// Until charts name their categories and series with labels, a
-		// chart's labels would be read and ignored: refused instead.
-		errs.Add(c.Labels[0].KeyPos, "labels: names the legend entries of a map (type: map), not yet the values of a %s chart (remove it)", c.Type.Value)
 	}
 	for _, s := range []analysis.String{c.Unmatched, c.Projection} {
 		if s.Set {

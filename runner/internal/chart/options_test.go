@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/table"
+	"galley/runner/internal/value"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -20,6 +22,43 @@ type golden struct {
 	name  string
 	chart func() *analysis.Chart
 	table func() *table.Table
+}
+
+// goldenDrawing is what a golden file holds of a Drawing: everything, the
+// formats written as text.
+type goldenDrawing struct {
+	Height       int          `json:"height,omitempty"`
+	NarrowHeight int          `json:"narrowHeight,omitempty"`
+	Legend       []LegendItem `json:"legend,omitempty"`
+	Columns      []struct {
+		Label  string            `json:"label"`
+		Format string            `json:"format,omitempty"`
+		Names  map[string]string `json:"names,omitempty"`
+	} `json:"columns"`
+	Panels []struct {
+		Title   string          `json:"title,omitempty"`
+		Options json.RawMessage `json:"options"`
+		Narrow  json.RawMessage `json:"narrow,omitempty"`
+	} `json:"panels"`
+}
+
+func goldenOf(d *Drawing) goldenDrawing {
+	g := goldenDrawing{Height: d.Height, NarrowHeight: d.NarrowHeight, Legend: d.Legend}
+	for _, c := range d.Columns {
+		g.Columns = append(g.Columns, struct {
+			Label  string            `json:"label"`
+			Format string            `json:"format,omitempty"`
+			Names  map[string]string `json:"names,omitempty"`
+		}{c.Label, c.Format.String(), c.Names})
+	}
+	for _, p := range d.Panels {
+		g.Panels = append(g.Panels, struct {
+			Title   string          `json:"title,omitempty"`
+			Options json.RawMessage `json:"options"`
+			Narrow  json.RawMessage `json:"narrow,omitempty"`
+		}{p.Title, p.Options, p.Narrow})
+	}
+	return g
 }
 
 func goldens() []golden {
@@ -84,7 +123,49 @@ func goldens() []golden {
 			c.Title = str("Share of the low estimates", 45, 14)
 			return c
 		}, mosul},
+		{"bar_labels_formats", func() *analysis.Chart {
+			c := cell("bar", "counter", "low", "high")
+			c.Labels = []analysis.Label{entry("low", "Low count", 45, 15), entry("US military", "US military (acknowledged)", 45, 30)}
+			c.Formats = []analysis.Label{entry("low", "$0,0", 46, 15), entry("high", "$0,0.00", 46, 25)}
+			return c
+		}, mosul},
+		{"bar_years", func() *analysis.Chart {
+			c := cell("bar", "year", "deaths")
+			c.Marks = []*analysis.Mark{{Pos: pos(47, 9), X: scalar("2019", "!!int", 47, 13), Label: str("Peak", 47, 26)}}
+			return c
+		}, years},
+		{"line_marks", func() *analysis.Chart {
+			c := cell("line", "month", "deaths")
+			c.Series = ref("counter", 45, 15)
+			c.Labels = []analysis.Label{entry("AP", "Associated Press", 46, 15)}
+			c.Marks = []*analysis.Mark{
+				{Pos: pos(47, 9), X: scalar("strike_day", "!!str", 47, 13), Label: str("A strike", 47, 26)},
+				{Pos: pos(48, 9), Y: scalar("acknowledged", "!!str", 48, 13), Label: str("Acknowledged", 48, 26)},
+				{Pos: pos(49, 9), X: scalar("2017-03-01", "!!timestamp", 49, 13), Y: scalar("2100", "!!int", 49, 20), Label: str("Peak", 49, 30)},
+			}
+			return c
+		}, monthly},
+		{"facet", func() *analysis.Chart {
+			c := cell("area", "month", "deaths")
+			c.Facet = ref("counter", 45, 15)
+			c.Height = analysis.Int{Value: 200, Pos: pos(46, 15), Set: true}
+			c.Labels = []analysis.Label{entry("Airwars", "Airwars monitor", 47, 15)}
+			return c
+		}, monthly},
+		{"yearly_dates", func() *analysis.Chart {
+			c := cell("line", "start", "deaths")
+			c.Formats = []analysis.Label{entry("deaths", "0,0 people", 45, 15)}
+			return c
+		}, yearly},
 	}
+}
+
+func entry(key, text string, line, col int) analysis.Label {
+	return analysis.Label{Key: key, KeyPos: pos(line, col), Text: str(text, line, col+len(key)+2)}
+}
+
+func scalar(text, tag string, line, col int) analysis.Scalar {
+	return analysis.Scalar{Text: text, Tag: tag, Pos: pos(line, col), Set: true}
 }
 
 // TestGolden compares the options of each chart type with testdata/NAME.json
@@ -93,11 +174,20 @@ func goldens() []golden {
 func TestGolden(t *testing.T) {
 	for _, g := range goldens() {
 		t.Run(g.name, func(t *testing.T) {
-			out, err := build(g.chart(), g.table(), "c_"+g.name)
+			d, err := draw(g.chart(), g.table(), "c_"+g.name)
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkSafe(t, out)
+			for _, p := range d.Panels {
+				checkSafe(t, p.Options)
+				if p.Narrow != nil {
+					checkSafe(t, p.Narrow)
+				}
+			}
+			out, err := json.Marshal(goldenOf(d))
+			if err != nil {
+				t.Fatal(err)
+			}
 			var ind bytes.Buffer
 			if err := json.Indent(&ind, out, "", "  "); err != nil {
 				t.Fatal(err)
@@ -148,10 +238,11 @@ func TestDeterministic(t *testing.T) {
 	for _, g := range goldens() {
 		var first [32]byte
 		for i := 0; i < 20; i++ {
-			out, err := build(g.chart(), g.table(), "c_"+g.name)
+			d, err := draw(g.chart(), g.table(), "c_"+g.name)
 			if err != nil {
 				t.Fatal(err)
 			}
+			out, _ := json.Marshal(goldenOf(d))
 			sum := sha256.Sum256(out)
 			if i == 0 {
 				first = sum
@@ -182,9 +273,17 @@ func TestCommonOptions(t *testing.T) {
 	if desc != want {
 		t.Errorf("aria description:\n got %q\nwant %q", desc, want)
 	}
-	// The page prints the title and subtitle; the canvas does not repeat them.
+	// The page prints the title and subtitle, and the legend; the chart
+	// does not repeat them.
 	if title := m["title"].(map[string]any); title["show"] != false {
 		t.Errorf("title = %v, want it hidden", title)
+	}
+	if legend := m["legend"].(map[string]any); legend["show"] != false {
+		t.Errorf("legend = %v, want it hidden", legend)
+	}
+	d, _ := draw(goldens()[0].chart(), mosul(), "c1")
+	if len(d.Legend) != 2 || d.Legend[0] != (LegendItem{"low", Palette[0], "bar"}) || d.Legend[1].Name != "high" {
+		t.Errorf("legend = %v", d.Legend)
 	}
 	colors := m["color"].([]any)
 	if len(colors) != len(Palette) || colors[0] != Palette[0] {
@@ -234,7 +333,8 @@ func TestPercentFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(out)
-	for _, want := range []string{`"value":51.25}`, `"value":2.5}`, `"formatter":"{value}%"`, `US military\u003c/b\u003e\u003cbr/\u003eshare: 2.5%`, `AP\u003c/b\u003e\u003cbr/\u003eshare: 51.3%`} {
+	for _, want := range []string{`"value":51.25,`, `"value":2.5,`, `"galleyTicks":{"0":"0%","10":"10%","20":"20%","30":"30%","40":"40%","50":"50%","60":"60%"}`,
+		`"min":0,"max":60,"interval":10`, `US military\u003c/b\u003e\u003cbr/\u003eshare: 2.5%`, `AP\u003c/b\u003e\u003cbr/\u003eshare: 51.3%`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %s:\n%s", want, s)
 		}
@@ -396,6 +496,45 @@ func TestStackedTimeSeriesAligned(t *testing.T) {
 	for i, ds := range dates {
 		if strings.Join(ds, " ") != strings.Join(want, " ") {
 			t.Errorf("series %d has dates %v, want %v", i, ds, want)
+		}
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	tests := []struct {
+		lo, hi       float64
+		target       int
+		integer, hug bool
+		want         string // lo hi step: first tick ... last tick
+	}{
+		{0, 51.25, 5, false, false, "0 60 10: 0 ... 60"},
+		{0, 9606, 5, false, false, "0 10000 2000: 0 ... 10000"},
+		{0, 3, 5, true, false, "0 3 1: 0 ... 3"},
+		{0, 0.3, 5, false, false, "0 0.3 0.05: 0 ... 0.3"},
+		{-40, 25, 5, false, false, "-40 40 20: -40 ... 40"},
+		{0, 0, 5, false, false, "0 1 0.2: 0 ... 1"},
+		{7, 7, 5, true, false, "0 8 2: 0 ... 8"},
+		// An x axis of years hugs the data and labels the round years.
+		{1929.5, 2020.5, 4, true, true, "1929.5 2020.5 20: 1940 ... 2020"},
+		{2016, 2019, 4, true, true, "2016 2019 1: 2016 ... 2019"},
+		{1.21, 2.37, 4, false, true, "1.21 2.37 0.2: 1.4 ... 2.2"},
+	}
+	for _, tt := range tests {
+		tk := niceTicks(extent{tt.lo, tt.hi, true}, tt.target, tt.integer, tt.hug)
+		got := fmt.Sprint(tk.lo, " ", tk.hi, " ", tk.step, ": ", tk.values[0], " ... ", tk.values[len(tk.values)-1])
+		if got != tt.want {
+			t.Errorf("niceTicks(%v, %v, %d, %v, %v) = %s, want %s", tt.lo, tt.hi, tt.target, tt.integer, tt.hug, got, tt.want)
+		}
+	}
+	if got := niceTicks(extent{0, 0.3, true}, 5, false, false).texts(value.Format{}, ""); got["0.15"] != "0.15" || got["0.3"] != "0.30" || len(got) != 7 {
+		t.Errorf("ticks of 0 to 0.3: %v", got)
+	}
+}
+
+func TestJSNumber(t *testing.T) {
+	for x, want := range map[float64]string{0: "0", 1930: "1930", 0.3: "0.3", -2.5: "-2.5", 1e21: "1e+21", 1e-7: "1e-7", 1.5e-7: "1.5e-7", 123456789012: "123456789012"} {
+		if got := jsNumber(x); got != want {
+			t.Errorf("jsNumber(%v) = %q, want %q", x, got, want)
 		}
 	}
 }

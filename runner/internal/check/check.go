@@ -10,6 +10,7 @@ import (
 	"galley/runner/internal/position"
 	"galley/runner/internal/suggest"
 	"galley/runner/internal/table"
+	"galley/runner/internal/value"
 	"galley/runner/internal/view"
 )
 
@@ -46,9 +47,10 @@ type View struct {
 	Upstream string   // set when it reads another view
 	Join     string   // the view it joins, if any
 	Implicit bool
-	Datasets []string     // every dataset it depends on, through views and joins
-	RowType  reflect.Type // one of its rows inside values: a struct of any fields
-	Shown    bool         // a table or chart of the body shows it
+	Datasets []string      // every dataset it depends on, through views and joins
+	RowType  reflect.Type  // one of its rows inside values: a struct of any fields
+	Shown    bool          // a table or chart of the body shows it
+	Display  table.Display // its labels: and formats:
 }
 
 // Value is one entry of values:, compiled.
@@ -57,6 +59,7 @@ type Value struct {
 	Prog     *expression.Program
 	Scope    *expression.Env // what it is evaluated over (see Plan.scope)
 	Datasets []string        // the datasets it depends on, through views and values
+	Format   value.Format    // how the report prints it; the zero Format when none is given
 }
 
 // Claim is one claim, its check compiled.
@@ -85,7 +88,8 @@ type Table struct {
 	View    string
 	Columns []int // indexes into the view's columns, in the order shown
 	Caption string
-	Limit   int // rows shown; 0 means all
+	Limit   int           // rows shown; 0 means all
+	Display table.Display // its labels and formats over its view's
 }
 
 // View returns the view (or dataset read whole) named name, or nil.
@@ -163,6 +167,9 @@ func Analysis(f *analysis.File) (*Plan, error) {
 		}
 		pv.Plan = plan
 		pv.RowType = rowStruct(plan.Output)
+		display, _, err := table.NewDisplay(v.Labels, v.Formats, plan.Output, fmt.Sprintf("view %q", v.Name), false)
+		add(err)
+		pv.Display = display
 		p.Views = append(p.Views, pv)
 		p.views[pv.Name] = pv
 	}
@@ -172,6 +179,16 @@ func Analysis(f *analysis.File) (*Plan, error) {
 
 	if err := p.values(f); err != nil {
 		return nil, err
+	}
+	for _, v := range p.Values {
+		if !v.Source.Format.Set {
+			continue
+		}
+		fm, err := value.ParseFormat(v.Source.Format.Value)
+		if err != nil {
+			errs.Append(position.Errorf(v.Source.Format.Pos, "value %s: format: %v", v.Source.Name, err).Span(len(v.Source.Format.Value)))
+		}
+		v.Format = fm
 	}
 	values := map[string]*analysis.Value{}
 	for _, v := range f.Values {
@@ -221,7 +238,7 @@ func Analysis(f *analysis.File) (*Plan, error) {
 					c.Map = spec
 					break
 				}
-				spec, err := chart.Check(cell.Chart, v.Plan.Output)
+				spec, err := chart.Check(cell.Chart, v.Plan.Output, chart.Env{Display: v.Display, Values: p.valueNames(f)})
 				add(err)
 				c.Chart = spec
 			}
@@ -315,13 +332,16 @@ func (p *Plan) table(t *analysis.Table) (*Table, error) {
 	v.Shown = true
 	out := &Table{View: v.Name, Caption: t.Caption.Value, Limit: t.Limit.Value}
 	cols := v.Plan.Output
+	var errs position.List
+	own, _, err := table.NewDisplay(t.Labels, t.Formats, cols, fmt.Sprintf("table of view %q", v.Name), false)
+	errs = append(errs, position.Errors(err)...)
+	out.Display = own.Over(v.Display)
 	if len(t.Columns) == 0 {
 		for i := range cols {
 			out.Columns = append(out.Columns, i)
 		}
-		return out, nil
+		return out, errs.Err()
 	}
-	var errs position.List
 	for _, c := range t.Columns {
 		i := table.ColumnIndex(cols, c.Name)
 		if i < 0 {
@@ -331,6 +351,15 @@ func (p *Plan) table(t *analysis.Table) (*Table, error) {
 		out.Columns = append(out.Columns, i)
 	}
 	return out, errs.Err()
+}
+
+// valueNames lists the values of the analysis, in file order.
+func (p *Plan) valueNames(f *analysis.File) []string {
+	out := make([]string, len(f.Values))
+	for i, v := range f.Values {
+		out[i] = v.Name
+	}
+	return out
 }
 
 // readWhole lists the datasets that values, claims, inline values or a

@@ -17,7 +17,9 @@
 //   - compiles every view (package view), so every view's output columns
 //     are known;
 //   - validates every table and chart against its view's columns (a chart
-//     through chart.Check, the one place chart rules live);
+//     through chart.Check, the one place chart rules live), and the labels
+//     and formats of views, tables and values (table.NewDisplay: each
+//     names a column, each format parses and suits its column's type);
 //   - works out lineage: the datasets every view, value, claim and passage
 //     of prose depends on.
 //

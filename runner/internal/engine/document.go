@@ -72,6 +72,7 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 	}
 	var m expression.VM
 	values := map[string]*results.Value{}
+	formats := map[string]value.Format{} // of the values that give one
 	for _, v := range c.Values {
 		out, err := m.Eval(v.Prog, sc.env(v.Scope))
 		if err != nil {
@@ -80,6 +81,7 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 		out = value.Normalize(out)
 		sc.computed[v.Source.Name] = out
 		values[v.Source.Name] = newValue(v, out)
+		formats[v.Source.Name] = v.Format
 	}
 	for _, v := range f.Values {
 		doc.Values = append(doc.Values, values[v.Name])
@@ -95,7 +97,7 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 			Check: strings.TrimSpace(cc.Source.Check.Src), Holds: holds, Inputs: []results.Input{}, Datasets: nonNil(cc.Datasets)}
 		for _, in := range cc.Inputs {
 			v := sc.computed[in.Name]
-			cl.Inputs = append(cl.Inputs, results.Input{Name: in.Name, Line: in.Pos.Line, Value: results.Scalar{V: scalarOrNil(v)}, Text: value.Text(v)})
+			cl.Inputs = append(cl.Inputs, results.Input{Name: in.Name, Line: in.Pos.Line, Value: results.Scalar{V: scalarOrNil(v)}, Text: valueText(v, formats[in.Name])})
 		}
 		doc.Claims = append(doc.Claims, cl)
 		if !holds {
@@ -104,7 +106,7 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 	}
 
 	for _, pc := range c.Cells {
-		cell, err := newCell(pc, doc, rd.done, rd.geos, values, func(i int) (any, error) {
+		cell, err := newCell(pc, doc, rd.done, rd.geos, values, sc.computed, formats, func(i int) (any, error) {
 			out, err := m.Eval(pc.Inline[i], sc.env(pc.Scopes[i]))
 			return value.Normalize(out), err
 		})
@@ -151,7 +153,14 @@ func newView(vr *ViewResult, pv *check.View) *results.View {
 		Total: len(vr.Table.Rows), Rows: vr.Table.Rows, Shown: pv.Shown,
 		Counts: results.Counts{In: vr.Counts.Read, Out: vr.Counts.Out}}
 	for _, col := range vr.Table.Columns {
-		out.Columns = append(out.Columns, results.Column{Name: col.Name, Type: col.Type})
+		rc := results.Column{Name: col.Name, Type: col.Type}
+		if l, ok := pv.Display.Labels[col.Name]; ok {
+			rc.Label = l
+		}
+		if f, ok := pv.Display.Format(col.Name); ok {
+			rc.Format = f.String()
+		}
+		out.Columns = append(out.Columns, rc)
 	}
 	for _, k := range v.GroupBy {
 		out.Keys = append(out.Keys, k.Name)
@@ -186,20 +195,23 @@ func newValue(v *check.Value, x any) *results.Value {
 		typ = strings.TrimPrefix(strings.TrimPrefix(value.Describe(x), "an "), "a ")
 	}
 	return &results.Value{Name: v.Source.Name, Line: v.Source.Pos.Line, Expr: strings.TrimSpace(v.Source.Expr.Src),
-		Type: typ, Value: results.Scalar{V: scalarOrNil(x)}, Text: valueText(x), Datasets: nonNil(v.Datasets)}
+		Type: typ, Value: results.Scalar{V: scalarOrNil(x)}, Text: valueText(x, v.Format), Format: v.Format.String(), Datasets: nonNil(v.Datasets)}
 }
 
-// valueText is what the report prints for a value: its text, or what it
-// is when it is not one value.
-func valueText(x any) string {
+// valueText is what the report prints for a value: its text with its
+// format, or what it is when it is not one value.
+func valueText(x any, f value.Format) string {
 	if value.IsScalar(x) {
-		return value.Text(x)
+		return f.Text(x)
 	}
 	return value.Describe(x)
 }
 
-// newCell resolves one cell of the body; eval computes its i-th inline value.
-func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult, geos map[string]*chart.Geo, values map[string]*results.Value, eval func(i int) (any, error)) (*results.Cell, error) {
+// newCell resolves one cell of the body; eval computes its i-th inline
+// value. computed holds every value of the analysis, formats the formats
+// of those that give one.
+func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult, geos map[string]*chart.Geo, values map[string]*results.Value,
+	computed map[string]any, formats map[string]value.Format, eval func(i int) (any, error)) (*results.Cell, error) {
 	src := pc.Source
 	cell := &results.Cell{Line: src.Pos.Line}
 	switch src.Kind {
@@ -221,8 +233,10 @@ func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult
 				md.Parts = append(md.Parts, results.Part{Markdown: text[off:sp.From]})
 			}
 			in := &results.Inline{Expr: strings.TrimSpace(e.Src), Line: e.Pos.Line, Value: results.Scalar{V: out}, Text: value.Text(out)}
-			if v := values[in.Expr]; v != nil {
-				in.Line = v.Line // a bare value name links to where it is computed
+			if name, ok := pc.Inline[i].Name(); ok && values[name] != nil {
+				// A bare value name links to where it is computed, and
+				// prints with the value's format.
+				in.Line, in.Text = values[name].Line, formats[name].Text(out)
 			}
 			md.Parts = append(md.Parts, results.Part{Value: in})
 			off = sp.To
@@ -234,7 +248,7 @@ func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult
 	case analysis.CellTable:
 		cell.Kind = results.CellTable
 		v := doc.View(pc.Table.View)
-		cell.Table = results.NewTable(v, pc.Table.Columns, pc.Table.Caption, pc.Table.Limit)
+		cell.Table = results.NewTable(v, pc.Table.Columns, pc.Table.Display, pc.Table.Caption, pc.Table.Limit)
 	case analysis.CellChart:
 		cell.Kind = results.CellChart
 		spec := pc.Chart
@@ -252,11 +266,11 @@ func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult
 			cell.Chart = results.NewMapChart(id, v, pc.Map, d)
 			break
 		}
-		opt, err := chart.Options(spec, views[v.Name].Table, id)
+		d, err := chart.Options(spec, views[v.Name].Table, id, computed)
 		if err != nil {
 			return nil, err
 		}
-		cell.Chart = results.NewChart(id, v, spec, opt)
+		cell.Chart = results.NewChart(id, v, spec, d)
 	case analysis.CellClaim:
 		cell.Kind = results.CellClaim
 		cell.Claim = src.Claim.Name

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"galley/runner/internal/results"
+	"galley/runner/internal/table"
 	"galley/runner/internal/value"
 )
 
@@ -56,7 +57,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 	}
 	// The download travels base64 in the page; decode one to be sure it is
 	// the same text.
-	td, err := newTable(v, 1, []int{0, 1}, "", 1, nil)
+	td, err := newTable(v, 1, []int{0, 1}, make([]table.Shown, 2), "", 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,5 +65,27 @@ func TestCSVFormulaInjection(t *testing.T) {
 	dl, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil || string(dl) != csv {
 		t.Errorf("the page's download differs from exportCSV: %v", err)
+	}
+}
+
+// TestDownloadKeepsRawValues: a table prints its labels and formats, and
+// its CSV download keeps the view's names and values as they are.
+func TestDownloadKeepsRawValues(t *testing.T) {
+	v := &results.View{Name: "v", Columns: []results.Column{{Name: "pct_of_all", Type: value.Float}, {Name: "pay", Type: value.Int}}, Total: 1,
+		Rows: [][]any{{0.5317921639969827, 110000}}}
+	show := []table.Shown{{Label: "Share of all", Format: value.MustFormat("0.0%")}, {Label: "Median pay", Format: value.MustFormat("$0,0")}}
+	td, err := newTable(v, 1, []int{0, 1}, show, "", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if td.Columns[0].Name != "Share of all" || td.Columns[0].Column != "pct_of_all" || td.Rows[0][0].Text != "53.2%" || td.Rows[0][1].Text != "$110,000" {
+		t.Errorf("table shows %+v %+v", td.Columns, td.Rows)
+	}
+	dl, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(string(td.CSV), "data:text/csv;charset=utf-8;base64,"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "pct_of_all,pay\n0.5317921639969827,110000\n"; string(dl) != want {
+		t.Errorf("download:\n%s\nwant\n%s", dl, want)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"galley/runner/internal/geo"
 	"galley/runner/internal/results"
+	"galley/runner/internal/table"
 	"galley/runner/internal/value"
 )
 
@@ -131,7 +132,11 @@ func newMapChart(c *results.Chart, v *results.View, line int, sources []*sourceD
 	if c.Type == "map" {
 		td, err = areaTable(v, c, line, sources)
 	} else {
-		td, err = newTable(v, line, c.Index(), "", min(v.Total, results.MaxTableRows), sources)
+		show := make([]table.Shown, len(c.Index()))
+		for j := range show {
+			show[j] = table.Shown{Label: c.Labels[j]}
+		}
+		td, err = newTable(v, line, c.Index(), show, "", min(v.Total, results.MaxTableRows), sources)
 	}
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark"
 
 	"galley/runner/internal/results"
+	"galley/runner/internal/table"
 	"galley/runner/internal/value"
 )
 
@@ -122,7 +123,7 @@ func Render(doc *results.Document, opts Options) ([]byte, error) {
 			cd.Sources = cite(cell.Markdown.Datasets)
 		case results.CellTable:
 			v := doc.View(cell.Table.View)
-			td, err := newTable(v, cell.Line, cell.Table.Index(), cell.Table.Caption, cell.Table.Shown, cite(v.Datasets))
+			td, err := newTable(v, cell.Line, cell.Table.Index(), cell.Table.Show(), cell.Table.Caption, cell.Table.Shown, cite(v.Datasets))
 			if err != nil {
 				return nil, err
 			}
@@ -140,12 +141,11 @@ func Render(doc *results.Document, opts Options) ([]byte, error) {
 				}
 				break
 			}
-			td, err := newTable(v, cell.Line, c.Index(), "", min(v.Total, results.MaxTableRows), cite(v.Datasets))
+			td, err := newTable(v, cell.Line, c.Index(), c.Drawing.Columns, "", min(v.Total, results.MaxTableRows), cite(v.Datasets))
 			if err != nil {
 				return nil, err
 			}
-			cd.Chart = &chartData{ID: c.ID, Options: string(c.Options), Title: c.Title, Subtitle: c.Subtitle,
-				Caption: c.Caption, Table: td}
+			cd.Chart = newChart(c, td)
 		case results.CellClaim:
 			cd.Claim = claims[cell.Claim]
 		}
@@ -190,9 +190,50 @@ type cellData struct {
 }
 
 type chartData struct {
-	ID, Options, Title, Subtitle, Caption string
-	Table                                 *tableData
-	Map                                   *mapData // a map: its outlines, legend and notes
+	ID, Title, Subtitle, Caption string
+	Panels                       []panelData
+	Facet                        bool // several panels, each titled
+	Keys                         []seriesKey
+	Height                       int // pixels; 0 for the page's default
+	NarrowHeight                 int // of the panels' Narrow options
+	Table                        *tableData
+	Options                      string   // a map's ECharts options
+	Map                          *mapData // a map: its outlines, legend and notes
+}
+
+type panelData struct {
+	Title, Label, Options, Narrow string
+}
+
+// seriesKey is one entry of a chart's legend: a series, its colour and
+// how it is drawn.
+type seriesKey struct {
+	Name   string
+	Color  template.CSS
+	Symbol string
+}
+
+// newChart is what the page prints of a chart: its panels, its legend and
+// its data table.
+func newChart(c *results.Chart, td *tableData) *chartData {
+	cd := &chartData{ID: c.ID, Title: c.Title, Subtitle: c.Subtitle, Caption: c.Caption, Facet: c.Facet != "",
+		Height: c.Drawing.Height, NarrowHeight: c.Drawing.NarrowHeight, Table: td}
+	label := c.Title
+	if label == "" {
+		label = "Chart of " + c.View
+	}
+	for _, p := range c.Drawing.Panels {
+		pd := panelData{Title: p.Title, Label: label, Options: string(p.Options), Narrow: string(p.Narrow)}
+		if p.Title != "" {
+			pd.Label = label + ": " + p.Title
+		}
+		cd.Panels = append(cd.Panels, pd)
+	}
+	for _, l := range c.Drawing.Legend {
+		// The colour is one of the palette's, never data.
+		cd.Keys = append(cd.Keys, seriesKey{Name: l.Name, Color: template.CSS("background:" + l.Color), Symbol: l.Symbol})
+	}
+	return cd
 }
 
 type tableData struct {
@@ -212,7 +253,8 @@ type tableData struct {
 }
 
 type columnData struct {
-	Name    string
+	Name    string // as the table labels it
+	Column  string // the view's name for it, as the CSV download has it
 	Numeric bool
 }
 
@@ -234,7 +276,8 @@ type claimData struct {
 
 type inputData struct {
 	Name  string
-	Value string
+	Value string // as the claim box prints it, with the value's format
+	Plain string // the value itself, when the format changed how it reads
 	Line  int
 }
 
@@ -301,19 +344,24 @@ func newViewCount(v *results.View) viewCount {
 func newClaim(c *results.Claim, cite func([]string) []*sourceData) *claimData {
 	cd := &claimData{ID: c.ID, Text: c.Text, Check: c.Check, Line: c.Line, Pass: c.Holds, Sources: cite(c.Datasets)}
 	for _, in := range c.Inputs {
-		cd.Inputs = append(cd.Inputs, inputData{Name: in.Name, Value: in.Text, Line: in.Line})
+		id := inputData{Name: in.Name, Value: in.Text, Line: in.Line}
+		if p := value.Plain(in.Value.V); in.Value.V != nil && p != in.Text && value.Text(in.Value.V) != in.Text {
+			id.Plain = p
+		}
+		cd.Inputs = append(cd.Inputs, id)
 	}
 	return cd
 }
 
-// newTable is the HTML table of the columns idx of v, its first shown
-// rows printed, and every row the document holds in its CSV download.
-func newTable(v *results.View, line int, idx []int, caption string, shown int, sources []*sourceData) (*tableData, error) {
+// newTable is the HTML table of the columns idx of v, named and printed
+// as show says, its first shown rows printed, and every row the document
+// holds in its CSV download, with the view's names and values as they are.
+func newTable(v *results.View, line int, idx []int, show []table.Shown, caption string, shown int, sources []*sourceData) (*tableData, error) {
 	td := &tableData{View: v.Name, ViewLine: v.Line, Line: line, Caption: caption,
 		Total: v.Total, Shown: shown, Sources: sources, CSVName: v.Name + ".csv"}
-	for _, i := range idx {
+	for j, i := range idx {
 		c := v.Columns[i]
-		td.Columns = append(td.Columns, columnData{Name: c.Name, Numeric: c.Type.Numeric()})
+		td.Columns = append(td.Columns, columnData{Name: show[j].Label, Column: c.Name, Numeric: c.Type.Numeric()})
 	}
 	for _, row := range v.Rows[:shown] {
 		out := make([]cellValue, len(idx))
@@ -323,7 +371,7 @@ func newTable(v *results.View, line int, idx []int, caption string, shown int, s
 			if _, f := x.(float64); f {
 				isNum = true
 			}
-			out[j] = cellValue{Text: value.Text(x), Null: x == nil, Numeric: isNum}
+			out[j] = cellValue{Text: show[j].Text(x), Null: x == nil, Numeric: isNum}
 		}
 		td.Rows = append(td.Rows, out)
 	}

@@ -4,13 +4,17 @@
 // diff`, `galley serve`) reads one thing.
 //
 // A Document holds, in the analysis's order: the datasets read (path, pin,
-// citation, rows read), every view (its columns and types, the key columns
-// that identify a row, what happened to its rows, and, for the views a
-// table or chart shows, the rows themselves, up to MaxRows), every value
-// and claim (with its status and the values its check read), and the body
-// (prose with its inline values resolved, tables, charts with their
-// ECharts options built, claims), each with the line of the analysis that
-// computes it and the datasets it depends on.
+// citation, rows read), every view (its columns and types, with the
+// labels and formats it gives them, the key columns that identify a row,
+// what happened to its rows, and, for the views a table or chart shows,
+// the rows themselves, up to MaxRows), every value and claim (with its
+// status and the values its check read, printed with the value's format),
+// and the body (prose with its inline values resolved, tables and charts
+// with how they name and print each column, charts with their ECharts
+// options built, claims), each with the line of the analysis that computes
+// it and the datasets it depends on. Machine values stay raw: rows, values
+// and inputs in their machine form, names as the analysis writes them;
+// labels and formats are extra fields beside them.
 //
 // Marshal writes a Document as canonical JSON (docs/results.schema.json):
 // fields in a fixed order, no map, two-space indentation, a row or a list

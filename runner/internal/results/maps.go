@@ -52,10 +52,16 @@ type Geometry struct {
 // NewMapChart is the Chart of a map over v.
 func NewMapChart(id string, v *View, spec *chart.MapSpec, d *chart.MapDrawing) *Chart {
 	c := &Chart{ID: id, View: v.Name, Type: spec.Type, Title: spec.Title, Subtitle: spec.Subtitle,
-		Caption: spec.Caption, Options: d.Options}
+		Caption: spec.Caption, Options: d.Options, Labels: []string{}, Formats: []string{}}
 	for _, col := range spec.Columns() {
 		c.Columns = append(c.Columns, col.Name)
 		c.index = append(c.index, col.Index)
+		c.Labels = append(c.Labels, col.Name)
+		f := ""
+		if col.Index == spec.Value.Index {
+			f = spec.Format.String()
+		}
+		c.Formats = append(c.Formats, f)
 	}
 	m := &Map{Geo: spec.Geo, Projection: d.Projection, Chosen: d.Chosen, Points: d.Points, NotDrawn: d.NotDrawn,
 		Geometry: Geometry{PointsRead: d.PointsIn, PointsDrawn: d.PointsOut, RingsOutside: d.Outside},

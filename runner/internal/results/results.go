@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"galley/runner/internal/chart"
+	"galley/runner/internal/table"
 	"galley/runner/internal/value"
 )
 
@@ -117,10 +118,13 @@ func (v *View) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// Column is one column of a view.
+// Column is one column of a view: its name and type, and the label and
+// format the view's labels: and formats: give it.
 type Column struct {
-	Name string     `json:"name"`
-	Type value.Type `json:"type"`
+	Name   string     `json:"name"`
+	Type   value.Type `json:"type"`
+	Label  string     `json:"label,omitempty"`
+	Format string     `json:"format,omitempty"`
 }
 
 // Counts says what happened to a view's rows.
@@ -178,7 +182,8 @@ type Value struct {
 	Expr     string   `json:"expr"`
 	Type     string   `json:"type"` // of what it holds: a column type, or "null"
 	Value    Scalar   `json:"value"`
-	Text     string   `json:"text"` // as the report prints it
+	Text     string   `json:"text"`             // as the report prints it
+	Format   string   `json:"format,omitempty"` // the format Text is printed with
 	Datasets []string `json:"datasets"`
 }
 
@@ -244,14 +249,22 @@ type Inline struct {
 type Table struct {
 	View    string   `json:"view"`
 	Columns []string `json:"columns"`
+	// Labels and Formats are how the table names and prints each of its
+	// columns, in their order (a format "" prints as value.Text does).
+	Labels  []string `json:"labels"`
+	Formats []string `json:"formats"`
 	Caption string   `json:"caption,omitempty"`
 	Shown   int      `json:"shown"` // rows printed: the first ones
 	Total   int      `json:"total"`
 	index   []int
+	show    []table.Shown
 }
 
 // Index lists the view columns the table shows, in order.
 func (t *Table) Index() []int { return t.index }
+
+// Show says how the table shows each of its columns, in order.
+func (t *Table) Show() []table.Shown { return t.show }
 
 // Chart is a view drawn as a chart.
 type Chart struct {
@@ -261,10 +274,20 @@ type Chart struct {
 	Title    string   `json:"title,omitempty"`
 	Subtitle string   `json:"subtitle,omitempty"`
 	Caption  string   `json:"caption,omitempty"`
-	Columns  []string `json:"columns"`       // x, then the series column, then y; a map's key, value, lat, lon, size
-	Map      *Map     `json:"map,omitempty"` // type map or points
-	// Options are the ECharts options, built by the run so that a chart
-	// its data cannot draw fails the run, not the report.
+	Columns  []string `json:"columns"` // x, then the series and facet columns, then y; a map's key, value, lat, lon, size
+	// Labels and Formats are how the chart names and prints each of its
+	// columns, in their order.
+	Labels  []string `json:"labels"`
+	Formats []string `json:"formats"`
+	Facet   string   `json:"facet,omitempty"`  // the column whose values are the panels
+	Panels  []string `json:"panels,omitempty"` // with a facet, each panel's title
+	Height  int      `json:"height,omitempty"` // pixels, when not the page's default
+	Map     *Map     `json:"map,omitempty"`    // type map or points
+	// Drawing is the ECharts options of each panel and what the page
+	// prints around them, built by the run so that a chart its data
+	// cannot draw fails the run, not the report. A map has Options
+	// instead.
+	Drawing *chart.Drawing  `json:"-"`
 	Options json.RawMessage `json:"-"`
 	index   []int
 }
@@ -272,11 +295,17 @@ type Chart struct {
 // Index lists the view columns the chart's data table shows, in order.
 func (c *Chart) Index() []int { return c.index }
 
-// NewTable is a Table of the columns index of v.
-func NewTable(v *View, index []int, caption string, limit int) *Table {
-	t := &Table{View: v.Name, Caption: caption, Total: v.Total, index: index}
+// NewTable is a Table of the columns index of v, shown as d says; a date
+// column with no format is printed as precisely as its dates are.
+func NewTable(v *View, index []int, d table.Display, caption string, limit int) *Table {
+	t := &Table{View: v.Name, Caption: caption, Total: v.Total, index: index, Labels: []string{}, Formats: []string{}}
 	for _, i := range index {
-		t.Columns = append(t.Columns, v.Columns[i].Name)
+		c := v.Columns[i]
+		sh := d.Show(table.Column{Name: c.Name, Type: c.Type}, i, v.Rows)
+		t.Columns = append(t.Columns, c.Name)
+		t.Labels = append(t.Labels, sh.Label)
+		t.Formats = append(t.Formats, sh.Format.String())
+		t.show = append(t.show, sh)
 	}
 	t.Shown = min(v.Total, MaxTableRows)
 	if limit > 0 {
@@ -285,13 +314,21 @@ func NewTable(v *View, index []int, caption string, limit int) *Table {
 	return t
 }
 
-// NewChart is the Chart of spec over v, with its options.
-func NewChart(id string, v *View, spec *chart.Spec, options json.RawMessage) *Chart {
+// NewChart is the Chart of spec over v, drawn as d.
+func NewChart(id string, v *View, spec *chart.Spec, d *chart.Drawing) *Chart {
 	c := &Chart{ID: id, View: v.Name, Type: spec.Type, Title: spec.Title, Subtitle: spec.Subtitle,
-		Caption: spec.Caption, Options: options}
-	for _, col := range spec.Columns() {
+		Caption: spec.Caption, Drawing: d, Labels: []string{}, Formats: []string{}, Height: d.Height}
+	for i, col := range spec.Columns() {
 		c.Columns = append(c.Columns, col.Name)
 		c.index = append(c.index, col.Index)
+		c.Labels = append(c.Labels, d.Columns[i].Label)
+		c.Formats = append(c.Formats, d.Columns[i].Format.String())
+	}
+	if spec.Facet.Index >= 0 {
+		c.Facet = spec.Facet.Name
+		for _, p := range d.Panels {
+			c.Panels = append(c.Panels, p.Title)
+		}
 	}
 	return c
 }

@@ -20,7 +20,7 @@ func sample() *Document {
 			{Name: "f", Line: 4, Expr: "1/3", Type: "float", Value: Scalar{1.0 / 3}, Text: "0.3333333333333333", Datasets: []string{}},
 		},
 		Views: []*View{{Name: "v", Line: 5, From: "t", Datasets: []string{"t"}, Shown: true, Total: 2,
-			Columns: []Column{{"s", value.String}, {"n", value.Int}, {"x", value.Float}, {"d", value.Date}, {"b", value.Bool}},
+			Columns: []Column{{Name: "s", Type: value.String}, {Name: "n", Type: value.Int, Label: "Count", Format: "0,0"}, {Name: "x", Type: value.Float}, {Name: "d", Type: value.Date}, {Name: "b", Type: value.Bool}},
 			Rows:    [][]any{{"a \"q\"", 1, 2.5, day, true}, {nil, math.MaxInt64, -0.001, nil, false}}}},
 		Claims: []*Claim{}, Body: []*Cell{}}
 }

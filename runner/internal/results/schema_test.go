@@ -53,6 +53,17 @@ func TestSchema(t *testing.T) {
 		"bad pin":            func(m map[string]any) { m["datasets"].([]any)[0].(map[string]any)["sha256"] = "xyz" },
 		"value as an object": func(m map[string]any) { m["values"].([]any)[0].(map[string]any)["value"] = map[string]any{} },
 		"unknown cell kind":  func(m map[string]any) { m["body"].([]any)[0].(map[string]any)["kind"] = "video" },
+		"labels as an object": func(m map[string]any) {
+			for _, c := range m["body"].([]any) {
+				if t, ok := c.(map[string]any)["table"].(map[string]any); ok {
+					t["labels"] = map[string]any{"a": "A"}
+					return
+				}
+			}
+		},
+		"empty view format": func(m map[string]any) {
+			m["views"].([]any)[0].(map[string]any)["columns"].([]any)[0].(map[string]any)["format"] = ""
+		},
 	} {
 		var m map[string]any
 		if err := json.Unmarshal(b, &m); err != nil {
