@@ -303,12 +303,17 @@ type chartState struct {
 		Instance bool   `json:"instance"`
 		Details  bool   `json:"details"`
 		Rows     int    `json:"rows"`
+		// Ticks lists the ticks of a value axis that ECharts drew without
+		// the text Galley gave it.
+		Ticks []string `json:"ticks"`
 	} `json:"charts"`
+	Figures int `json:"figures"`
 	Details int `json:"details"`
 }
 
 const chartStateJS = `(() => {
-  const out = {title: document.title, charts: [], details: document.querySelectorAll("details.data").length};
+  const out = {title: document.title, charts: [], figures: document.querySelectorAll("figure.chart-figure").length,
+    details: document.querySelectorAll("details.data").length};
   for (const c of document.querySelectorAll(".chart")) {
     const svg = c.querySelector("svg");
     const r = (svg || c.querySelector("canvas") || c).getBoundingClientRect();
@@ -328,6 +333,22 @@ const chartStateJS = `(() => {
       instance: !!inst,
       details: !!table,
       rows: table ? table.querySelectorAll("tbody tr").length : 0,
+      ticks: (() => {
+        // Every tick of a value axis reads as Galley printed it; only the
+        // ends of an axis that hugs its data (not multiples of its
+        // interval) stay without text.
+        const bad = [];
+        if (!inst) return bad;
+        for (const dim of ["xAxis", "yAxis"]) {
+          const model = inst.getModel().getComponent(dim, 0);
+          if (!model || model.get("type") !== "value") continue;
+          const ax = model.axis, ext = ax.scale.getExtent();
+          for (const l of ax.getViewLabels()) {
+            if (l.formattedLabel === "" && l.tickValue !== ext[0] && l.tickValue !== ext[1]) bad.push(dim + " " + l.tickValue);
+          }
+        }
+        return bad;
+      })(),
     });
   }
   return out;
@@ -358,9 +379,12 @@ func checkCharts(t *testing.T, p *page, st chartState) {
 		} else if c.Rows == 0 {
 			t.Errorf("%s: the data table has no rows", name)
 		}
+		for _, tk := range c.Ticks {
+			t.Errorf("%s: the tick %s has no text", name, tk)
+		}
 	}
-	if st.Details != len(st.Charts) {
-		t.Errorf("%s: %d <details> data tables for %d charts", p.url, st.Details, len(st.Charts))
+	if st.Details != st.Figures {
+		t.Errorf("%s: %d <details> data tables for %d charts", p.url, st.Details, st.Figures)
 	}
 }
 
@@ -370,19 +394,7 @@ func checkCharts(t *testing.T, p *page, st chartState) {
 func TestBrowserReports(t *testing.T) {
 	chromiumPath(t)
 	root := projectRoot(t)
-	bin := buildGalley(t, root)
-	project := t.TempDir()
-	for _, dir := range []string{"analyses", "datasets"} {
-		if err := os.CopyFS(filepath.Join(project, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run := exec.Command(bin, "run")
-	run.Dir = project
-	if out, err := run.CombinedOutput(); err != nil {
-		t.Fatalf("galley run in a folder of analyses and datasets only: %v\n%s", err, out)
-	}
-	out := filepath.Join(project, "reports")
+	out := runExamples(t, root)
 
 	yamls, _ := filepath.Glob(filepath.Join(root, "analyses", "*.yaml"))
 	more, _ := filepath.Glob(filepath.Join(root, "analyses", "*.yml"))
@@ -418,21 +430,46 @@ func TestBrowserReports(t *testing.T) {
 	}
 }
 
-// checkReport opens a report and checks its title, its charts and data
-// tables, its console and its requests.
+// runExamples copies the project's analyses and datasets, and nothing else
+// (no node_modules), into a new folder, runs galley there, and returns the
+// folder of the reports it wrote.
+func runExamples(t *testing.T, root string) string {
+	t.Helper()
+	bin := buildGalley(t, root)
+	project := t.TempDir()
+	for _, dir := range []string{"analyses", "datasets"} {
+		if err := os.CopyFS(filepath.Join(project, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := exec.Command(bin, "run")
+	run.Dir = project
+	if out, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("galley run in a folder of analyses and datasets only: %v\n%s", err, out)
+	}
+	return filepath.Join(project, "reports")
+}
+
+// checkReport opens a report at each of the widths and checks its title,
+// its charts and data tables, that no label of a chart overlaps another or
+// is cut off, its console and its requests.
 func checkReport(t *testing.T, bctx context.Context, report, title string, charts int) {
 	t.Helper()
-	p := open(t, bctx, fileURL(report), 1200, 900, false)
-	st := eval[chartState](t, p, chartStateJS)
-	if st.Title != title {
-		t.Errorf("%s: document.title is %q, want the analysis title %q", p.url, st.Title, title)
-	}
-	if len(st.Charts) != charts {
-		t.Errorf("%s: %d .chart elements, want %d (one per chart cell)", p.url, len(st.Charts), charts)
-	}
-	checkCharts(t, p, st)
-	p.checkQuiet(t)
-	if !t.Failed() {
-		t.Logf("%s: %d charts drawn, %d requests, all file:/data:", filepath.Base(report), len(st.Charts), len(p.requests))
+	for _, w := range widths {
+		p := open(t, bctx, fileURL(report), w.width, 900, w.mobile)
+		st := eval[chartState](t, p, chartStateJS)
+		if st.Title != title {
+			t.Errorf("%s: document.title is %q, want the analysis title %q", p.url, st.Title, title)
+		}
+		if st.Figures != charts || len(st.Charts) < charts {
+			t.Errorf("%s: %d chart figures and %d .chart elements, want %d figures (one per chart cell), each with one or more", p.url, st.Figures, len(st.Charts), charts)
+		}
+		checkCharts(t, p, st)
+		tc := checkText(t, p, w.width)
+		p.checkQuiet(t)
+		if !t.Failed() {
+			t.Logf("%s at %d px: %d charts (%d panels) drawn, %d labels measured, none overlapping or cut off; %d requests, all file:/data:",
+				filepath.Base(report), w.width, st.Figures, len(st.Charts), tc.Texts, len(p.requests))
+		}
 	}
 }

@@ -3,11 +3,25 @@
 // what only a browser can show. It holds tests and nothing else.
 //
 // TestBrowserReports builds galley, runs every analysis of the project into
-// a temporary directory and opens each report from file://. Every .chart
-// element must hold a drawn SVG (or canvas); the console must stay free of
-// errors, warnings and uncaught exceptions; the page must request nothing
-// but file: and data: URLs; each chart must have its <details> data table;
-// and document.title must be the analysis title.
+// a temporary directory and opens each report from file://, at 1,200 and
+// at 375 CSS pixels wide (a phone). Every .chart element must hold a drawn
+// SVG (or canvas); the console must stay free of errors, warnings and
+// uncaught exceptions; the page must request nothing but file: and data:
+// URLs; each chart must have its <details> data table; every tick of a
+// value axis must read as Galley printed it; and document.title must be
+// the analysis title. And no label may be unreadable (overlap_test.go):
+// every text element of every chart's SVG is measured as drawn, its glyph
+// box carried through its transforms (a slanted label is the slanted
+// rectangle it fills) and cut to its clip paths; no two may cross by more
+// than 1 px (the depth of the overlap of two convex boxes, by the
+// separating axis theorem), none may pass the chart's edge by more than 1
+// px, and none may end in the ellipsis ECharts puts where it truncated a
+// label.
+//
+// TestBrowserOverlapDetects shows that this check fails when a label is
+// made to collide: a label of the Mosul report moved onto another, one
+// moved past the edge, and slanted labels drawn close and far, clipped and
+// not.
 //
 // TestBrowserInjection writes a small project whose dataset cells and
 // citation are script-injection payloads (</script>, <img onerror>, <svg

@@ -207,8 +207,8 @@ func checkInjection(t *testing.T, bctx context.Context, report string) {
 	t.Helper()
 	p := open(t, bctx, fileURL(report), 1200, 900, false)
 	st := eval[chartState](t, p, chartStateJS)
-	if len(st.Charts) != 2 {
-		t.Fatalf("%s: %d charts, want 2", p.url, len(st.Charts))
+	if st.Figures != 2 {
+		t.Fatalf("%s: %d charts, want 2", p.url, st.Figures)
 	}
 	checkCharts(t, p, st)
 	in := eval[injectionState](t, p, injectionJS)
