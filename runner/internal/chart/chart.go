@@ -952,6 +952,15 @@ func (b *builder) axes(marks []resolvedMark) layoutAxes {
 		target = horizontalTicks
 	}
 	la.yTick = niceTicks(ye, target, integer, b.kind == "scatter")
+	// A point's label stands above it: leave it a line's room under the
+	// top of the axis.
+	for _, m := range marks {
+		if m.hasX && m.hasY && !b.s.Horizontal && m.y > la.yTick.hi-0.1*(la.yTick.hi-la.yTick.lo) {
+			ye.add(m.y + 0.15*(la.yTick.hi-la.yTick.lo))
+			la.yTick = niceTicks(ye, target, integer, b.kind == "scatter")
+			break
+		}
+	}
 	la.y = valueAxis(la.yTick, b.yf, b.unit)
 
 	switch b.x {
@@ -1116,6 +1125,12 @@ func (b *builder) rect(opt *option, ds []drawn, la layoutAxes, marks []resolvedM
 			g.Top = 12
 		} else {
 			g.Top = 30
+		}
+		if b.hasVerticalLines(marks) {
+			// The labels of vertical marks stand above the plot, under
+			// the axis name.
+			g.Top += 22
+			cat.NameGap += 22
 		}
 	} else {
 		yAxis.NameLocation, yAxis.NameGap = "end", 14

@@ -183,9 +183,14 @@ func (b *builder) applyMarks(s *series, marks []resolvedMark, la layoutAxes) {
 			if b.s.Horizontal {
 				coord = []any{y, x}
 			}
-			l.Position = "right"
-			if f := b.fraction(m, la, false); b.s.Horizontal && (m.y-la.yTick.lo)/max(la.yTick.hi-la.yTick.lo, 1e-300) > 0.6 || !b.s.Horizontal && f > 0.6 {
-				l.Position = "left"
+			// Above the point (the value axis leaves room for it there), or
+			// on a horizontal bar chart beside it, away from the far edge.
+			l.Position = "top"
+			if b.s.Horizontal {
+				l.Position = "right"
+				if (m.y-la.yTick.lo)/max(la.yTick.hi-la.yTick.lo, 1e-300) > 0.6 {
+					l.Position = "left"
+				}
 			}
 			points = append(points, markItem{Name: m.label, Coord: coord, Label: l})
 		case m.hasX && !b.s.Horizontal:
@@ -199,8 +204,9 @@ func (b *builder) applyMarks(s *series, marks []resolvedMark, la layoutAxes) {
 		case !b.s.Horizontal: // a y: a horizontal line
 			l.Position = "insideEndTop"
 			lines = append(lines, markLineAt{Name: m.label, YAxis: m.y, Label: l})
-		default: // a y of a horizontal bar chart: a vertical line
-			l.Position, l.Align = "end", align(b.fraction(m, la, true))
+		default: // a y of a horizontal bar chart: a vertical line, which runs
+			// down the inverted category axis: its label at its start, on top
+			l.Position, l.Align = "start", align(b.fraction(m, la, true))
 			lines = append(lines, markLineAt{Name: m.label, XAxis: m.y, Label: l})
 		}
 	}
