@@ -111,7 +111,7 @@ func Analysis(f *analysis.File) (*Plan, error) {
 		d := &Dataset{Source: ds}
 		for _, col := range ds.Columns {
 			if expression.Reserved(col.Name) {
-				errs.Add(col.Pos, "dataset %q: column %q has the name of an expression function or keyword; rename it and read it with from:, e.g. %s_: {type: %s, from: %s}",
+				errs.Add(col.Pos, "dataset %q: column %q is an expression keyword or operator, never read as a name; rename it and read it with from:, e.g. %s_: {type: %s, from: %s}",
 					ds.Name, col.Name, col.Name, col.Type, col.Name)
 				continue
 			}

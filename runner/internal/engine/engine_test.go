@@ -522,22 +522,52 @@ func TestUnreadDataset(t *testing.T) {
 	}
 }
 
+// TestReservedColumnNames: a column may be named after a function (the
+// v2 names rule: a name followed by ( is the function), not after a
+// keyword or operator, which an expression never reads as a name.
 func TestReservedColumnNames(t *testing.T) {
-	data := "date,count,n\n2017-01-01,3,4\n"
-	src := "title: T\ndatasets:\n" + dsYAML("d", data, "date: date, count: int, n: int")
+	data := "in,not,n\n2017-01-01,3,4\n"
+	src := "title: T\ndatasets:\n" + dsYAML("d", data, "in: date, not: int, n: int")
 	_, err := check.Analysis(parse(t, src))
-	want := where(t, src, "date: date") + `: dataset "d": column "date" has the name of an expression function or keyword; rename it and read it with from:, e.g. date_: {type: date, from: date}` + "\n" +
-		where(t, src, "count: int") + `: dataset "d": column "count" has the name of an expression function or keyword; rename it and read it with from:, e.g. count_: {type: int, from: count}`
+	want := where(t, src, "in: date") + `: dataset "d": column "in" is an expression keyword or operator, never read as a name; rename it and read it with from:, e.g. in_: {type: date, from: in}` + "\n" +
+		where(t, src, "not: int") + `: dataset "d": column "not" is an expression keyword or operator, never read as a name; rename it and read it with from:, e.g. not_: {type: int, from: not}`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
 
 	// The fix the message gives works.
-	src = "title: T\ndatasets:\n" + dsYAML("d", data, "date_: {type: date, from: date}, count_: {type: int, from: count}, n: int") +
-		"values:\n  c: first(d).count_\n"
+	src = "title: T\ndatasets:\n" + dsYAML("d", data, "in_: {type: date, from: in}, not_: {type: int, from: not}, n: int") +
+		"values:\n  c: first(d).not_\n"
 	res := mustExecute(t, project{src: src, files: map[string]string{"d": data}})
 	if v := valueResult(t, res, "c").Value.V; v != 3 {
 		t.Errorf("c = %#v, want 3", v)
+	}
+
+	// Columns named date and count, beside date() and count().
+	data = "date,count\n2017-01-01,3\n2017-02-01,4\n"
+	src = "title: T\ndatasets:\n" + dsYAML("d", data, "date: date, count: int") + `views:
+  v:
+    from: d
+    where: date >= date("2017-02-01")
+    derive:
+      year: year(date)
+      month: month(date) + count
+  g:
+    from: d
+    aggregate:
+      count: count()
+      total: sum(count)
+values:
+  y: first(v).year
+  m: first(v).month
+  n: first(g).count
+  s: first(g).total
+`
+	res = mustExecute(t, project{src: src, files: map[string]string{"d": data}})
+	for name, want := range map[string]any{"y": 2017, "m": 6, "n": 2, "s": 7} {
+		if v := valueResult(t, res, name).Value.V; v != want {
+			t.Errorf("%s = %#v, want %v", name, v, want)
+		}
 	}
 }
 

@@ -35,8 +35,8 @@ func TestSplitAggregate(t *testing.T) {
 		var got []call
 		for _, c := range calls {
 			arg := ""
-			if c.Arg != nil {
-				arg = c.Arg.Src
+			if c.Arg() != nil {
+				arg = c.Arg().Src
 			}
 			got = append(got, call{c.Func, arg, c.Pos, c.Ident})
 		}
@@ -55,8 +55,9 @@ func TestSplitAggregateErrors(t *testing.T) {
 		{"low + mean(max(high))", `x.yaml:37:18: aggregate x: mean(...) holds another aggregate, max(); aggregates do not nest`},
 		{"sum()", `x.yaml:37:12: aggregate x: sum() needs a column or expression, e.g. sum(deaths)`},
 		{"count() + mean()", `x.yaml:37:22: aggregate x: mean() needs a column or expression, e.g. mean(deaths)`},
-		{"sum(low, high)", `x.yaml:37:12: aggregate x: sum takes one argument, not 2`},
+		{"sum(low, high)", `x.yaml:37:12: aggregate x: sum takes one argument, not 2: sum(deaths)`},
 		{"low + 1", `x.yaml:37:12: aggregate x: an aggregate needs one of [count count_distinct sum mean median min max first last], e.g. sum(deaths) or count()`},
+		{"rank()", `x.yaml:37:12: aggregate x: an aggregate needs one of [count count_distinct sum mean median min max first last], e.g. sum(deaths) or count()`},
 		{"sum(low", `x.yaml:37:18: aggregate x: unexpected token EOF`},
 	}
 	for _, tt := range tests {
@@ -78,7 +79,7 @@ func TestAggregateArgPositions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	arg := calls[0].Arg
+	arg := calls[0].Arg()
 	if arg.Src != "low +  deths" || arg.Pos != pos(37, 16) {
 		t.Errorf("Arg = %q at %v, want %q at 37:16", arg.Src, arg.Pos, "low +  deths")
 	}

@@ -153,8 +153,16 @@ func (textPatch) Visit(node *ast.Node) {
 		if f, ok := textCalls[n.Name]; ok {
 			ast.Patch(node, goCall(f, append(append([]ast.Node(nil), n.Arguments...), budgetRef())...))
 		}
+	case *ast.CallNode:
+		if galleyFunc(n.Callee) == "title" {
+			ast.Patch(node, goCall(titleCall, append(append([]ast.Node(nil), n.Arguments...), budgetRef())...))
+		}
 	}
 }
+
+// titleCall is Galley's title(s), charged to the budget as upper and
+// lower are.
+var titleCall = textCall("title", caseFn("title", titleCase))
 
 func budgetRef() ast.Node { return &ast.IdentifierNode{Value: budgetVar} }
 

@@ -45,6 +45,7 @@ func TestTextBudget(t *testing.T) {
 		{"toJSON", `toJSON(1..100000)`, `x.yaml:12:12: value x: toJSON ` + once, 4 << 20},
 		{"string of a list", `string(1..200000)`, `x.yaml:12:12: value x: string ` + once, 8 << 20},
 		{"upper in a loop", `reduce(1..100, upper(#acc), repeat("x", 500000))`, `x.yaml:12:27: value x: upper: ` + inAll, 24 << 20},
+		{"title in a loop", `reduce(1..100, title(#acc), repeat("x", 500000))`, `x.yaml:12:27: value x: title: ` + inAll, 24 << 20},
 		{"toBase64", `toBase64(repeat("x", 800000))`, `x.yaml:12:12: value x: toBase64 ` + once, 3 << 20},
 		{"a range past the budget", `len(1..2000000)`, `x.yaml:12:16: value x: 1..2000000 has more than 1000000 elements, the memory budget of one evaluation`, 1 << 20},
 		{"a range whose size wraps", `len(0..9223372036854775807)`, `x.yaml:12:16: value x: 0..9223372036854775807 has more than 1000000 elements, the memory budget of one evaluation`, 1 << 20},

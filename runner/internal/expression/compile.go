@@ -222,9 +222,15 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 	}
 	// Pass 1: the expression as written, so type errors name its operators.
 	cfg := newConfig(base())
-	tree, err := checker.ParseCheck(e.Src, cfg)
+	if err := misplacedNames(e, what, env, base()); err != nil {
+		return nil, err
+	}
+	tree, err := parse(e.Src, base())
+	if err == nil {
+		_, err = new(checker.Checker).PatchAndCheck(tree, cfg)
+	}
 	if err != nil {
-		return nil, fileError(e, what, env, err)
+		return nil, shadowHint(e, env, fileError(e, what, env, err))
 	}
 	if err := checkLiterals(tree.Node, e); err != nil {
 		return nil, err
@@ -272,7 +278,7 @@ func present() []expr.Option {
 // compileProgram compiles src as expr.Compile does, through compileTree.
 func compileProgram(src string, opts []expr.Option) (*vm.Program, error) {
 	cfg := newConfig(opts)
-	tree, err := parser.ParseWithConfig(src, cfg)
+	tree, err := parse(src, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -363,7 +369,7 @@ func compileConjuncts(e analysis.Expr, what string, checked ast.Node, env *Env, 
 // checked and optimized, as expr.Compile does.
 func optimizedConjuncts(src string, opts []expr.Option) (int, error) {
 	cfg := newConfig(opts)
-	tree, err := parser.ParseWithConfig(src, cfg)
+	tree, err := parse(src, opts)
 	if err != nil {
 		return 0, err
 	}
@@ -376,6 +382,15 @@ func optimizedConjuncts(src string, opts []expr.Option) (int, error) {
 		}
 	}
 	return len(conjuncts(tree.Node)), nil
+}
+
+// parse parses src as the options say, except that no name of their
+// environment is taken for a function: expr-lang's parser reads len(x) as
+// a call of the column len when there is one, where the names rule (a
+// name followed by ( is the function) wants the builtin.
+func parse(src string, opts []expr.Option) (*parser.Tree, error) {
+	noEnv := append(opts[:len(opts):len(opts)], expr.Env(map[string]any{}))
+	return parser.ParseWithConfig(src, newConfig(noEnv))
 }
 
 func newConfig(opts []expr.Option) *conf.Config {
@@ -395,7 +410,7 @@ func newConfig(opts []expr.Option) *conf.Config {
 // errors, then each is patched, checked and compiled as expr.Compile does.
 func compileParts(src string, n int, opts []expr.Option) ([]*vm.Program, error) {
 	cfg := newConfig(opts)
-	tree, err := parser.ParseWithConfig(src, cfg)
+	tree, err := parse(src, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -429,11 +444,7 @@ func checkLiterals(n ast.Node, e analysis.Expr) error {
 		if !ok || err != nil || len(c.Arguments) == 0 {
 			return
 		}
-		id, ok := c.Callee.(*ast.IdentifierNode)
-		if !ok {
-			return
-		}
-		if id.Value == "format" {
+		if galleyFunc(c.Callee) == "format" {
 			err = checkFormatCall(c, e)
 			return
 		}
@@ -441,7 +452,7 @@ func checkLiterals(n ast.Node, e analysis.Expr) error {
 		if !ok {
 			return
 		}
-		switch id.Value {
+		switch galleyFunc(c.Callee) {
 		case "date_trunc":
 			if !slices.Contains(TruncUnits, s.Value) {
 				err = position.Errorf(offsetPos(e, s.Location().From), "date_trunc: unknown unit %q (use one of %s)", s.Value, strings.Join(TruncUnits, ", "))
@@ -544,6 +555,7 @@ func (m *VM) Test(p *Program, env any) (bool, error) {
 }
 
 var unknownNameRE = regexp.MustCompile(`^unknown name ([^ ]+)$`)
+var operatorTokenRE = regexp.MustCompile(`^unexpected token Operator\("(startsWith|endsWith|contains|matches|in)"\)$`)
 var noFieldRE = regexp.MustCompile(`^type .* has no field ([^ ]+)$`)
 
 // fileError shifts an expr-lang error into the analysis file and rewords
@@ -569,10 +581,15 @@ func fileError(e analysis.Expr, what string, env *Env, err error) error {
 	} else if m := noFieldRE.FindStringSubmatch(msg); m != nil {
 		msg, span = fmt.Sprintf("unknown column %q in %s", m[1], what), len(m[1])
 	} else {
-		msg = fmt.Sprintf("%s: %s", what, msg)
+		msg = fmt.Sprintf("%s: %s", what, strings.TrimSpace(msg))
 	}
 	if strings.Contains(e.Src, "?") && strings.Contains(msg, "unexpected token") {
 		hint = "a ? b : c must be quoted in YAML: 'a ? b : c'"
+	}
+	if m := operatorTokenRE.FindStringSubmatch(fe.Message); m != nil {
+		if suggestion, ok := operatorCall(e.Src, fe.Line, fe.Column, m[1]); ok {
+			msg, hint = fmt.Sprintf("%s: %s is an operator, not a function: write %s", what, m[1], suggestion), ""
+		}
 	}
 	return position.Errorf(pos, "%s", msg).Span(span).Hinted(hint)
 }
@@ -621,7 +638,7 @@ func (foldDates) Visit(node *ast.Node) {
 	if !ok {
 		return
 	}
-	if id, ok := c.Callee.(*ast.IdentifierNode); !ok || id.Value != "date" || len(c.Arguments) == 0 || len(c.Arguments) > 2 {
+	if galleyFunc(c.Callee) != "date" || len(c.Arguments) == 0 || len(c.Arguments) > 2 {
 		return
 	}
 	args := make([]any, len(c.Arguments))
@@ -738,9 +755,19 @@ func Names(e analysis.Expr) []string {
 	if err != nil {
 		return nil // Compile reports it, with its position
 	}
+	// A function's name before ( is the function, not a name the
+	// expression reads (a value may be named year beside year(d)).
+	callees := map[ast.Node]bool{}
+	ast.Walk(&tree.Node, visitFunc(func(node *ast.Node) {
+		if c, ok := (*node).(*ast.CallNode); ok {
+			if id, ok := c.Callee.(*ast.IdentifierNode); ok && IsFunction(id.Value) {
+				callees[id] = true
+			}
+		}
+	}))
 	seen := map[string]bool{}
 	ast.Walk(&tree.Node, visitFunc(func(node *ast.Node) {
-		if id, ok := (*node).(*ast.IdentifierNode); ok {
+		if id, ok := (*node).(*ast.IdentifierNode); ok && !callees[id] {
 			seen[id.Value] = true
 		}
 	}))

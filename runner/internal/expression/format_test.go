@@ -41,7 +41,7 @@ func TestFormatChecked(t *testing.T) {
 		{`"about " + format(share, "0.0 %%")`, `x.yaml:12:37: format: number format "0.0 %%": the suffix " %%" may not hold digits or % (use "0", "0,0", "0.0", "0,0.00", "0%", "0.0%", "$0,0", "0,0 km" or "£0.0m")`},
 		{`format(day, "YY")`, `x.yaml:12:24: format: date format "YY": "YY" is not a part of a date (the year is YYYY; use "YYYY", "MMM YYYY", "D MMM YYYY", "MMM D, YYYY" or "YYYY-MM-DD")`},
 		{`format(deaths, city)`, `x.yaml:12:27: format: write the format as a quoted text, such as format(x, "0,0"); it is checked before the data is read, so it cannot be computed`},
-		{`format(city, "0")`, `x.yaml:12:19: where: cannot use string as argument (type time.Time) to call format `},
+		{`format(city, "0")`, `x.yaml:12:19: where: cannot use string as argument (type time.Time) to call format`},
 	}
 	for _, tt := range tests {
 		_, err := Compile(at(tt.src, 12, 12), "where", rowEnv(), AnyResult)

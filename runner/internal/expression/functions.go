@@ -9,9 +9,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/vm/runtime"
 
 	"galley/runner/internal/value"
@@ -22,21 +25,78 @@ import (
 var disabled = []string{"now", "date", "timezone", "keys", "values"}
 
 // Functions lists the functions Galley adds to expr-lang's builtins, for
-// docs and for the column-name clash check.
-var Functions = []string{"date", "date_trunc", "round", "percent", "keys", "values"}
+// docs and for the names rule (IsFunction).
+var Functions = []string{"date", "date_trunc", "round", "percent", "keys", "values",
+	"year", "month", "day", "weekday", "days_between", "add_days", "add_months", "title"}
 
 // Reserved reports whether name cannot be a column or value name because an
-// expression would read it as a function or keyword.
+// expression would never read it as a name: the keywords and operators.
+// A name may be a function's (contract v2): a name followed by ( is the
+// function, any other is the column, view or value (IsFunction).
 func Reserved(name string) bool {
-	if slices.Contains(Functions, name) || slices.Contains(builtin.Names, name) {
-		return true
-	}
 	switch name {
 	case "nil", "true", "false", "not", "and", "or", "in", "matches", "contains",
 		"startsWith", "endsWith", "let", "if", "else":
 		return true
 	}
 	return false
+}
+
+// IsFunction reports whether name(...) is a function of an expression:
+// Galley's, expr-lang's, an aggregate or a window function. A column of
+// that name is still read by its name alone.
+func IsFunction(name string) bool {
+	return slices.Contains(Functions, name) || slices.Contains(builtin.Names, name) ||
+		slices.Contains(Aggregates, name) || slices.Contains(WindowFunctions, name)
+}
+
+// aliasPrefix names each Galley function a second time: a call of one is
+// compiled as a call of its alias (aliasPatch), which no column, view or
+// value can be named, so that `year(eow)` calls year() beside a column
+// named year. The alias is the same function, under its own name in
+// messages.
+const aliasPrefix = "_galley_fn_"
+
+// galleyFunc returns the Galley function a call's callee names, through
+// its alias too, or "".
+func galleyFunc(callee ast.Node) string {
+	id, ok := callee.(*ast.IdentifierNode)
+	if !ok {
+		return ""
+	}
+	name := strings.TrimPrefix(id.Value, aliasPrefix)
+	if slices.Contains(Functions, name) {
+		return name
+	}
+	return ""
+}
+
+// aliasOption registers every Galley function under its alias too; it
+// comes after the functions' own options.
+func aliasOption(c *conf.Config) {
+	for _, name := range Functions {
+		if f, ok := c.Functions[name]; ok {
+			c.Functions[aliasPrefix+name] = f
+		}
+	}
+}
+
+// aliasPatch rewrites each call of a Galley function into a call of its
+// alias, before anything is checked: the checker looks a callee up among
+// the names of the environment first, where a column of the same name
+// would be found and refused as "not callable".
+type aliasPatch struct{}
+
+func (aliasPatch) Visit(node *ast.Node) {
+	c, ok := (*node).(*ast.CallNode)
+	if !ok {
+		return
+	}
+	if id, ok := c.Callee.(*ast.IdentifierNode); ok && slices.Contains(Functions, id.Value) {
+		alias := &ast.IdentifierNode{Value: aliasPrefix + id.Value}
+		alias.SetLocation(id.Location())
+		c.Callee = alias
+	}
 }
 
 func functionOptions() []expr.Option {
@@ -46,6 +106,14 @@ func functionOptions() []expr.Option {
 	}
 	opts = append(opts,
 		expr.Function("date", dateFn, new(func(string) time.Time), new(func(string, string) time.Time)),
+		expr.Function("year", datePart("year", func(d time.Time) int { return d.Year() }), new(func(time.Time) int)),
+		expr.Function("month", datePart("month", func(d time.Time) int { return int(d.Month()) }), new(func(time.Time) int)),
+		expr.Function("day", datePart("day", func(d time.Time) int { return d.Day() }), new(func(time.Time) int)),
+		expr.Function("weekday", datePart("weekday", isoWeekday), new(func(time.Time) int)),
+		expr.Function("days_between", daysBetween, new(func(time.Time, time.Time) int)),
+		expr.Function("add_days", addDays, new(func(time.Time, int) time.Time)),
+		expr.Function("add_months", addMonths, new(func(time.Time, int) time.Time)),
+		expr.Function("title", titleFn, new(func(string) string)),
 		expr.Function("date_trunc", dateTrunc, new(func(string, time.Time) time.Time)),
 		expr.Function("round", roundFn,
 			new(func(float64) float64), new(func(float64, int) float64),
@@ -56,6 +124,8 @@ func functionOptions() []expr.Option {
 		expr.Function("keys", keysFn, new(func(map[string]any) []any)),
 		expr.Function("values", valuesFn, new(func(map[string]any) []any)),
 		formatFunction(),
+		aliasOption,
+		expr.Patch(aliasPatch{}),
 	)
 	// The null-aware operators the checked tree is rewritten into.
 	for name, fn := range compareOps {
@@ -315,4 +385,162 @@ func valuesFn(p ...any) (any, error) {
 		out = append(out, m[k])
 	}
 	return out, nil
+}
+
+// datePart is year(d), month(d), day(d) or weekday(d): null for null.
+func datePart(name string, part func(time.Time) int) func(...any) (any, error) {
+	return func(p ...any) (any, error) {
+		if p[0] == nil {
+			return nil, nil
+		}
+		d, ok := p[0].(time.Time)
+		if !ok {
+			return nil, fmt.Errorf("%s needs a date, got %s", name, value.Describe(p[0]))
+		}
+		return part(d), nil
+	}
+}
+
+// isoWeekday is 1 for Monday to 7 for Sunday, as ISO 8601 (and DuckDB's
+// isodow) number them.
+func isoWeekday(d time.Time) int {
+	return (int(d.Weekday())+6)%7 + 1
+}
+
+// civil is the calendar day of d, at UTC midnight: what a date is, whatever
+// time of day a layout may have read with it.
+func civil(d time.Time) time.Time {
+	y, m, day := d.Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+}
+
+func twoDates(name string, p []any) (time.Time, time.Time, bool, error) {
+	if p[0] == nil || p[1] == nil {
+		return time.Time{}, time.Time{}, false, nil
+	}
+	a, ok1 := p[0].(time.Time)
+	b, ok2 := p[1].(time.Time)
+	if !ok1 || !ok2 {
+		bad := p[0]
+		if ok1 {
+			bad = p[1]
+		}
+		return a, b, false, fmt.Errorf("%s needs two dates, got %s", name, value.Describe(bad))
+	}
+	return a, b, true, nil
+}
+
+// daysBetween is days_between(a, b): the calendar days from a to b, b - a,
+// negative when b is before a.
+func daysBetween(p ...any) (any, error) {
+	a, b, ok, err := twoDates("days_between", p)
+	if !ok {
+		return nil, err
+	}
+	return int(civil(b).Sub(civil(a)) / (24 * time.Hour)), nil
+}
+
+// The dates an analysis may compute: years 1 to 9999, the years a date
+// column reads and a date prints as four digits.
+var (
+	firstDay = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastDay  = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+const daysInRange = 3652058 // from 0001-01-01 to 9999-12-31
+
+func dateAndInt(name string, p []any) (time.Time, int, bool, error) {
+	if p[0] == nil || p[1] == nil {
+		return time.Time{}, 0, false, nil
+	}
+	d, ok := p[0].(time.Time)
+	if !ok {
+		return d, 0, false, fmt.Errorf("%s needs a date, got %s", name, value.Describe(p[0]))
+	}
+	n, ok := intOf(p[1])
+	if !ok {
+		return d, 0, false, fmt.Errorf("%s needs a whole number, got %s", name, value.Describe(p[1]))
+	}
+	return d, n, true, nil
+}
+
+func inRange(name string, d time.Time, n int, out time.Time, unit string) (any, error) {
+	if out.Before(firstDay) || out.After(lastDay) {
+		return nil, arithErrorf("%s(%s, %d): %d %s from %s is outside the years 1 to 9999", name, d.Format(time.DateOnly), n, n, unit, d.Format(time.DateOnly))
+	}
+	return out, nil
+}
+
+// addDays is add_days(d, n): the date n days after d (before it for a
+// negative n).
+func addDays(p ...any) (any, error) {
+	d, n, ok, err := dateAndInt("add_days", p)
+	if !ok {
+		return nil, err
+	}
+	if n > daysInRange || n < -daysInRange {
+		return inRange("add_days", d, n, lastDay.AddDate(1, 0, 0), "days")
+	}
+	y, m, day := d.Date()
+	return inRange("add_days", d, n, time.Date(y, m, day+n, 0, 0, 0, 0, time.UTC), "days")
+}
+
+// addMonths is add_months(d, n): the same day n months later, or the last
+// day of that month when it is shorter (2024-01-31 plus one month is
+// 2024-02-29), as DuckDB, pandas' DateOffset and lubridate's %m+% do; Go's
+// own AddDate would roll over into March.
+func addMonths(p ...any) (any, error) {
+	d, n, ok, err := dateAndInt("add_months", p)
+	if !ok {
+		return nil, err
+	}
+	if n > 12*10000 || n < -12*10000 {
+		return inRange("add_months", d, n, lastDay.AddDate(1, 0, 0), "months")
+	}
+	y, m, day := d.Date()
+	months := y*12 + int(m) - 1 + n
+	ny, nm := months/12, time.Month(months%12+1)
+	if months < 0 {
+		ny, nm = (months-11)/12, time.Month((months%12+12)%12+1)
+	}
+	last := time.Date(ny, nm+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return inRange("add_months", d, n, time.Date(ny, nm, min(day, last), 0, 0, 0, 0, time.UTC), "months")
+}
+
+// titleFn is title(s): each word's first letter upper case and the rest
+// lower case. A word is a run of letters, digits and apostrophes, so
+// "PETROLEUM ENGINEERING" gives "Petroleum Engineering", "O'NEILL" gives
+// "O'neill" and "don't" stays "Don't", not Python's "Don'T".
+func titleFn(p ...any) (any, error) {
+	if p[0] == nil {
+		return nil, nil
+	}
+	s, ok := p[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("title needs text, got %s", value.Describe(p[0]))
+	}
+	return titleCase(s), nil
+}
+
+func titleCase(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	inWord := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if inWord {
+				b.WriteRune(unicode.ToLower(r))
+			} else {
+				b.WriteRune(unicode.ToTitle(r))
+			}
+			inWord = true
+		case inWord && (r == '\'' || r == '’'):
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+			inWord = false
+		}
+	}
+	return b.String()
 }

@@ -113,8 +113,8 @@ func FuzzCompile(f *testing.F) {
 			inside("aggregate", err)
 		} else {
 			for _, c := range calls {
-				if c.Arg != nil {
-					if _, err := Compile(*c.Arg, "aggregate x", rowEnv(), AnyResult); err != nil {
+				for _, a := range c.Args {
+					if _, err := Compile(*a, "aggregate x", rowEnv(), AnyResult); err != nil {
 						var pe *position.Error
 						if !errors.As(err, &pe) {
 							t.Fatalf("aggregate argument error %T is not positioned", err)

@@ -99,7 +99,7 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 			continue
 		}
 		if expression.Reserved(d.Name) {
-			errs.Add(d.Pos, "%s: derive %s: %q is the name of an expression function; choose another name", what, d.Name, d.Name)
+			errs.Add(d.Pos, "%s: derive %s: %q is an expression keyword or operator, never read as a name; choose another name", what, d.Name, d.Name)
 			continue
 		}
 		prog, err := expression.Compile(d.Expr, "derive "+d.Name, rowEnv(cols), expression.AnyResult)
@@ -328,8 +328,8 @@ func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression
 	for _, c := range calls {
 		ac := aggCall{pos: c.Pos, what: what, src: argSrc(c), fn: c.Func, name: c.Ident}
 		argType := analysis.TypeAny
-		if c.Arg != nil {
-			prog, err := expression.Compile(*c.Arg, what+": "+c.Func, env, expression.AnyResult)
+		if c.Arg() != nil {
+			prog, err := expression.Compile(*c.Arg(), what+": "+c.Func, env, expression.AnyResult)
 			if err != nil {
 				for _, e := range position.Errors(err) {
 					errs = append(errs, e)
@@ -352,11 +352,11 @@ func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression
 			case analysis.TypeAny:
 				ac.typ = analysis.TypeFloat
 			default:
-				errs.Add(c.Pos, "%s: sum needs numbers, but %s is %s", what, c.Arg.Src, argType)
+				errs.Add(c.Pos, "%s: sum needs numbers, but %s is %s", what, c.Arg().Src, argType)
 			}
 		case "mean", "median":
 			if argType != analysis.TypeInt && argType != analysis.TypeFloat && argType != analysis.TypeAny {
-				errs.Add(c.Pos, "%s: %s needs numbers, but %s is %s", what, c.Func, c.Arg.Src, argType)
+				errs.Add(c.Pos, "%s: %s needs numbers, but %s is %s", what, c.Func, c.Arg().Src, argType)
 			}
 			ac.typ = analysis.TypeFloat
 		default:
@@ -388,10 +388,10 @@ func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression
 }
 
 func argSrc(c expression.Call) string {
-	if c.Arg == nil {
+	if c.Arg() == nil {
 		return ""
 	}
-	return c.Arg.Src
+	return c.Arg().Src
 }
 
 // reads lists the columns of cols that prog reads.

@@ -405,9 +405,9 @@ func TestCompileErrors(t *testing.T) {
 			want: `a.yaml:6:7: view "v": derive a: a column named "a" already exists; choose another name`,
 		},
 		{
-			name: "derive named like a function",
-			view: func(v *analysis.View) { v.Derive = []*analysis.Named{nm(5, "round", "age + 1")} },
-			want: `a.yaml:5:7: view "v": derive round: "round" is the name of an expression function; choose another name`,
+			name: "derive named like a keyword",
+			view: func(v *analysis.View) { v.Derive = []*analysis.Named{nm(5, "matches", "age + 1")} },
+			want: `a.yaml:5:7: view "v": derive matches: "matches" is an expression keyword or operator, never read as a name; choose another name`,
 		},
 		{
 			name: "aggregate name clash",
