@@ -18,7 +18,8 @@ import (
 
 // Aggregates are the aggregate functions of a view's `aggregate:`, which
 // a window's `derive:` may also use over a whole partition.
-var Aggregates = []string{"count", "count_distinct", "sum", "mean", "median", "min", "max", "first", "last"}
+var Aggregates = []string{"count", "count_distinct", "sum", "mean", "median", "min", "max", "first", "last",
+	"quantile", "stddev", "variance", "mode", "corr", "weighted_mean", "count_if", "sum_if"}
 
 // WindowFunctions are the functions of a window's `derive:` besides the
 // aggregates.

@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"strings"
 	"testing"
 
 	"galley/runner/internal/analysis"
@@ -25,6 +26,9 @@ func TestSplitAggregate(t *testing.T) {
 		{"round(mean(share), 1)", []call{{"mean", "share", pos(37, 18), "_galley_agg0"}}},
 		{"count_distinct(city)", []call{{"count_distinct", "city", pos(37, 12), "_galley_agg0"}}},
 		{"median(low) ?? 0", []call{{"median", "low", pos(37, 12), "_galley_agg0"}}},
+		{"quantile(low + 1,  0.9)", []call{{"quantile", "low + 1|0.9", pos(37, 12), "_galley_agg0"}}},
+		{"corr(low, f(high, 2)) * 2", []call{{"corr", "low|f(high, 2)", pos(37, 12), "_galley_agg0"}}},
+		{`count_if(city == "a,b") + sum_if(low, ok)`, []call{{"count_if", `city == "a,b"`, pos(37, 12), "_galley_agg0"}, {"sum_if", "low|ok", pos(37, 38), "_galley_agg1"}}},
 	}
 	for _, tt := range tests {
 		calls, err := SplitAggregate(at(tt.src, 37, 12), "aggregate x")
@@ -34,10 +38,11 @@ func TestSplitAggregate(t *testing.T) {
 		}
 		var got []call
 		for _, c := range calls {
-			arg := ""
-			if c.Arg() != nil {
-				arg = c.Arg().Src
+			var args []string
+			for _, a := range c.Args {
+				args = append(args, a.Src)
 			}
+			arg := strings.Join(args, "|")
 			got = append(got, call{c.Func, arg, c.Pos, c.Ident})
 		}
 		if !equal(got, tt.calls) {
@@ -56,8 +61,14 @@ func TestSplitAggregateErrors(t *testing.T) {
 		{"sum()", `x.yaml:37:12: aggregate x: sum() needs a column or expression, e.g. sum(deaths)`},
 		{"count() + mean()", `x.yaml:37:22: aggregate x: mean() needs a column or expression, e.g. mean(deaths)`},
 		{"sum(low, high)", `x.yaml:37:12: aggregate x: sum takes one argument, not 2: sum(deaths)`},
-		{"low + 1", `x.yaml:37:12: aggregate x: an aggregate needs one of [count count_distinct sum mean median min max first last], e.g. sum(deaths) or count()`},
-		{"rank()", `x.yaml:37:12: aggregate x: an aggregate needs one of [count count_distinct sum mean median min max first last], e.g. sum(deaths) or count()`},
+		{"low + 1", `x.yaml:37:12: aggregate x: an aggregate needs one of [count count_distinct sum mean median min max first last quantile stddev variance mode corr weighted_mean count_if sum_if], e.g. sum(deaths) or count()`},
+		{"rank()", `x.yaml:37:12: aggregate x: an aggregate needs one of [count count_distinct sum mean median min max first last quantile stddev variance mode corr weighted_mean count_if sum_if], e.g. sum(deaths) or count()`},
+		{"quantile(low)", `x.yaml:37:12: aggregate x: quantile takes 2 arguments, not 1: quantile(deaths, 0.9)`},
+		{"quantile(low, 1.5)", `x.yaml:37:26: aggregate x: quantile: p must be a number from 0 to 1 written in the expression, such as quantile(deaths, 0.9)`},
+		{"quantile(low, share)", `x.yaml:37:26: aggregate x: quantile: p must be a number from 0 to 1 written in the expression, such as quantile(deaths, 0.9)`},
+		{"corr(low)", `x.yaml:37:12: aggregate x: corr takes 2 arguments, not 1: corr(deaths, injured)`},
+		{"count_if()", `x.yaml:37:12: aggregate x: count_if() needs a column or expression, e.g. count_if(deaths > 0)`},
+		{"sum(quantile(low, 0.5))", `x.yaml:37:12: aggregate x: sum(...) holds another aggregate, quantile(); aggregates do not nest`},
 		{"sum(low", `x.yaml:37:18: aggregate x: unexpected token EOF`},
 	}
 	for _, tt := range tests {

@@ -146,6 +146,7 @@ func TestNameMessages(t *testing.T) {
 		{`rank(median_pay) <= 10`, shadowEnv(), `x.yaml:12:12: where: rank() takes no argument: it numbers the rows in the window's order_by, so to rank by median_pay write order_by: [-median_pay] (largest first) and rank(), under the view's window: derive:; rank( is the function rank(), because ( follows the name; the column rank is read by its name alone, without (`},
 		{`cumsum(deaths) > 3`, rowEnv(), `x.yaml:12:12: where: cumsum() is a window function: compute it under the view's window: derive:, e.g. window: {order_by: [year], derive: {x: cumsum(deaths)}}`},
 		{`count_distinct(deaths) > 3`, rowEnv(), `x.yaml:12:12: where: count_distinct() is an aggregate: use it under aggregate: (with group_by), or under a window's derive: for each row's partition`},
+		{`quantile(deaths, 0.9) > 3`, rowEnv(), `x.yaml:12:12: where: quantile() is an aggregate: use it under aggregate: (with group_by), or under a window's derive: for each row's partition`},
 		{`year == 2020`, rowEnv(), `x.yaml:12:12: unknown column "year" in where (year is a function: call it with (, e.g. year(date_column))`},
 		{`day(day) > 3`, shadowEnv(), `x.yaml:12:16: where: cannot use string as argument (type time.Time) to call day (day( is the function day(), because ( follows the name; the column day is read by its name alone, without ()`},
 	}

@@ -177,3 +177,56 @@ func roundPartials(p []float64) float64 {
 	}
 	return hi
 }
+
+// AddProduct adds x·y, x and y each an int or a finite float, exactly: an
+// int product that fits an int is added as an int; any other is split
+// into floats whose products are exact (two-product, through FMA), so
+// that a sum of squares or of cross products, like a sum, never depends on
+// the order of the rows. (A float product below about 1e-292 loses the
+// part of it below the smallest float, 5e-324.) It returns false, adding nothing, when the
+// product itself is beyond the float range.
+func (s *Sum) AddProduct(x, y any) bool {
+	if a, ok := x.(int); ok {
+		if b, ok := y.(int); ok {
+			if p, ok := mulInt(a, b); ok {
+				s.AddInt(p)
+				return true
+			}
+		}
+	}
+	xs, ys := floatParts(x), floatParts(y)
+	for _, a := range xs {
+		for _, b := range ys {
+			if p := a * b; math.IsInf(p, 0) || math.IsNaN(p) {
+				return false
+			}
+		}
+	}
+	for _, a := range xs {
+		for _, b := range ys {
+			p := a * b
+			s.AddFloat(p)
+			if e := math.FMA(a, b, -p); e != 0 {
+				s.AddFloat(e)
+			}
+		}
+	}
+	return true
+}
+
+// floatParts writes an int or a float as floats whose sum it is exactly:
+// one float for a float or an int of at most 53 bits, else the int's high
+// and low 32 bits.
+func floatParts(v any) []float64 {
+	switch x := v.(type) {
+	case float64:
+		return []float64{x}
+	case int:
+		if x < 1<<53 && x > -(1<<53) {
+			return []float64{float64(x)}
+		}
+		hi := x >> 32 << 32
+		return []float64{float64(hi), float64(x - hi)}
+	}
+	return nil
+}

@@ -172,3 +172,58 @@ func TestSumFloatOverflow(t *testing.T) {
 		}
 	}
 }
+
+// TestAddProduct: sums of products are exact, so the order of the rows
+// never changes them.
+func TestAddProduct(t *testing.T) {
+	exact := func(pairs [][2]any) *big.Float {
+		t := new(big.Float).SetPrec(4000)
+		for _, p := range pairs {
+			a, b := new(big.Float).SetPrec(4000), new(big.Float).SetPrec(4000)
+			for i, x := range []any{p[0], p[1]} {
+				dst := a
+				if i == 1 {
+					dst = b
+				}
+				switch v := x.(type) {
+				case int:
+					dst.SetInt64(int64(v))
+				case float64:
+					dst.SetFloat64(v)
+				}
+			}
+			t.Add(t, new(big.Float).SetPrec(4000).Mul(a, b))
+		}
+		return t
+	}
+	cases := [][][2]any{
+		{{0.1, 0.1}, {0.2, 0.2}, {-0.3, 0.1}},
+		{{1e150, 1e150}, {-1e150, 1e150}, {1e-100, 1e-100}},
+		{{math.MaxInt64, math.MaxInt64}, {math.MinInt64, 3}, {7, 0.1}},
+		{{1 << 40, 1 << 40}, {3, 5}, {-(1 << 40), 1 << 40}},
+		{{1.0 / 3, 3.0}, {2.0 / 3, -3.0}, {1e16, 1e-16}},
+	}
+	for i, pairs := range cases {
+		var s Sum
+		for _, p := range pairs {
+			if !s.AddProduct(p[0], p[1]) {
+				t.Fatalf("case %d: %v refused", i, p)
+			}
+		}
+		if got, want := s.Exact(), exact(pairs); got.Cmp(want) != 0 {
+			t.Errorf("case %d: sum of products %s, want %s", i, got.Text('g', 40), want.Text('g', 40))
+		}
+		// In the other order, the same.
+		var r Sum
+		for k := len(pairs) - 1; k >= 0; k-- {
+			r.AddProduct(pairs[k][0], pairs[k][1])
+		}
+		if r.Exact().Cmp(s.Exact()) != 0 {
+			t.Errorf("case %d: order changed the sum", i)
+		}
+	}
+	var s Sum
+	if s.AddProduct(1e200, 1e200) {
+		t.Errorf("1e200 × 1e200 was added; it is beyond the float range")
+	}
+}

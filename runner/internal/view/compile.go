@@ -2,6 +2,7 @@ package view
 
 import (
 	"fmt"
+	"strings"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/expression"
@@ -24,6 +25,7 @@ type Plan struct {
 	deriveIn  [][]int // for each derive, the rowCols it reads
 	groupIdx  []int   // indexes into rowCols
 	aggs      []aggregate
+	slots     []*aggCall // the calls that own a state, one per distinct call
 	selectIdx []int // indexes into the pre-select output
 	order     []orderKey
 }
@@ -48,21 +50,9 @@ type joinPlan struct {
 
 type aggregate struct {
 	name  string
-	calls []aggCall
+	calls []*aggCall
 	outer *expression.Program
 	typ   analysis.ColumnType
-}
-
-type aggCall struct {
-	pos  position.Pos // of the call, for errors
-	what string       // "aggregate total", for errors
-	src  string       // the argument as written, for errors
-	fn   string
-	arg  *expression.Program // nil for count()
-	in   []int               // the rowCols arg reads
-	col  int                 // the rowCol arg is, when it is nothing but a column; else -1
-	typ  analysis.ColumnType // result type
-	name string              // identifier in the outer expression
 }
 
 type orderKey struct {
@@ -164,6 +154,7 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 			p.aggs = append(p.aggs, agg)
 			out = append(out, table.Column{Name: a.Name, Type: agg.typ, Pos: a.Pos})
 		}
+		p.slots = shareSlots(p.aggs)
 	}
 	if len(errs) > 0 {
 		return nil, errs.Err()
@@ -194,6 +185,27 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 	return p, errs.Err()
 }
 
+// shareSlots gives each call of aggs its state, one for all equal calls
+// (two sum(x), or median(x) and quantile(x, 0.9), which keep the values of
+// x once), and returns the calls that own a state, in order.
+func shareSlots(aggs []aggregate) []*aggCall {
+	var slots []*aggCall
+	byKey := map[string]int{}
+	for _, a := range aggs {
+		for _, c := range a.calls {
+			k := c.slotKey()
+			i, ok := byKey[k]
+			if !ok {
+				i = len(slots)
+				byKey[k] = i
+				slots = append(slots, c)
+			}
+			c.slot = i
+		}
+	}
+	return slots
+}
+
 // referenced lists, in order, the rowCols that row expressions read: the
 // union of what each where, derive and aggregate argument reads.
 func (p *Plan) referenced() []int {
@@ -210,8 +222,10 @@ func (p *Plan) referenced() []int {
 	}
 	for _, a := range p.aggs {
 		for _, c := range a.calls {
-			for _, i := range c.in {
-				seen[i] = true
+			for _, in := range c.in {
+				for _, i := range in {
+					seen[i] = true
+				}
 			}
 		}
 	}
@@ -326,41 +340,10 @@ func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression
 	var errs position.List
 	env := rowEnv(cols)
 	for _, c := range calls {
-		ac := aggCall{pos: c.Pos, what: what, src: argSrc(c), fn: c.Func, name: c.Ident}
-		argType := analysis.TypeAny
-		if c.Arg() != nil {
-			prog, err := expression.Compile(*c.Arg(), what+": "+c.Func, env, expression.AnyResult)
-			if err != nil {
-				for _, e := range position.Errors(err) {
-					errs = append(errs, e)
-				}
-				continue
-			}
-			ac.arg, argType, ac.in = prog, prog.Type, reads(cols, prog)
-			ac.col = -1
-			if _, ok := prog.Name(); ok && len(ac.in) == 1 {
-				ac.col = ac.in[0] // a bare column: its value, no VM run
-			}
-		}
-		switch c.Func {
-		case "count", "count_distinct":
-			ac.typ = analysis.TypeInt
-		case "sum":
-			switch argType {
-			case analysis.TypeInt, analysis.TypeFloat:
-				ac.typ = argType
-			case analysis.TypeAny:
-				ac.typ = analysis.TypeFloat
-			default:
-				errs.Add(c.Pos, "%s: sum needs numbers, but %s is %s", what, c.Arg().Src, argType)
-			}
-		case "mean", "median":
-			if argType != analysis.TypeInt && argType != analysis.TypeFloat && argType != analysis.TypeAny {
-				errs.Add(c.Pos, "%s: %s needs numbers, but %s is %s", what, c.Func, c.Arg().Src, argType)
-			}
-			ac.typ = analysis.TypeFloat
-		default:
-			ac.typ = argType
+		ac, err := compileCall(c, what, cols, env)
+		if err != nil {
+			errs = append(errs, position.Errors(err)...)
+			continue
 		}
 		agg.calls = append(agg.calls, ac)
 	}
@@ -381,17 +364,87 @@ func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression
 		return agg, err
 	}
 	agg.outer, agg.typ = prog, prog.Type
-	if len(agg.calls) == 1 && a.Expr.Src == agg.calls[0].fn+"("+argSrc(calls[0])+")" {
+	if len(agg.calls) == 1 && a.Expr.Src == agg.calls[0].fn+"("+agg.calls[0].src+")" {
 		agg.typ = agg.calls[0].typ
 	}
 	return agg, nil
 }
 
-func argSrc(c expression.Call) string {
-	if c.Arg() == nil {
-		return ""
+// compileCall compiles the arguments of an aggregate call over cols and
+// types its result.
+func compileCall(c expression.Call, what string, cols []table.Column, env *expression.Env) (*aggCall, error) {
+	ac := &aggCall{pos: c.Pos, what: what, fn: c.Func, name: c.Ident}
+	var srcs []string
+	var types []analysis.ColumnType
+	var errs position.List
+	for i, arg := range c.Args {
+		srcs = append(srcs, arg.Src)
+		if c.Lits[i] != nil {
+			if p, ok := c.Lits[i].(float64); ok {
+				ac.p = p
+			} else if n, ok := c.Lits[i].(int); ok {
+				ac.p = float64(n)
+			}
+			ac.args, ac.in, ac.col = append(ac.args, nil), append(ac.in, nil), append(ac.col, -1)
+			types = append(types, analysis.TypeAny)
+			continue
+		}
+		prog, err := expression.Compile(*arg, what+": "+c.Func, env, expression.AnyResult)
+		if err != nil {
+			errs = append(errs, position.Errors(err)...)
+			continue
+		}
+		in := reads(cols, prog)
+		bare := -1
+		if _, ok := prog.Name(); ok && len(in) == 1 {
+			bare = in[0] // a bare column: its value, no VM run
+		}
+		ac.args, ac.in, ac.col = append(ac.args, prog), append(ac.in, in), append(ac.col, bare)
+		types = append(types, prog.Type)
 	}
-	return c.Arg().Src
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	ac.src = strings.Join(srcs, ", ")
+	numeric := func(i int) bool {
+		t := types[i]
+		if t == analysis.TypeInt || t == analysis.TypeFloat || t == analysis.TypeAny {
+			return true
+		}
+		errs.Add(c.Pos, "%s: %s needs numbers, but %s is %s", what, c.Func, srcs[i], t)
+		return false
+	}
+	boolean := func(i int) {
+		if t := types[i]; t != analysis.TypeBool && t != analysis.TypeAny {
+			errs.Add(c.Pos, "%s: %s needs a condition, true or false, but %s is %s (compare it, e.g. %s > 0)", what, c.Func, srcs[i], t, srcs[i])
+		}
+	}
+	switch c.Func {
+	case "count", "count_distinct", "count_if":
+		ac.typ = analysis.TypeInt
+		if c.Func == "count_if" {
+			boolean(0)
+		}
+	case "sum", "sum_if":
+		if numeric(0) {
+			ac.typ = types[0]
+			if ac.typ == analysis.TypeAny {
+				ac.typ = analysis.TypeFloat
+			}
+		}
+		if c.Func == "sum_if" {
+			boolean(1)
+		}
+	case "mean", "median", "quantile", "stddev", "variance":
+		numeric(0)
+		ac.typ = analysis.TypeFloat
+	case "corr", "weighted_mean":
+		_, _ = numeric(0), numeric(1)
+		ac.typ = analysis.TypeFloat
+	default: // min, max, first, last, mode
+		ac.typ = types[0]
+	}
+	return ac, errs.Err()
 }
 
 // reads lists the columns of cols that prog reads.

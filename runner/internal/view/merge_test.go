@@ -30,10 +30,13 @@ func TestMergeEqualsOneRun(t *testing.T) {
 		nm(6, "rows", "count()"), nm(7, "ns", "count(n)"), nm(8, "distinct", "count_distinct(n)"),
 		nm(9, "total", "sum(n)"), nm(10, "xs", "sum(x)"), nm(11, "avg", "mean(n)"), nm(12, "mid", "median(n)"),
 		nm(13, "lo", "min(n)"), nm(14, "hi", "max(n)"), nm(15, "first_n", "first(n)"), nm(16, "last_n", "last(n)"),
+		nm(17, "p90", "quantile(x, 0.9)"), nm(18, "sd", "stddev(x)"), nm(19, "var", "variance(n)"), nm(20, "mode_n", "mode(n)"),
+		nm(21, "r", "corr(x, n)"), nm(22, "wm", "weighted_mean(x, n)"), nm(23, "big", "count_if(x > 1e9)"), nm(24, "big_n", "sum_if(n, x > 1e9)"),
 	}
 	views["grouped"] = grouped
 	whole := newView()
-	whole.Aggregate = []*analysis.Named{nm(6, "rows", "count()"), nm(7, "mid", "median(x)"), nm(8, "last_x", "last(x)")}
+	whole.Aggregate = []*analysis.Named{nm(6, "rows", "count()"), nm(7, "mid", "median(x)"), nm(8, "last_x", "last(x)"),
+		nm(9, "sd", "stddev(x)"), nm(10, "r", "corr(n, x)"), nm(11, "mode_x", "mode(x)")}
 	views["whole"] = whole
 	plain := newView()
 	plain.Where = []analysis.Expr{ex(4, `x > 0.5`)}

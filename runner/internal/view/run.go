@@ -1,7 +1,6 @@
 package view
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"galley/runner/internal/analysis"
 	"galley/runner/internal/expression"
 	"galley/runner/internal/position"
 	"galley/runner/internal/table"
@@ -52,11 +52,12 @@ type Run struct {
 	groups map[string]*group
 	key    []byte // reused to look groups up
 	order  []*group
+	args   []any // reused for the arguments of an aggregate call
 }
 
 type group struct {
 	key   []any
-	state [][]state // per aggregate, per call
+	state []state // per slot (Plan.slots)
 }
 
 // Start begins a run. join is the computed table of the joined view, or nil
@@ -305,35 +306,45 @@ func (r *Run) addToGroup(row []any, at func() string) error {
 		if len(r.groups) >= r.limits.MaxGroups {
 			return position.Errorf(p.View.Pos, "view %q has more than %d groups, the limit; group by fewer or coarser columns", p.View.Name, r.limits.MaxGroups)
 		}
-		g = &group{key: make([]any, len(p.groupIdx)), state: make([][]state, len(p.aggs))}
+		g = &group{key: make([]any, len(p.groupIdx)), state: make([]state, len(p.slots))}
 		for i, idx := range p.groupIdx {
 			g.key[i] = row[idx]
-		}
-		for i, a := range p.aggs {
-			g.state[i] = make([]state, len(a.calls))
 		}
 		r.groups[string(r.key)] = g
 		r.order = append(r.order, g)
 	}
-	for i, a := range p.aggs {
-		for j, c := range a.calls {
-			var v any = true // count() counts rows
-			switch {
-			case c.arg != nil && c.col >= 0:
-				v = row[c.col]
-			case c.arg != nil:
-				var err error
-				if v, err = r.eval(c.arg, c.in, row); err != nil {
-					return withRow(err, at)
-				}
-				v = value.Normalize(v)
-			}
-			if err := g.state[i][j].add(c.fn, v); err != nil {
-				return withRow(position.Errorf(c.pos, "%s: %v", c.what, err), at)
-			}
+	for i, c := range p.slots {
+		vals, err := r.callArgs(c, row)
+		if err != nil {
+			return withRow(err, at)
+		}
+		if err := g.state[i].add(c.fn, vals); err != nil {
+			return withRow(position.Errorf(c.pos, "%s: %v", c.what, err), at)
 		}
 	}
 	return nil
+}
+
+// callArgs evaluates the arguments of an aggregate call over row, into a
+// buffer reused from call to call; a literal argument is not passed.
+func (r *Run) callArgs(c *aggCall, row []any) ([]any, error) {
+	vals := r.args[:0]
+	for k, prog := range c.args {
+		switch {
+		case prog == nil:
+			continue
+		case c.col[k] >= 0:
+			vals = append(vals, row[c.col[k]])
+		default:
+			v, err := r.eval(prog, c.in[k], row)
+			if err != nil {
+				return nil, err
+			}
+			vals = append(vals, value.Normalize(v))
+		}
+	}
+	r.args = vals
+	return vals, nil
 }
 
 // Finish computes the result table.
@@ -343,11 +354,7 @@ func (r *Run) Finish() (*table.Table, error) {
 	if r.groups != nil {
 		if len(p.groupIdx) == 0 && len(r.order) == 0 {
 			// An aggregate over no rows still gives its one row: count() is 0.
-			g := &group{state: make([][]state, len(p.aggs))}
-			for i, a := range p.aggs {
-				g.state[i] = make([]state, len(a.calls))
-			}
-			r.order = append(r.order, g)
+			r.order = append(r.order, &group{state: make([]state, len(p.slots))})
 		}
 		// Groups come out in key order unless order_by says otherwise.
 		sort.SliceStable(r.order, func(i, j int) bool { return value.CompareRows(r.order[i].key, r.order[j].key) < 0 })
@@ -358,11 +365,11 @@ func (r *Run) Finish() (*table.Table, error) {
 			for i, n := range p.groupIdx {
 				env[p.rowCols[n].Name] = g.key[i]
 			}
-			for i, a := range p.aggs {
-				for j, c := range a.calls {
-					v, err := g.state[i][j].result(c.fn, c.typ)
+			for _, a := range p.aggs {
+				for _, c := range a.calls {
+					v, err := g.state[c.slot].result(c)
 					if err != nil {
-						return nil, r.aggregateError(c, g, &g.state[i][j])
+						return nil, r.aggregateError(c, g.key, &g.state[c.slot])
 					}
 					env[c.name] = v
 				}
@@ -394,23 +401,28 @@ func (r *Run) Finish() (*table.Table, error) {
 	return &table.Table{Name: p.View.Name, Pos: p.View.Pos, Columns: p.Output, Rows: rows}, nil
 }
 
-// aggregateError explains a sum Galley refuses to give, in group g: an
-// int total beyond the int range, or a float total beyond the float range.
-func (r *Run) aggregateError(c aggCall, g *group, s *state) error {
+// aggregateError explains a result Galley refuses to give, in the group
+// of key: an int total beyond the int range, or a float result beyond the
+// float range.
+func (r *Run) aggregateError(c *aggCall, key []any, s *state) error {
 	group := ""
 	if len(r.p.groupIdx) > 0 {
 		var keys []string
 		for i, n := range r.p.groupIdx {
-			keys = append(keys, fmt.Sprintf("%s = %s", r.p.rowCols[n].Name, quote(g.key[i])))
+			keys = append(keys, fmt.Sprintf("%s = %s", r.p.rowCols[n].Name, quote(key[i])))
 		}
 		group = " in the group " + strings.Join(keys, ", ")
 	}
-	if s.float || c.typ.String() != "int" {
-		return position.Errorf(c.pos, "view %q: %s: sum(%s) is %s%s, beyond the float range, about ±1.8e308",
-			r.p.View.Name, c.what, c.src, s.sum.Exact().Text('g', 6), group)
+	switch {
+	case c.fn != "sum" && c.fn != "sum_if":
+		return position.Errorf(c.pos, "view %q: %s: %s(%s)%s is beyond the float range, about ±1.8e308",
+			r.p.View.Name, c.what, c.fn, c.src, group)
+	case s.float || c.typ != analysis.TypeInt:
+		return position.Errorf(c.pos, "view %q: %s: %s(%s) is %s%s, beyond the float range, about ±1.8e308",
+			r.p.View.Name, c.what, c.fn, c.src, s.sum.Exact().Text('g', 6), group)
 	}
-	return position.Errorf(c.pos, "view %q: %s: sum(%s) is %s%s, beyond the int range (%d to %d); sum(float(%s)) gives it as a float",
-		r.p.View.Name, c.what, c.src, s.sum.IntText(), group, math.MinInt64, math.MaxInt64, c.src)
+	return position.Errorf(c.pos, "view %q: %s: %s(%s) is %s%s, beyond the int range (%d to %d); sum(float(%s)) gives it as a float",
+		r.p.View.Name, c.what, c.fn, c.src, s.sum.IntText(), group, math.MinInt64, math.MaxInt64, c.src)
 }
 
 func quote(v any) string {
@@ -475,109 +487,6 @@ func describeKey(row []any, idx []int, cols []table.Column) string {
 	return strings.Join(parts, ", ")
 }
 
-// state is the running state of one aggregate call in one group.
-type state struct {
-	n        int
-	sum      expression.Sum // sum and mean, exactly
-	float    bool           // a float was summed
-	vals     []float64
-	distinct map[string]struct{}
-	v        any // min, max, first, last
-	set      bool
-}
-
-func (s *state) add(fn string, v any) error {
-	if v == nil {
-		return nil // aggregates skip nulls
-	}
-	switch fn {
-	case "count":
-		s.n++
-	case "count_distinct":
-		if s.distinct == nil {
-			s.distinct = map[string]struct{}{}
-		}
-		s.distinct[keyOf([]any{v}, []int{0})] = struct{}{}
-	case "sum", "mean":
-		s.n++
-		switch x := v.(type) {
-		case int:
-			s.sum.AddInt(x)
-		case float64:
-			s.sum.AddFloat(x)
-			s.float = true
-		default:
-			return fmt.Errorf("%s needs numbers, got %s", fn, value.Describe(v))
-		}
-	case "median":
-		switch x := v.(type) {
-		case int:
-			s.vals = append(s.vals, float64(x))
-		case float64:
-			s.vals = append(s.vals, x)
-		default:
-			return fmt.Errorf("%s needs numbers, got %s", fn, value.Describe(v))
-		}
-	case "min":
-		if !s.set || value.Compare(v, s.v) < 0 {
-			s.v, s.set = v, true
-		}
-	case "max":
-		if !s.set || value.Compare(v, s.v) > 0 {
-			s.v, s.set = v, true
-		}
-	case "first":
-		if !s.set {
-			s.v, s.set = v, true
-		}
-	case "last":
-		s.v, s.set = v, true
-	}
-	return nil
-}
-
-// result is the aggregate's value. A sum beyond the int range (for an int
-// sum) or the float range is refused with errSum, which the caller
-// explains (aggregateError); mean and median are never beyond the range of
-// the values they are of.
-func (s *state) result(fn string, typ interface{ String() string }) (any, error) {
-	switch fn {
-	case "count":
-		return s.n, nil
-	case "count_distinct":
-		return len(s.distinct), nil
-	case "sum":
-		if s.n == 0 {
-			return nil, nil
-		}
-		if typ.String() == "int" && !s.float {
-			if n, ok := s.sum.Int(); ok {
-				return n, nil
-			}
-			return nil, errSum
-		}
-		if f, ok := s.sum.Float(); ok {
-			return f, nil
-		}
-		return nil, errSum
-	case "mean":
-		if s.n == 0 {
-			return nil, nil
-		}
-		return s.sum.Mean(s.n), nil
-	case "median":
-		if len(s.vals) == 0 {
-			return nil, nil
-		}
-		return expression.Median(s.vals), nil
-	}
-	if !s.set {
-		return nil, nil
-	}
-	return s.v, nil
-}
-
-var errSum = errors.New("sum beyond the range of its type")
 
 // Merge folds the run of a later part of the same input into r: rows are
 // appended, groups combined, counts added. Merging the runs of a file's
@@ -610,10 +519,8 @@ func (r *Run) Merge(o *Run) error {
 			r.order = append(r.order, g)
 			continue
 		}
-		for i, a := range r.p.aggs {
-			for j, c := range a.calls {
-				mine.state[i][j].merge(c.fn, &g.state[i][j])
-			}
+		for i, c := range r.p.slots {
+			mine.state[i].merge(c.fn, &g.state[i])
 		}
 	}
 	return nil
@@ -625,41 +532,4 @@ func identity(n int) []int {
 		idx[i] = i
 	}
 	return idx
-}
-
-// merge folds the state of a later chunk into s.
-func (s *state) merge(fn string, o *state) {
-	switch fn {
-	case "count":
-		s.n += o.n
-	case "count_distinct":
-		if s.distinct == nil {
-			s.distinct = map[string]struct{}{}
-		}
-		for k := range o.distinct {
-			s.distinct[k] = struct{}{}
-		}
-	case "sum", "mean":
-		s.n += o.n
-		s.sum.Merge(&o.sum)
-		s.float = s.float || o.float
-	case "median":
-		s.vals = append(s.vals, o.vals...)
-	case "min":
-		if o.set && (!s.set || value.Compare(o.v, s.v) < 0) {
-			s.v, s.set = o.v, true
-		}
-	case "max":
-		if o.set && (!s.set || value.Compare(o.v, s.v) > 0) {
-			s.v, s.set = o.v, true
-		}
-	case "first":
-		if !s.set && o.set {
-			s.v, s.set = o.v, true
-		}
-	case "last":
-		if o.set {
-			s.v, s.set = o.v, true
-		}
-	}
 }
