@@ -151,25 +151,104 @@ func (c *Column) Header() string {
 	return c.Name
 }
 
-// View is one entry of `views:`.
+// View is one entry of `views:`. Its steps run in the contract's order,
+// whatever order they are written in: join, unpivot, where/derive,
+// group_by+aggregate or pivot, complete, window, select, distinct,
+// order_by, limit.
 type View struct {
 	Name string
 	Pos  position.Pos
 
-	From      Ref      // a dataset or an earlier view
-	Join      *Join    // optional left lookup join, applied before where
-	Where     []Expr   // each counted separately; all must hold
-	Derive    []*Named // new columns, in order; each sees the ones before it
-	GroupBy   []Ref
-	Aggregate []*Named // NAME: expression over aggregate calls, e.g. sum(low) / count()
-	Select    []Ref    // optional: the output columns, in order
-	OrderBy   []OrderKey
-	Limit     Int
+	From       Ref   // the one input, or the first of an append's
+	Sources    []Ref // from: as written: one input, or the list of an append
+	Append     bool  // from: is a list: the inputs' rows one after the other
+	FromColumn String
+	Join       *Join    // optional left lookup join, applied before where
+	Unpivot    *Unpivot // optional: columns into rows, before where
+	Where      []Expr   // each counted separately; all must hold
+	Derive     []*Named // new columns, in order; each sees the ones before it
+	GroupBy    []Ref
+	Aggregate  []*Named // NAME: expression over aggregate calls, e.g. sum(low) / count()
+	Pivot      *Pivot   // optional, instead of group_by: rows into columns
+	Complete   *Complete
+	Window     *Window
+	Select     []Ref // optional: the output columns, in order
+	Distinct   Bool
+	OrderBy    []OrderKey
+	Limit      Int
+	WithTies   bool // limit: {rows: N, with_ties: true}
 
 	// Labels and Formats say how tables, charts, legends and tooltips name
 	// the view's columns and print their values, in file order.
 	Labels  []Label
 	Formats []Label
+}
+
+// Bool is a boolean scalar with its position.
+type Bool struct {
+	Value bool
+	Pos   position.Pos
+	Set   bool
+}
+
+// Literal is a value written in the analysis (a pivot's column values, a
+// fill), typed later against the column it is for: Tag is what YAML read
+// it as (!!int, !!float, !!bool, !!null, !!str, !!timestamp).
+type Literal struct {
+	Text string
+	Tag  string
+	Pos  position.Pos
+}
+
+// Unpivot turns columns into rows: each input row gives one row per
+// column of Columns, the other columns repeated.
+type Unpivot struct {
+	Pos      position.Pos
+	Columns  []Ref
+	NamesTo  String // the new string column holding each column's name
+	ValuesTo String // the new column holding its value
+}
+
+// Pivot turns rows into columns: one row per combination of the other
+// columns, a column for each of Columns holding the ValuesFrom of the row
+// whose NamesFrom is its value.
+type Pivot struct {
+	Pos        position.Pos
+	NamesFrom  Ref
+	ValuesFrom Ref
+	Columns    []PivotColumn
+	Fill       *Literal // for a missing cell; nil means null
+}
+
+// PivotColumn is one new column of a pivot and the value of names_from
+// it takes.
+type PivotColumn struct {
+	Name  string
+	Pos   position.Pos
+	Value Literal
+}
+
+// Complete adds the rows missing from every combination of Columns'
+// values, with Fill in the columns it names.
+type Complete struct {
+	Pos     position.Pos
+	Columns []Ref
+	Every   []Setting // a column's step: an int, or day|week|month|quarter|year
+	Fill    []Setting // a column's value in the rows added
+}
+
+// Setting is a value given for one column.
+type Setting struct {
+	Column Ref
+	Value  Literal
+}
+
+// Window computes columns over each row's partition, in order.
+type Window struct {
+	Pos         position.Pos
+	PartitionBy []Ref
+	OrderBy     []OrderKey
+	Derive      []*Named
 }
 
 // Join is a left lookup join: each row gains Columns from the one row of

@@ -304,11 +304,38 @@ func (d *decoder) scalarLines(n *yaml.Node) []position.Pos {
 	return out
 }
 
+// literal reads a scalar written for a value: its text and what YAML
+// read it as.
+func (d *decoder) literal(n *yaml.Node, what string) (Literal, bool) {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return Literal{}, false
+	}
+	if d.localTag(n, what) {
+		return Literal{}, false
+	}
+	return Literal{Text: s, Tag: n.ShortTag(), Pos: d.contentPos(n)}, true
+}
+
+// localTag refuses a scalar YAML read as a tag: `where: !canine` is the
+// tag !canine on an empty value, not the expression !canine.
+func (d *decoder) localTag(n *yaml.Node, what string) bool {
+	if n.Style&yaml.TaggedStyle == 0 || strings.HasPrefix(n.Tag, "!!") {
+		return false
+	}
+	text := strings.TrimSpace(n.Tag + " " + n.Value)
+	d.errorf(n, "%s: YAML reads %s as a tag, not as text; quote it: '%s'", what, n.Tag, text)
+	return true
+}
+
 // expr reads an expression scalar. Numbers and booleans written bare are
 // expressions too (`check: true`).
 func (d *decoder) expr(n *yaml.Node, what string) Expr {
 	s, ok := d.scalar(n, what)
 	if !ok {
+		return Expr{}
+	}
+	if d.localTag(n, what) {
 		return Expr{}
 	}
 	if strings.TrimSpace(s) == "" {

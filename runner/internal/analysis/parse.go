@@ -19,17 +19,23 @@ import (
 // The keys each part of an analysis accepts. The JSON Schema in
 // docs/analysis.schema.json is tested against these lists.
 var (
-	TopKeys     = []string{"title", "dek", "byline", "date", "datasets", "views", "values", "claims", "body"}
-	DatasetKeys = []string{"path", "format", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows"}
-	SourceKeys  = []string{"title", "publisher", "author", "url", "published", "accessed", "license", "note"}
-	ColumnKeys  = []string{"type", "format", "from", "required", "null"}
-	ViewKeys    = []string{"from", "join", "where", "derive", "group_by", "aggregate", "select", "order_by", "limit", "labels", "formats"}
-	ValueKeys   = []string{"expr", "format"}
-	JoinKeys    = []string{"view", "on", "columns"}
-	ClaimKeys   = []string{"id", "text", "check"}
-	CellKeys    = []string{"md", "chart", "table", "claim"}
-	TableKeys   = []string{"view", "columns", "caption", "limit", "labels", "formats"}
-	ChartKeys   = append([]string{"type", "data", "x", "y", "series", "title", "subtitle", "caption", "x_label", "y_label", "unit", "format", "stack", "horizontal",
+	TopKeys      = []string{"title", "dek", "byline", "date", "datasets", "views", "values", "claims", "body"}
+	DatasetKeys  = []string{"path", "format", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows"}
+	SourceKeys   = []string{"title", "publisher", "author", "url", "published", "accessed", "license", "note"}
+	ColumnKeys   = []string{"type", "format", "from", "required", "null"}
+	ViewKeys     = []string{"from", "from_column", "join", "unpivot", "where", "derive", "group_by", "aggregate", "pivot", "complete", "window", "select", "distinct", "order_by", "limit", "labels", "formats"}
+	ValueKeys    = []string{"expr", "format"}
+	JoinKeys     = []string{"view", "on", "columns"}
+	UnpivotKeys  = []string{"columns", "names_to", "values_to"}
+	PivotKeys    = []string{"names_from", "values_from", "columns", "fill"}
+	CompleteKeys = []string{"columns", "every", "fill"}
+	WindowKeys   = []string{"partition_by", "order_by", "derive"}
+	LimitKeys    = []string{"rows", "with_ties"}
+	StepUnits    = []string{"day", "week", "month", "quarter", "year"} // complete: every: for a date column
+	ClaimKeys    = []string{"id", "text", "check"}
+	CellKeys     = []string{"md", "chart", "table", "claim"}
+	TableKeys    = []string{"view", "columns", "caption", "limit", "labels", "formats"}
+	ChartKeys    = append([]string{"type", "data", "x", "y", "series", "title", "subtitle", "caption", "x_label", "y_label", "unit", "format", "stack", "horizontal",
 		"labels", "formats", "height", "marks", "facet"}, MapKeys...)
 	MarkKeys     = []string{"x", "y", "label"}
 	Encodings    = []string{"utf-8", "latin-1", "windows-1252"}
@@ -495,10 +501,33 @@ func (d *decoder) view(p entry) *View {
 		return v
 	}
 	if e, ok := m["from"]; ok {
-		v.From = d.ref(e.value, what+": from")
+		if e.value.Kind == yaml.SequenceNode {
+			v.Append = true
+			v.Sources = d.refs(e.value, what+": from")
+			if len(v.Sources) == 0 {
+				d.errorf(e.value, "%s: from: an empty list; name the datasets or views to append, e.g. from: [y2019, y2020]", what)
+			}
+		} else {
+			v.Sources = []Ref{d.ref(e.value, what+": from")}
+		}
+		if len(v.Sources) > 0 {
+			v.From = v.Sources[0]
+		}
+	}
+	if e, ok := m["from_column"]; ok {
+		v.FromColumn = d.str(e.value, what+": from_column")
+		if v.FromColumn.Set && !identRE.MatchString(v.FromColumn.Value) {
+			d.errorf(e.value, "%s: from_column: column name %q must be letters, digits and _, starting with a letter or _", what, v.FromColumn.Value)
+		}
+		if !v.Append {
+			d.errorf(e.keyN, "%s: from_column names the input each row came from, for an append: write from as a list, from: [a, b]", what)
+		}
 	}
 	if e, ok := m["join"]; ok {
 		v.Join = d.join(e, what)
+	}
+	if e, ok := m["unpivot"]; ok {
+		v.Unpivot = d.unpivot(e, what)
 	}
 	if e, ok := m["where"]; ok {
 		switch e.value.Kind {
@@ -519,20 +548,43 @@ func (d *decoder) view(p entry) *View {
 	if e, ok := m["aggregate"]; ok {
 		v.Aggregate = d.named(e.value, what+": aggregate")
 	}
+	if e, ok := m["pivot"]; ok {
+		v.Pivot = d.pivot(e, what)
+		for _, k := range []string{"group_by", "aggregate"} {
+			if g, ok := m[k]; ok {
+				d.errorf(g.keyN, "%s: %s and pivot are one step, a row per key: a pivot takes the place of group_by and aggregate (aggregate in a view, pivot it in another that reads it)", what, k)
+			}
+		}
+	}
+	if e, ok := m["complete"]; ok {
+		v.Complete = d.complete(e, what)
+	}
+	if e, ok := m["window"]; ok {
+		v.Window = d.window(e, what)
+	}
 	if e, ok := m["select"]; ok {
 		v.Select = d.refs(e.value, what+": select")
 	}
+	if e, ok := m["distinct"]; ok {
+		v.Distinct = Bool{Value: d.boolean(e.value, what+": distinct"), Pos: d.pos(e.keyN), Set: true}
+	}
 	if e, ok := m["order_by"]; ok {
-		for _, r := range d.refs(e.value, what+": order_by") {
-			k := OrderKey{Name: r.Name, Pos: r.Pos}
-			if strings.HasPrefix(k.Name, "-") {
-				k.Name, k.Desc = strings.TrimSpace(k.Name[1:]), true
-			}
-			v.OrderBy = append(v.OrderBy, k)
-		}
+		v.OrderBy = d.orderKeys(e.value, what+": order_by")
 	}
 	if e, ok := m["limit"]; ok {
-		v.Limit = d.integer(e.value, what+": limit", 1)
+		if e.value.Kind == yaml.MappingNode {
+			lm, ok := d.mapping(e.value, e.keyN, what+": limit", LimitKeys, []string{"rows"})
+			if ok {
+				if r, ok := lm["rows"]; ok {
+					v.Limit = d.integer(r.value, what+": limit: rows", 1)
+				}
+				if w, ok := lm["with_ties"]; ok {
+					v.WithTies = d.boolean(w.value, what+": limit: with_ties")
+				}
+			}
+		} else {
+			v.Limit = d.integer(e.value, what+": limit", 1)
+		}
 	}
 	if e, ok := m["labels"]; ok {
 		v.Labels = d.labels(e.value, what+": labels")
@@ -563,6 +615,145 @@ func (d *decoder) value(p entry) *Value {
 		v.Format = d.str(e.value, what+": format")
 	}
 	return v
+}
+
+func (d *decoder) orderKeys(n *yaml.Node, what string) []OrderKey {
+	var out []OrderKey
+	for _, r := range d.refs(n, what) {
+		k := OrderKey{Name: r.Name, Pos: r.Pos}
+		if strings.HasPrefix(k.Name, "-") {
+			k.Name, k.Desc = strings.TrimSpace(k.Name[1:]), true
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+func (d *decoder) unpivot(e entry, what string) *Unpivot {
+	u := &Unpivot{Pos: d.pos(e.keyN)}
+	what += ": unpivot"
+	m, ok := d.mapping(e.value, e.keyN, what, UnpivotKeys, []string{"columns", "names_to", "values_to"})
+	if !ok {
+		return u
+	}
+	if e, ok := m["columns"]; ok {
+		u.Columns = d.refs(e.value, what+": columns")
+		if len(u.Columns) == 0 {
+			d.errorf(e.value, "%s: columns needs at least one column to turn into rows", what)
+		}
+	}
+	u.NamesTo = d.newName(m, "names_to", what)
+	u.ValuesTo = d.newName(m, "values_to", what)
+	return u
+}
+
+// newName reads the name of a column a step makes.
+func (d *decoder) newName(m map[string]entry, key, what string) String {
+	e, ok := m[key]
+	if !ok {
+		return String{}
+	}
+	s := d.str(e.value, what+": "+key)
+	if s.Set && !identRE.MatchString(s.Value) {
+		d.errorf(e.value, "%s: %s: column name %q must be letters, digits and _, starting with a letter or _ (it is used in expressions)", what, key, s.Value)
+		return String{}
+	}
+	return s
+}
+
+func (d *decoder) pivot(e entry, what string) *Pivot {
+	pv := &Pivot{Pos: d.pos(e.keyN)}
+	what += ": pivot"
+	m, ok := d.mapping(e.value, e.keyN, what, PivotKeys, []string{"names_from", "values_from", "columns"})
+	if !ok {
+		return pv
+	}
+	if e, ok := m["names_from"]; ok {
+		pv.NamesFrom = d.ref(e.value, what+": names_from")
+	}
+	if e, ok := m["values_from"]; ok {
+		pv.ValuesFrom = d.ref(e.value, what+": values_from")
+	}
+	if e, ok := m["columns"]; ok {
+		for _, c := range d.pairs(e.value, what+": columns") {
+			if !d.name(c.keyN, "column") {
+				continue
+			}
+			if lit, ok := d.literal(c.value, what+": columns: "+c.key); ok {
+				pv.Columns = append(pv.Columns, PivotColumn{Name: c.key, Pos: d.pos(c.keyN), Value: lit})
+			}
+		}
+		if len(pv.Columns) == 0 && e.value.Kind == yaml.MappingNode {
+			d.errorf(e.value, "%s: columns is empty; map each new column to the value of %s it takes, e.g. gunfire: \"Gunfire\"", what, pv.NamesFrom.Name)
+		}
+	}
+	if e, ok := m["fill"]; ok {
+		if lit, ok := d.literal(e.value, what+": fill"); ok {
+			pv.Fill = &lit
+		}
+	}
+	return pv
+}
+
+func (d *decoder) complete(e entry, what string) *Complete {
+	c := &Complete{Pos: d.pos(e.keyN)}
+	what += ": complete"
+	m, ok := d.mapping(e.value, e.keyN, what, CompleteKeys, []string{"columns"})
+	if !ok {
+		return c
+	}
+	if e, ok := m["columns"]; ok {
+		c.Columns = d.refs(e.value, what+": columns")
+		if len(c.Columns) == 0 {
+			d.errorf(e.value, "%s: columns needs at least one column whose values to complete", what)
+		}
+	}
+	settings := func(key string) []Setting {
+		e, ok := m[key]
+		if !ok {
+			return nil
+		}
+		var out []Setting
+		for _, p := range d.pairs(e.value, what+": "+key) {
+			if lit, ok := d.literal(p.value, what+": "+key+": "+p.key); ok {
+				out = append(out, Setting{Column: Ref{Name: p.key, Pos: d.pos(p.keyN)}, Value: lit})
+			}
+		}
+		return out
+	}
+	c.Every = settings("every")
+	for _, st := range c.Every {
+		n, err := strconv.Atoi(st.Value.Text)
+		if st.Value.Tag == "!!int" && err == nil && n >= 1 || st.Value.Tag == "!!str" && slices.Contains(StepUnits, st.Value.Text) {
+			continue
+		}
+		d.errs.Add(st.Value.Pos, "%s: every: %s: a step is a whole number of at least 1 (for an int column) or one of %s (for a date column), not %q",
+			what, st.Column.Name, strings.Join(StepUnits, ", "), st.Value.Text)
+	}
+	c.Fill = settings("fill")
+	return c
+}
+
+func (d *decoder) window(e entry, what string) *Window {
+	w := &Window{Pos: d.pos(e.keyN)}
+	what += ": window"
+	m, ok := d.mapping(e.value, e.keyN, what, WindowKeys, []string{"derive"})
+	if !ok {
+		return w
+	}
+	if e, ok := m["partition_by"]; ok {
+		w.PartitionBy = d.refs(e.value, what+": partition_by")
+	}
+	if e, ok := m["order_by"]; ok {
+		w.OrderBy = d.orderKeys(e.value, what+": order_by")
+	}
+	if e, ok := m["derive"]; ok {
+		w.Derive = d.named(e.value, what+": derive")
+		if len(w.Derive) == 0 && e.value.Kind == yaml.MappingNode {
+			d.errorf(e.value, "%s: derive is empty; name the columns the window computes, e.g. rank: rank()", what)
+		}
+	}
+	return w
 }
 
 func (d *decoder) join(e entry, what string) *Join {

@@ -31,18 +31,23 @@ const schemaPath = "../../../docs/analysis.schema.json"
 // chart, value, mark). They are not exported, so they are written out here: when one
 // changes in parse.go, change it here and in the schema.
 var schemaRequired = map[string][]string{
-	"top":     {"title", "datasets"},
-	"dataset": {"path", "source", "columns"},
-	"source":  {"title", "publisher", "accessed", "license"},
-	"column":  {"type"},
-	"view":    {"from"},
-	"join":    {"view", "on"},
-	"claim":   {"id", "text", "check"},
-	"table":   {"view"},
-	"chart":   {"type", "data"}, // and, by type, the required keys of one of its oneOf choices
-	"cell":    nil,              // exactly one of the cell keys, checked apart
-	"value":   {"expr"},
-	"mark":    nil, // x, y or both, checked by package chart
+	"top":      {"title", "datasets"},
+	"dataset":  {"path", "source", "columns"},
+	"source":   {"title", "publisher", "accessed", "license"},
+	"column":   {"type"},
+	"view":     {"from"},
+	"join":     {"view", "on"},
+	"unpivot":  {"columns", "names_to", "values_to"},
+	"pivot":    {"names_from", "values_from", "columns"},
+	"complete": {"columns"},
+	"window":   {"derive"},
+	"limit":    {"rows"},
+	"claim":    {"id", "text", "check"},
+	"table":    {"view"},
+	"chart":    {"type", "data"}, // and, by type, the required keys of one of its oneOf choices
+	"cell":     nil,              // exactly one of the cell keys, checked apart
+	"value":    {"expr"},
+	"mark":     nil, // x, y or both, checked by package chart
 }
 
 func schemaLoad(t *testing.T) map[string]any {
@@ -112,6 +117,7 @@ func TestSchemaKeysMatchParser(t *testing.T) {
 		"top": TopKeys, "dataset": DatasetKeys, "source": SourceKeys, "column": ColumnKeys,
 		"view": ViewKeys, "join": JoinKeys, "claim": ClaimKeys, "cell": CellKeys,
 		"table": TableKeys, "chart": ChartKeys, "value": ValueKeys, "mark": MarkKeys,
+		"unpivot": UnpivotKeys, "pivot": PivotKeys, "complete": CompleteKeys, "window": WindowKeys, "limit": LimitKeys,
 	}
 	for part, keys := range parts {
 		obj := schemaObject(t, root, part)
@@ -527,35 +533,46 @@ func TestSchemaAcceptsExamples(t *testing.T) {
 func TestSchemaRejectsWhatParserRejects(t *testing.T) {
 	const head = "title: t\ndatasets:\n  d:\n    path: datasets/d.csv\n    source: {title: t, publisher: p, accessed: 2026-01-01, license: l}\n    columns: {a: int}\n"
 	cases := map[string]string{
-		"unknown top key":      "titel: t\ndatasets: {}\n",
-		"missing title":        "datasets: {}\n",
-		"unknown column type":  strings.Replace(head, "a: int", "a: integer", 1),
-		"column without type":  strings.Replace(head, "a: int", "a: {required: true}", 1),
-		"bad dataset name":     strings.Replace(head, "  d:", "  2d:", 1),
-		"unknown encoding":     head + "    encoding: utf-16\n",
-		"source without title": strings.Replace(head, "title: t, publisher", "publisher", 1),
-		"bad url":              strings.Replace(head, "license: l}", "license: l, url: www.x.org}", 1),
-		"bad accessed date":    strings.Replace(head, "2026-01-01", "1/1/2026", 1),
-		"view without from":    head + "views:\n  v: {where: a > 1}\n",
-		"unknown view key":     head + "views:\n  v: {from: d, filter: a > 1}\n",
-		"limit zero":           head + "views:\n  v: {from: d, limit: 0}\n",
-		"join without on":      head + "views:\n  v: {from: d, join: {view: d}}\n",
-		"claim without check":  head + "claims:\n  - {id: c, text: t}\n",
-		"bad claim id":         head + "claims:\n  - {id: a b, text: t, check: true}\n",
-		"two keys in a cell":   head + "body:\n  - {md: x, claim: c}\n",
-		"empty cell":           head + "body:\n  - {}\n",
-		"chart without y":      head + "body:\n  - chart: {type: bar, data: v, x: a}\n",
-		"stack not a boolean":  head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, stack: yes please}\n",
-		"table without view":   head + "body:\n  - table: {caption: c}\n",
-		"value without expr":   head + "values:\n  n: {format: \"0\"}\n",
-		"unknown value key":    head + "values:\n  n: {expr: 1, fmt: \"0\"}\n",
-		"empty label":          head + "views:\n  v: {from: d, labels: {a: \"\"}}\n",
-		"label not a text":     head + "views:\n  v: {from: d, labels: {a: [x]}}\n",
-		"table labels a list":  head + "body:\n  - table: {view: v, labels: [a]}\n",
-		"marks not a list":     head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, marks: {y: 1}}\n",
-		"unknown mark key":     head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, marks: [{z: 1}]}\n",
-		"height not a number":  head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, height: tall}\n",
-		"facet a list":         head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, facet: [a, b]}\n",
+		"unknown top key":          "titel: t\ndatasets: {}\n",
+		"missing title":            "datasets: {}\n",
+		"unknown column type":      strings.Replace(head, "a: int", "a: integer", 1),
+		"column without type":      strings.Replace(head, "a: int", "a: {required: true}", 1),
+		"bad dataset name":         strings.Replace(head, "  d:", "  2d:", 1),
+		"unknown encoding":         head + "    encoding: utf-16\n",
+		"source without title":     strings.Replace(head, "title: t, publisher", "publisher", 1),
+		"bad url":                  strings.Replace(head, "license: l}", "license: l, url: www.x.org}", 1),
+		"bad accessed date":        strings.Replace(head, "2026-01-01", "1/1/2026", 1),
+		"view without from":        head + "views:\n  v: {where: a > 1}\n",
+		"unknown view key":         head + "views:\n  v: {from: d, filter: a > 1}\n",
+		"limit zero":               head + "views:\n  v: {from: d, limit: 0}\n",
+		"join without on":          head + "views:\n  v: {from: d, join: {view: d}}\n",
+		"claim without check":      head + "claims:\n  - {id: c, text: t}\n",
+		"bad claim id":             head + "claims:\n  - {id: a b, text: t, check: true}\n",
+		"two keys in a cell":       head + "body:\n  - {md: x, claim: c}\n",
+		"empty cell":               head + "body:\n  - {}\n",
+		"chart without y":          head + "body:\n  - chart: {type: bar, data: v, x: a}\n",
+		"stack not a boolean":      head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, stack: yes please}\n",
+		"table without view":       head + "body:\n  - table: {caption: c}\n",
+		"value without expr":       head + "values:\n  n: {format: \"0\"}\n",
+		"unknown value key":        head + "values:\n  n: {expr: 1, fmt: \"0\"}\n",
+		"empty label":              head + "views:\n  v: {from: d, labels: {a: \"\"}}\n",
+		"label not a text":         head + "views:\n  v: {from: d, labels: {a: [x]}}\n",
+		"table labels a list":      head + "body:\n  - table: {view: v, labels: [a]}\n",
+		"marks not a list":         head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, marks: {y: 1}}\n",
+		"unknown mark key":         head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, marks: [{z: 1}]}\n",
+		"height not a number":      head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, height: tall}\n",
+		"facet a list":             head + "body:\n  - chart: {type: bar, data: v, x: a, y: a, facet: [a, b]}\n",
+		"limit without rows":       head + "views:\n  v: {from: d, limit: {with_ties: true}}\n",
+		"with_ties not a bool":     head + "views:\n  v: {from: d, limit: {rows: 3, with_ties: maybe}}\n",
+		"unpivot without names_to": head + "views:\n  v: {from: d, unpivot: {columns: [a], values_to: v}}\n",
+		"pivot without columns":    head + "views:\n  v: {from: d, pivot: {names_from: a, values_from: a}}\n",
+		"pivot column not a name":  head + "views:\n  v: {from: d, pivot: {names_from: a, values_from: a, columns: {2x: 1}}}\n",
+		"complete without columns": head + "views:\n  v: {from: d, complete: {every: {a: 1}}}\n",
+		"complete every zero":      head + "views:\n  v: {from: d, complete: {columns: a, every: {a: 0}}}\n",
+		"complete every decade":    head + "views:\n  v: {from: d, complete: {columns: a, every: {a: decade}}}\n",
+		"window without derive":    head + "views:\n  v: {from: d, window: {order_by: a}}\n",
+		"unknown window key":       head + "views:\n  v: {from: d, window: {order: a, derive: {r: rank()}}}\n",
+		"distinct not a bool":      head + "views:\n  v: {from: d, distinct: yes}\n",
 	}
 	for name, src := range cases {
 		if _, err := Parse("x.yaml", []byte(src)); err == nil {
@@ -566,6 +583,12 @@ func TestSchemaRejectsWhatParserRejects(t *testing.T) {
 		}
 	}
 	ok := head + "views:\n  v: {from: d, where: [a > 1], order_by: -a, limit: 3, join: {view: d, on: a}}\n" +
+		"  w: {from: [d, v], from_column: src, distinct: true, limit: {rows: 2, with_ties: true}, order_by: a}\n" +
+		"  u: {from: d, unpivot: {columns: [a], names_to: k, values_to: x}}\n" +
+		"  p: {from: u, pivot: {names_from: k, values_from: x, columns: {a: \"a\", b: 2}, fill: 0}}\n" +
+		"  c: {from: d, complete: {columns: [a], every: {a: 1}, fill: {b: null}}}\n" +
+		"  e: {from: d, complete: {columns: [a], every: {a: month}}}\n" +
+		"  r: {from: d, window: {partition_by: a, order_by: [-a], derive: {r: rank()}}}\n" +
 		"values:\n  n: len(v)\n  five: 5\n  share: {expr: n / 2, format: \"0.0%\"}\n  when: {expr: 1930, format: \"YYYY\"}\nclaims:\n  - {id: c-1, text: t, check: true}\n" +
 		"body:\n  - md: \"{{ n }}\"\n  - table: v\n  - table: {view: v, columns: [a], limit: 2}\n" +
 		"  - chart: {type: bar, data: v, x: a, y: a, stack: true, format: \"0,0.0\"}\n  - claim: c-1\n" +

@@ -45,12 +45,21 @@ type View struct {
 	Plan     *view.Plan
 	Dataset  *Dataset // set when it reads a dataset
 	Upstream string   // set when it reads another view
-	Join     string   // the view it joins, if any
+	// Sources are the inputs of an append (from: [a, b]), in order; nil
+	// for a view of one input.
+	Sources  []Source
+	Join     string // the view it joins, if any
 	Implicit bool
 	Datasets []string      // every dataset it depends on, through views and joins
 	RowType  reflect.Type  // one of its rows inside values: a struct of any fields
 	Shown    bool          // a table or chart of the body shows it
 	Display  table.Display // its labels: and formats:
+}
+
+// Source is one input of an append: a dataset, or a view.
+type Source struct {
+	Dataset *Dataset
+	View    string
 }
 
 // Value is one entry of values:, compiled.
@@ -118,8 +127,11 @@ func Analysis(f *analysis.File) (*Plan, error) {
 			d.Columns = append(d.Columns, table.Column{Name: col.Name, Type: col.Type, Pos: col.Pos})
 		}
 		for _, v := range f.Views {
-			if v.From.Name == ds.Name {
-				d.Views = append(d.Views, v.Name)
+			for _, from := range v.Sources {
+				if from.Name == ds.Name {
+					d.Views = append(d.Views, v.Name)
+					break
+				}
 			}
 		}
 		datasets[ds.Name] = d
@@ -135,18 +147,30 @@ func Analysis(f *analysis.File) (*Plan, error) {
 	}
 	for _, v := range order {
 		pv := &View{Name: v.Name}
-		var input []table.Column
-		if d, ok := datasets[v.From.Name]; ok {
-			pv.Dataset, input = d, d.Columns
-			pv.Implicit = v.Name == d.Source.Name
-			pv.Datasets = []string{d.Source.Name}
-		} else {
-			up := p.views[v.From.Name]
-			if up == nil {
-				continue // its own errors are reported
+		var inputs [][]table.Column
+		missing := false
+		for _, from := range v.Sources {
+			var src Source
+			if d, ok := datasets[from.Name]; ok {
+				src.Dataset = d
+				inputs = append(inputs, d.Columns)
+				pv.Datasets = append(pv.Datasets, d.Source.Name)
+			} else if up := p.views[from.Name]; up != nil {
+				src.View = up.Name
+				inputs = append(inputs, up.Plan.Output)
+				pv.Datasets = append(pv.Datasets, up.Datasets...)
+			} else {
+				missing = true // its own errors are reported
+				break
 			}
-			pv.Upstream, input = up.Name, up.Plan.Output
-			pv.Datasets = append(pv.Datasets, up.Datasets...)
+			pv.Sources = append(pv.Sources, src)
+		}
+		if missing || len(inputs) == 0 {
+			continue
+		}
+		if !v.Append {
+			pv.Dataset, pv.Upstream, pv.Sources = pv.Sources[0].Dataset, pv.Sources[0].View, nil
+			pv.Implicit = pv.Dataset != nil && v.Name == pv.Dataset.Source.Name
 		}
 		if v.Join != nil {
 			pv.Join = v.Join.View.Name
@@ -155,7 +179,7 @@ func Analysis(f *analysis.File) (*Plan, error) {
 			}
 		}
 		pv.Datasets = uniq(pv.Datasets)
-		plan, err := view.Compile(v, input, func(name string) ([]table.Column, bool) {
+		plan, err := view.CompileSources(v, inputs, func(name string) ([]table.Column, bool) {
 			if j := p.views[name]; j != nil {
 				return j.Plan.Output, true
 			}

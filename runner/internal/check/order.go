@@ -16,7 +16,8 @@ func viewOrder(f *analysis.File, readWhole map[string]bool) ([]*analysis.View, e
 	var order []*analysis.View
 	for _, ds := range f.Datasets {
 		if readWhole[ds.Name] {
-			order = append(order, &analysis.View{Name: ds.Name, Pos: ds.Pos, From: analysis.Ref{Name: ds.Name, Pos: ds.Pos}})
+			from := analysis.Ref{Name: ds.Name, Pos: ds.Pos}
+			order = append(order, &analysis.View{Name: ds.Name, Pos: ds.Pos, From: from, Sources: []analysis.Ref{from}})
 		}
 	}
 	byName := map[string]*analysis.View{}
@@ -25,8 +26,10 @@ func viewOrder(f *analysis.File, readWhole map[string]bool) ([]*analysis.View, e
 	}
 	sorted, err := dependencyOrder(f.Views, byName, func(v *analysis.View) []string {
 		var d []string
-		if _, ok := byName[v.From.Name]; ok {
-			d = append(d, v.From.Name)
+		for _, from := range v.Sources {
+			if _, ok := byName[from.Name]; ok {
+				d = append(d, from.Name)
+			}
 		}
 		if v.Join != nil {
 			if _, ok := byName[v.Join.View.Name]; ok {

@@ -37,12 +37,14 @@ func resolve(f *analysis.File) error {
 	}
 	sources := append(append([]string(nil), datasets...), views...)
 	for _, v := range f.Views {
-		if v.From.Name != "" && !slices.Contains(sources, v.From.Name) {
-			errs.Append(position.Errorf(v.From.Pos, "view %q: from: no dataset or view named %q", v.Name, v.From.Name).
-				Span(len(v.From.Name)).Hinted(suggest.DidYouMean(v.From.Name, sources)))
-		}
-		if v.From.Name == v.Name {
-			errs.Add(v.From.Pos, "view %q reads from itself", v.Name)
+		for _, from := range v.Sources {
+			if from.Name != "" && !slices.Contains(sources, from.Name) {
+				errs.Append(position.Errorf(from.Pos, "view %q: from: no dataset or view named %q", v.Name, from.Name).
+					Span(len(from.Name)).Hinted(suggest.DidYouMean(from.Name, sources)))
+			}
+			if from.Name == v.Name {
+				errs.Add(from.Pos, "view %q reads from itself", v.Name)
+			}
 		}
 		if v.Join != nil && v.Join.View.Name != "" && !slices.Contains(sources, v.Join.View.Name) {
 			errs.Append(position.Errorf(v.Join.View.Pos, "view %q: join: no view named %q", v.Name, v.Join.View.Name).

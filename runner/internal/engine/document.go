@@ -38,7 +38,8 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 	for _, ds := range c.File.Datasets {
 		dsResults[ds.Name] = &DatasetResult{Dataset: ds}
 	}
-	rd := &reading{c: c, opts: opts, readers: map[string]*dataset.Reader{}, done: map[string]*ViewResult{}, results: dsResults, geos: map[string]*chart.Geo{}}
+	rd := &reading{c: c, opts: opts, readers: map[string]*dataset.Reader{}, done: map[string]*ViewResult{}, results: dsResults, geos: map[string]*chart.Geo{},
+		partial: map[string][]*view.Run{}}
 	defer rd.close()
 	err := rd.readAll()
 	if perr := rd.verify(); perr != nil {
@@ -162,9 +163,24 @@ func newView(vr *ViewResult, pv *check.View) *results.View {
 		}
 		out.Columns = append(out.Columns, rc)
 	}
-	for _, k := range v.GroupBy {
-		out.Keys = append(out.Keys, k.Name)
+	out.Keys = pv.Plan.Keys
+	if v.Append {
+		for i, src := range v.Sources {
+			out.Sources = append(out.Sources, src.Name)
+			out.Counts.Inputs = append(out.Counts.Inputs, results.SourceCount{Name: src.Name, Rows: vr.Counts.Sources[i]})
+		}
 	}
+	count := func(set bool, n int) *int {
+		if !set {
+			return nil
+		}
+		return &n
+	}
+	c := vr.Counts
+	out.Counts.Unpivoted = count(v.Unpivot != nil, c.Unpivoted)
+	out.Counts.Completed = count(v.Complete != nil, c.Completed)
+	out.Counts.Repeated = count(v.Distinct.Value, c.Repeated)
+	out.Counts.TiedCut = count(c.TiedCut > 0, c.TiedCut)
 	if v.Join != nil {
 		out.Join = v.Join.View.Name
 		joined, unmatched := vr.Counts.Joined, vr.Counts.Unmatched

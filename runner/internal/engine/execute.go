@@ -54,6 +54,16 @@ type reading struct {
 	done    map[string]*ViewResult
 	results map[string]*DatasetResult
 	geos    map[string]*chart.Geo // the GeoJSON datasets' features, for maps
+	// partial holds the runs of an append's inputs computed so far, by
+	// view and input: a dataset read for other views feeds them too.
+	partial map[string][]*view.Run
+}
+
+// member is a view a read of a dataset feeds: the view, or input source
+// of an append (-1 for a view of one input).
+type member struct {
+	view   *check.View
+	source int
 }
 
 func (rd *reading) open(ds *analysis.Dataset) (*dataset.Reader, error) {
@@ -100,6 +110,12 @@ func (rd *reading) readAll() error {
 		if rd.done[p.Name] != nil {
 			continue
 		}
+		if p.Sources != nil {
+			if err := rd.appendView(p, i); err != nil {
+				return err
+			}
+			continue
+		}
 		var err error
 		if p.Dataset == nil {
 			up := rd.done[p.Upstream]
@@ -107,48 +123,131 @@ func (rd *reading) readAll() error {
 			if err != nil {
 				return err
 			}
-			for n, row := range up.Table.Rows {
-				if err := run.Add(row, func() string { return fmt.Sprintf("row %d of view %q", n+1, up.Table.Name) }); err != nil {
-					return err
-				}
+			if err := feedTable(run, up.Table); err != nil {
+				return err
 			}
 			if err := finish(rd.done, p, run); err != nil {
 				return err
 			}
 			continue
 		}
-		// One read of the dataset feeds every view on it that is ready.
-		group := []*check.View{p}
-		for _, q := range rd.c.Views[i+1:] {
-			if q.Dataset == p.Dataset && rd.done[q.Name] == nil && (q.Join == "" || rd.done[q.Join] != nil) {
-				group = append(group, q)
-			}
-		}
-		r := rd.readers[p.Dataset.Source.Name]
-		if r == nil { // read a second time, for a view joined to a view of the same file
-			if r, err = rd.open(p.Dataset.Source); err != nil {
-				return err
-			}
-		}
-		delete(rd.readers, p.Dataset.Source.Name)
-		n, err := stream(r, p.Dataset.Source, group, rd.done, rd.opts)
-		r.Close()
-		if err != nil {
+		if err = rd.streamFor(p.Dataset, member{p, -1}, i); err != nil {
 			return err
 		}
-		rd.results[p.Dataset.Source.Name].RowsRead = n
 	}
 	// A dataset no view reads is still read through once: every cell is
 	// checked against its type and every row counted.
 	for _, ds := range rd.c.File.Datasets {
 		if r := rd.readers[ds.Name]; r != nil {
 			delete(rd.readers, ds.Name)
-			n, err := stream(r, ds, nil, rd.done, rd.opts)
+			_, n, err := stream(r, ds, nil, rd.done, rd.opts)
 			r.Close()
 			if err != nil {
 				return err
 			}
 			rd.results[ds.Name].RowsRead = n
+		}
+	}
+	return nil
+}
+
+// streamFor reads ds for m, and in the same read for every later view
+// (from index i of the plan's views) that reads it and is ready: not
+// computed, its join computed.
+func (rd *reading) streamFor(ds *check.Dataset, m member, i int) error {
+	group := []member{m}
+	ready := func(q *check.View) bool { return rd.done[q.Name] == nil && (q.Join == "" || rd.done[q.Join] != nil) }
+	for _, q := range rd.c.Views[i:] {
+		switch {
+		case q == m.view && q.Sources == nil:
+		case q.Sources == nil && q.Dataset == ds && ready(q):
+			group = append(group, member{q, -1})
+		case q.Sources != nil && ready(q):
+			for k, src := range q.Sources {
+				if src.Dataset == ds && !rd.computed(q, k) && (q != m.view || k != m.source) {
+					group = append(group, member{q, k})
+				}
+			}
+		}
+	}
+	name := ds.Source.Name
+	r := rd.readers[name]
+	if r == nil { // read a second time, for a view joined to a view of the same file
+		var err error
+		if r, err = rd.open(ds.Source); err != nil {
+			return err
+		}
+	}
+	delete(rd.readers, name)
+	runs, n, err := stream(r, ds.Source, group, rd.done, rd.opts)
+	r.Close()
+	if err != nil {
+		return err
+	}
+	rd.results[name].RowsRead = n
+	for j, m := range group {
+		if m.source < 0 {
+			if err := finish(rd.done, m.view, runs[j]); err != nil {
+				return err
+			}
+			continue
+		}
+		if rd.partial[m.view.Name] == nil {
+			rd.partial[m.view.Name] = make([]*view.Run, len(m.view.Sources))
+		}
+		rd.partial[m.view.Name][m.source] = runs[j]
+	}
+	return nil
+}
+
+// computed reports whether the run of input k of append p is computed.
+func (rd *reading) computed(p *check.View, k int) bool {
+	runs := rd.partial[p.Name]
+	return runs != nil && runs[k] != nil
+}
+
+// appendView computes an append: the run of each input (a view's rows, or
+// a dataset read, perhaps already with other views), merged in order.
+// Nothing but the view's own result is held: the inputs stream through.
+func (rd *reading) appendView(p *check.View, i int) error {
+	for k, src := range p.Sources {
+		if rd.computed(p, k) {
+			continue
+		}
+		if src.Dataset != nil {
+			if err := rd.streamFor(src.Dataset, member{p, k}, i); err != nil {
+				return err
+			}
+			continue
+		}
+		l, err := p.Plan.Lookup(joinTable(rd.done, p))
+		if err != nil {
+			return err
+		}
+		run := p.Plan.StartSource(k, l, rd.opts.Limits)
+		if err := feedTable(run, rd.done[src.View].Table); err != nil {
+			return err
+		}
+		if rd.partial[p.Name] == nil {
+			rd.partial[p.Name] = make([]*view.Run, len(p.Sources))
+		}
+		rd.partial[p.Name][k] = run
+	}
+	runs := rd.partial[p.Name]
+	delete(rd.partial, p.Name)
+	for _, run := range runs[1:] {
+		if err := runs[0].Merge(run); err != nil {
+			return err
+		}
+	}
+	return finish(rd.done, p, runs[0])
+}
+
+// feedTable feeds the rows of a computed view to run.
+func feedTable(run *view.Run, t *table.Table) error {
+	for n, row := range t.Rows {
+		if err := run.Add(row, func() string { return fmt.Sprintf("row %d of view %q", n+1, t.Name) }); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -178,12 +277,18 @@ func open(ds *analysis.Dataset, opts Options, skip []bool) (*dataset.Reader, err
 	return dataset.Open(ds, dataset.Options{Root: opts.Root, Progress: progress, Skip: skip})
 }
 
-// onDataset lists the views that read ds directly.
-func onDataset(c *check.Plan, ds *analysis.Dataset) []*check.View {
-	var out []*check.View
+// onDataset lists the views that read ds directly, and the appends that
+// read it as one of their inputs.
+func onDataset(c *check.Plan, ds *analysis.Dataset) []member {
+	var out []member
 	for _, p := range c.Views {
 		if p.Dataset != nil && p.Dataset.Source == ds {
-			out = append(out, p)
+			out = append(out, member{p, -1})
+		}
+		for k, src := range p.Sources {
+			if src.Dataset != nil && src.Dataset.Source == ds {
+				out = append(out, member{p, k})
+			}
 		}
 	}
 	return out
@@ -191,10 +296,13 @@ func onDataset(c *check.Plan, ds *analysis.Dataset) []*check.View {
 
 // skipped marks the dataset columns no view of group uses; nil (parse
 // every column) when no view reads the dataset.
-func skipped(group []*check.View) []bool {
+func skipped(group []member) []bool {
 	var skip []bool
-	for _, p := range group {
-		use := p.Plan.Uses()
+	for _, m := range group {
+		use := m.view.Plan.Uses()
+		if m.source >= 0 {
+			use = m.view.Plan.UsesOf(m.source)
+		}
 		if skip == nil {
 			skip = make([]bool, len(use))
 			for i := range skip {
@@ -210,33 +318,29 @@ func skipped(group []*check.View) []bool {
 	return skip
 }
 
-// stream reads ds once, feeding every row to each run of group.
-func stream(r *dataset.Reader, ds *analysis.Dataset, group []*check.View, done map[string]*ViewResult, opts Options) (int, error) {
+// stream reads ds once, feeding every row to each run of group, and
+// returns the runs, unfinished, and the rows read.
+func stream(r *dataset.Reader, ds *analysis.Dataset, group []member, done map[string]*ViewResult, opts Options) ([]*view.Run, int, error) {
 	lookups := make([]*view.Lookup, len(group))
-	for i, p := range group {
-		l, err := p.Plan.Lookup(joinTable(done, p))
+	for i, m := range group {
+		l, err := m.view.Plan.Lookup(joinTable(done, m.view))
 		if err != nil {
-			return 0, err
+			return nil, 0, err
 		}
 		lookups[i] = l
 	}
 	start := func() []*view.Run {
 		runs := make([]*view.Run, len(group))
-		for i, p := range group {
-			runs[i] = p.Plan.StartWith(lookups[i], opts.Limits)
+		for i, m := range group {
+			if m.source >= 0 {
+				runs[i] = m.view.Plan.StartSource(m.source, lookups[i], opts.Limits)
+			} else {
+				runs[i] = m.view.Plan.StartWith(lookups[i], opts.Limits)
+			}
 		}
 		return runs
 	}
-	runs, rows, err := readChunks(r, ds, start, opts)
-	if err != nil {
-		return 0, err
-	}
-	for i, p := range group {
-		if err := finish(done, p, runs[i]); err != nil {
-			return 0, err
-		}
-	}
-	return rows, nil
+	return readChunks(r, ds, start, opts)
 }
 
 // feed reads every row of r into runs.

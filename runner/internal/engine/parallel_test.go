@@ -49,6 +49,39 @@ views:
     from: t
     where: x > 998.9
     select: [note, x]
+  stats:
+    from: t
+    group_by: [n]
+    aggregate:
+      p90: quantile(x, 0.9)
+      sd: stddev(x)
+      r: corr(x, n)
+      usual: mode(city)
+      wm: weighted_mean(x, n)
+      over: count_if(x > 500)
+      over_sum: sum_if(x, city == "Mosul")
+  twice:
+    from: [t, t]
+    from_column: copy
+    where: n == 3
+    group_by: [copy, city]
+    aggregate: {rows: count(), total: sum(x)}
+  city_n:
+    from: t
+    group_by: [city, n]
+    aggregate: {total: sum(x)}
+  wide:
+    from: city_n
+    where: n < 3
+    pivot:
+      names_from: n
+      values_from: total
+      columns: {zero: 0, one: 1, two: 2}
+  ranked:
+    from: by_city
+    window:
+      order_by: [-total]
+      derive: {r: rank(), share: total / sum(total)}
 `
 	dir := project{src: analysisSrc, files: map[string]string{"t": data}}.write(t)
 	var docs []*results.Document
@@ -61,7 +94,7 @@ views:
 		docs = append(docs, res)
 	}
 	for i, res := range docs[1:] {
-		for _, name := range []string{"by_city", "big"} {
+		for _, name := range []string{"by_city", "big", "stats", "twice", "wide", "ranked"} {
 			a, b := docs[0].View(name), res.View(name)
 			if !reflect.DeepEqual(a.Rows, b.Rows) || !reflect.DeepEqual(a.Counts, b.Counts) {
 				t.Errorf("view %s differs between 1 worker and run %d:\n%v %+v\n%v %+v", name, i+1, a.Rows, a.Counts, b.Rows, b.Counts)

@@ -63,9 +63,12 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"bypublisher": byPublisher,
 	// rowspan is how many rows of the counts table one view takes.
 	"rowspan": func(v viewCount) int {
-		n := 2 + len(v.Where)
+		n := 2 + len(v.Inputs) + len(v.Before) + len(v.Where) + len(v.After)
 		if v.Join != "" {
 			n += 2
+		}
+		if v.TieNote != "" {
+			n++
 		}
 		return n
 	},
@@ -295,10 +298,19 @@ type viewCount struct {
 	Name              string
 	Line              int
 	Read              int
+	Inputs            []stepCount // an append: the rows of each input
 	Where             []whereCount
 	Join              string
+	Before            []stepCount // the steps between the join and where (unpivot)
+	After             []stepCount // the steps after where and group_by (complete, distinct)
 	Out               int
 	Joined, Unmatched int
+	TieNote           string // a plain limit cut through a tie
+}
+
+type stepCount struct {
+	Label string
+	N     int
 }
 
 type whereCount struct {
@@ -315,14 +327,15 @@ func newSource(d *results.Dataset, doc *results.Document) *sourceData {
 		Published: c.Published, Accessed: c.Accessed, License: c.License, Note: c.Note,
 		Path: d.Path, SHA256: d.SHA256, RowsRead: d.RowsRead, Encoding: d.Encoding,
 	}
+	direct := func(v *results.View) bool { return v.From == d.Name || slices.Contains(v.Sources, d.Name) }
 	for _, v := range doc.Views {
-		if v.From == d.Name {
+		if direct(v) {
 			s.Views = append(s.Views, newViewCount(v))
 		}
 	}
 	// Views over views count their rows too, under the dataset they come from.
 	for _, v := range doc.Views {
-		if v.From == d.Name || !slices.Contains(v.Datasets, d.Name) || doc.View(v.From) == nil {
+		if direct(v) || !slices.Contains(v.Datasets, d.Name) || doc.View(v.From) == nil && len(v.Sources) == 0 {
 			continue
 		}
 		s.Views = append(s.Views, newViewCount(v))
@@ -337,6 +350,26 @@ func newViewCount(v *results.View) viewCount {
 	}
 	for _, w := range v.Counts.Where {
 		vc.Where = append(vc.Where, whereCount{Src: w.Expr, Line: w.Line, Kept: w.Kept})
+	}
+	for _, in := range v.Counts.Inputs {
+		vc.Inputs = append(vc.Inputs, stepCount{Label: "from " + in.Name, N: in.Rows})
+	}
+	if n := v.Counts.Unpivoted; n != nil {
+		vc.Before = append(vc.Before, stepCount{Label: "rows after unpivot", N: *n})
+	}
+	if n := v.Counts.Completed; n != nil {
+		vc.After = append(vc.After, stepCount{Label: "rows added by complete", N: *n})
+	}
+	if n := v.Counts.Repeated; n != nil {
+		vc.After = append(vc.After, stepCount{Label: "repeated rows dropped (distinct)", N: *n})
+	}
+	if n := v.Counts.TiedCut; n != nil {
+		rows := "rows tie"
+		if *n == 1 {
+			rows = "row ties"
+		}
+		vc.TieNote = fmt.Sprintf("The limit cut through a tie: %d more %s with the last row kept on order_by, and %s left out; limit: {rows: %d, with_ties: true} would keep them.",
+			*n, rows, map[bool]string{true: "is", false: "are"}[*n == 1], v.Counts.Out)
 	}
 	return vc
 }

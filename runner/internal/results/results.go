@@ -83,14 +83,18 @@ type Citation struct {
 
 // View is one computed view.
 type View struct {
-	Name     string   `json:"name"`
-	Line     int      `json:"line"`
-	From     string   `json:"from"`
+	Name string `json:"name"`
+	Line int    `json:"line"`
+	From string `json:"from"`
+	// Sources are the inputs of an append (from: [a, b]), in order; From
+	// is the first.
+	Sources  []string `json:"sources,omitempty"`
 	Join     string   `json:"join,omitempty"`
 	Datasets []string `json:"datasets"` // every dataset it depends on
 	Columns  []Column `json:"columns"`
-	// Keys are the columns that identify a row (its group_by columns):
-	// `galley diff` matches old and new rows by them.
+	// Keys are the columns that identify a row (its group_by columns, a
+	// pivot's row keys, every column of a distinct view): `galley diff`
+	// matches old and new rows by them.
 	Keys   []string `json:"keys,omitempty"`
 	Counts Counts   `json:"counts"`
 	Total  int      `json:"total"` // rows out
@@ -127,13 +131,26 @@ type Column struct {
 	Format string     `json:"format,omitempty"`
 }
 
-// Counts says what happened to a view's rows.
+// Counts says what happened to a view's rows, step by step.
 type Counts struct {
-	In        int          `json:"in"`
-	Joined    *int         `json:"joined,omitempty"`    // with a join: rows that found a match
-	Unmatched *int         `json:"unmatched,omitempty"` // with a join: rows that found none
-	Where     []WhereCount `json:"where,omitempty"`
-	Out       int          `json:"out"`
+	In        int           `json:"in"`
+	Inputs    []SourceCount `json:"inputs,omitempty"`    // an append: the rows of each input
+	Joined    *int          `json:"joined,omitempty"`    // with a join: rows that found a match
+	Unmatched *int          `json:"unmatched,omitempty"` // with a join: rows that found none
+	Unpivoted *int          `json:"unpivoted,omitempty"` // with unpivot: the rows it made
+	Where     []WhereCount  `json:"where,omitempty"`
+	Completed *int          `json:"completed,omitempty"` // with complete: the rows it added
+	Repeated  *int          `json:"repeated,omitempty"`  // with distinct: the repeated rows dropped
+	Out       int           `json:"out"`
+	// TiedCut is set when a plain limit cut through a tie: the rows left
+	// out that tie, on order_by, with the last row kept.
+	TiedCut *int `json:"tied_cut,omitempty"`
+}
+
+// SourceCount is the rows one input of an append gave.
+type SourceCount struct {
+	Name string `json:"name"`
+	Rows int    `json:"rows"`
 }
 
 // WhereCount is the rows one where kept.

@@ -13,12 +13,25 @@ import (
 
 // Plan is a compiled view.
 type Plan struct {
-	View   *analysis.View
-	Input  []table.Column // what the view reads, before the join
-	Output []table.Column
+	View *analysis.View
+	// Input is what the view reads, before the join: for an append, the
+	// columns its inputs share (and from_column), in the first input's order.
+	Input []table.Column
+	// Sources are the columns of each input of an append, in order; nil
+	// for a view of one input.
+	Sources [][]table.Column
+	Output  []table.Column
+	// Keys are the output columns that identify a row, when some do: the
+	// group_by columns, a pivot's row keys, or, for distinct rows, every
+	// column. `galley diff` matches rows by them.
+	Keys []string
 
+	appendIdx [][]int  // for each source, the index in it of each Input column (but from_column)
+	widen     [][]bool // for each source, the Input columns whose ints become floats
 	join      *joinPlan
-	rowCols   []table.Column // input + joined + derived: what row expressions see
+	unpivot   *unpivotPlan
+	baseLen   int            // Input and joined columns: the row before unpivot
+	rowCols   []table.Column // the row after unpivot, and derived: what row expressions see
 	envCols   []int          // the rowCols some row expression reads
 	wheres    []where        // in file order
 	derive    []*expression.Program
@@ -26,7 +39,12 @@ type Plan struct {
 	groupIdx  []int   // indexes into rowCols
 	aggs      []aggregate
 	slots     []*aggCall // the calls that own a state, one per distinct call
+	pivot     *pivotPlan
+	stepCols  []table.Column // the row after group_by or pivot: what complete and window see
+	complete  *completePlan
+	window    *windowPlan
 	selectIdx []int // indexes into the pre-select output
+	distinct  bool
 	order     []orderKey
 }
 
@@ -63,7 +81,13 @@ type orderKey struct {
 // Compile resolves and compiles v over input. lookup gives the output
 // columns of another view by name, for joins.
 func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([]table.Column, bool)) (*Plan, error) {
-	p := &Plan{View: v, Input: input}
+	return CompileSources(v, [][]table.Column{input}, lookup)
+}
+
+// CompileSources compiles v over the columns of each of its inputs: one
+// for a view, several for an append (from: [a, b]).
+func CompileSources(v *analysis.View, sources [][]table.Column, lookup func(name string) ([]table.Column, bool)) (*Plan, error) {
+	p := &Plan{View: v}
 	var errs position.List
 	add := func(err error) {
 		for _, e := range position.Errors(err) {
@@ -72,12 +96,29 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 	}
 	what := fmt.Sprintf("view %q", v.Name)
 
-	cols := append([]table.Column(nil), input...)
+	if v.Append {
+		input, err := p.compileAppend(sources)
+		if err != nil {
+			return nil, err
+		}
+		p.Input = input
+	} else {
+		p.Input = sources[0]
+	}
+	cols := append([]table.Column(nil), p.Input...)
 	if v.Join != nil {
 		j, joined, err := compileJoin(v, cols, lookup)
 		add(err)
 		p.join = j
 		cols = append(cols, joined...)
+	}
+	p.baseLen = len(cols)
+	if v.Unpivot != nil {
+		u, out, err := compileUnpivot(v, cols)
+		if err != nil {
+			return nil, err
+		}
+		p.unpivot, cols = u, out
 	}
 
 	// Derived columns first (each sees the ones before it), so that a where
@@ -128,7 +169,18 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 	}
 
 	out := cols
-	if len(v.GroupBy) > 0 || len(v.Aggregate) > 0 {
+	switch {
+	case v.Pivot != nil:
+		pv, pout, err := compilePivot(v, cols)
+		if err != nil {
+			add(err)
+			break
+		}
+		p.pivot, out = pv, pout
+		for _, i := range pv.keyIdx {
+			p.Keys = append(p.Keys, cols[i].Name)
+		}
+	case len(v.GroupBy) > 0 || len(v.Aggregate) > 0:
 		out = nil
 		keyEnv := expression.NewEnv("group key")
 		for _, g := range v.GroupBy {
@@ -138,6 +190,7 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 				continue
 			}
 			p.groupIdx = append(p.groupIdx, i)
+			p.Keys = append(p.Keys, g.Name)
 			out = append(out, table.Column{Name: g.Name, Type: cols[i].Type, Pos: g.Pos})
 			keyEnv.AddColumn(g.Name, cols[i].Type)
 		}
@@ -159,6 +212,21 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
+	p.stepCols = out
+	if v.Complete != nil {
+		c, err := compileComplete(v, out)
+		if err != nil {
+			return nil, err
+		}
+		p.complete = c
+	}
+	if v.Window != nil {
+		w, wout, err := compileWindow(v, out)
+		if err != nil {
+			return nil, err
+		}
+		p.window, out = w, wout
+	}
 	if len(v.Select) > 0 {
 		var sel []table.Column
 		for _, s := range v.Select {
@@ -172,6 +240,7 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 		}
 		out = sel
 	}
+	p.distinct = v.Distinct.Value
 	for _, k := range v.OrderBy {
 		i := index(out, k.Name)
 		if i < 0 {
@@ -180,9 +249,41 @@ func Compile(v *analysis.View, input []table.Column, lookup func(name string) ([
 		}
 		p.order = append(p.order, orderKey{idx: i, desc: k.Desc})
 	}
+	if v.WithTies && len(v.OrderBy) == 0 {
+		errs.Add(v.Limit.Pos, "%s: limit: with_ties keeps the rows tied with the last one on order_by, and the view has no order_by; add one, e.g. order_by: [-%s]", what, firstNumeric(out))
+	}
 	p.Output = out
+	p.Keys = outputKeys(p.Keys, out, p.distinct)
 	p.envCols = p.referenced()
 	return p, errs.Err()
+}
+
+// outputKeys are keys when every one is an output column; else, for a
+// distinct view, every column; else none.
+func outputKeys(keys []string, out []table.Column, distinct bool) []string {
+	for _, k := range keys {
+		if index(out, k) < 0 {
+			keys = nil
+			break
+		}
+	}
+	if len(keys) == 0 && distinct {
+		keys = names(out)
+	}
+	return keys
+}
+
+// firstNumeric names a column to give as an example in a message.
+func firstNumeric(cols []table.Column) string {
+	for _, c := range cols {
+		if c.Type.Numeric() {
+			return c.Name
+		}
+	}
+	if len(cols) > 0 {
+		return cols[0].Name
+	}
+	return "x"
 }
 
 // shareSlots gives each call of aggs its state, one for all equal calls
@@ -244,9 +345,9 @@ func (p *Plan) referenced() []int {
 func (p *Plan) Uses() []bool {
 	use := make([]bool, len(p.Input))
 	grouped := len(p.groupIdx) > 0 || len(p.aggs) > 0
-	if !grouped && p.selectIdx == nil {
+	if !grouped && p.selectIdx == nil || p.unpivot != nil || p.pivot != nil || !grouped && (p.window != nil || p.complete != nil) {
 		for i := range use {
-			use[i] = true // every input column is output
+			use[i] = true // every input column is output, or read past the rows' first shape
 		}
 		return use
 	}
@@ -269,6 +370,21 @@ func (p *Plan) Uses() []bool {
 	if p.join != nil {
 		for _, i := range p.join.onIn {
 			mark(i)
+		}
+	}
+	return use
+}
+
+// UsesOf is Uses for input k of an append: which of its columns the view
+// needs.
+func (p *Plan) UsesOf(k int) []bool {
+	if p.Sources == nil {
+		return p.Uses()
+	}
+	use := make([]bool, len(p.Sources[k]))
+	for i, u := range p.Uses() {
+		if u && i < len(p.appendIdx[k]) {
+			use[p.appendIdx[k][i]] = true
 		}
 	}
 	return use

@@ -28,11 +28,18 @@ var DefaultLimits = Limits{MaxGroups: 1_000_000, MaxRows: 1_000_000}
 
 // Counts says what happened to the rows of one view.
 type Counts struct {
-	Read      int   // rows that reached the view
-	Where     []int // rows kept after each where, in View.Where order
+	Read      int   // rows that reached the view (of every input of an append)
+	Sources   []int // an append: the rows of each input, in order
 	Joined    int   // rows that found a match in the join
 	Unmatched int   // rows that found none (their joined columns are null)
+	Unpivoted int   // rows unpivot made of them
+	Where     []int // rows kept after each where, in View.Where order
+	Completed int   // rows complete added
+	Repeated  int   // rows distinct dropped, each the repeat of an earlier one
 	Out       int   // rows in the result, after limit
+	// TiedCut counts the rows a plain limit left out that tie, on
+	// order_by, with the last row it kept: the limit cut through a tie.
+	TiedCut int
 }
 
 // Run is one execution of a Plan.
@@ -48,11 +55,26 @@ type Run struct {
 	lookup map[string][]any
 	Counts Counts
 
-	rows   [][]any
-	groups map[string]*group
-	key    []byte // reused to look groups up
-	order  []*group
-	args   []any // reused for the arguments of an aggregate call
+	source int   // the input of an append this run reads
+	base   []any // the row before unpivot, when there is one
+
+	rows       [][]any
+	groups     map[string]*group
+	key        []byte // reused to look groups up
+	order      []*group
+	args       []any // reused for the arguments of an aggregate call
+	pivots     map[string]*pivotRow
+	pivotOrder []*pivotRow
+}
+
+// pivotRow is one row of a pivot: its key, and for each new column the
+// value taken, how many rows gave one (0, 1, or 2 for more), and the
+// second value, for the error.
+type pivotRow struct {
+	key    []any
+	cells  []any
+	count  []uint8
+	second []any
 }
 
 type group struct {
@@ -108,24 +130,55 @@ func (p *Plan) StartWith(l *Lookup, limits Limits) *Run {
 	if len(p.groupIdx) > 0 || len(p.aggs) > 0 {
 		r.groups = map[string]*group{}
 	}
+	if p.pivot != nil {
+		r.pivots = map[string]*pivotRow{}
+	}
+	if p.unpivot != nil {
+		r.base = make([]any, p.baseLen)
+	}
+	if p.Sources != nil {
+		r.Counts.Sources = make([]int, len(p.Sources))
+	}
 	if l != nil {
 		r.lookup = l.rows
 	}
 	return r
 }
 
-// Add feeds one input row (in Plan.Input order). at names where the row
-// came from, for runtime errors: "datasets/x.csv line 12".
+// StartSource begins a run of input k of an append, joining through l:
+// its rows are of that input's columns. Runs of the inputs merged in order
+// (Merge) are the run of the append.
+func (p *Plan) StartSource(k int, l *Lookup, limits Limits) *Run {
+	r := p.StartWith(l, limits)
+	r.source = k
+	return r
+}
+
+// Add feeds one input row (in Plan.Input order; for an append, in the
+// order of the run's input's columns). at names where the row came from,
+// for runtime errors: "datasets/x.csv line 12".
 func (r *Run) Add(in []any, at func() string) error {
 	p := r.p
 	r.Counts.Read++
 	row := r.row
-	n := copy(row, in)
+	if p.unpivot != nil {
+		row = r.base
+	}
+	n := len(in)
+	if p.Sources != nil {
+		r.Counts.Sources[r.source]++
+		if err := p.appendRow(r.source, in, row); err != nil {
+			return withRow(err, at)
+		}
+		n = len(p.Input)
+	} else {
+		copy(row, in)
+	}
 	if p.join != nil {
 		var match []any
 		ok := false
-		if !hasNull(in, p.join.onIn) {
-			match, ok = r.lookup[keyOf(in, p.join.onIn)]
+		if !hasNull(row, p.join.onIn) {
+			match, ok = r.lookup[keyOf(row, p.join.onIn)]
 		}
 		if ok {
 			r.Counts.Joined++
@@ -141,6 +194,37 @@ func (r *Run) Add(in []any, at func() string) error {
 			n++
 		}
 	}
+	if u := p.unpivot; u != nil {
+		// Each unpivoted column gives a row: the kept columns, its name,
+		// its value.
+		out := r.row
+		for k, i := range u.keep {
+			out[k] = row[i]
+		}
+		nk := len(u.keep)
+		for k, i := range u.cols {
+			v := row[i]
+			if u.widen[k] && v != nil {
+				var err error
+				if v, err = widenInt(v); err != nil {
+					return withRow(position.Errorf(p.View.Unpivot.Pos, "view %q: unpivot: column %q: %v", p.View.Name, u.names[k], err), at)
+				}
+			}
+			out[nk], out[nk+1] = u.names[k], v
+			r.Counts.Unpivoted++
+			if err := r.process(out, nk+2, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return r.process(row, n, at)
+}
+
+// process runs a row, after the join and unpivot, through where, derive
+// and what the view makes of its rows; the derived columns go from n on.
+func (r *Run) process(row []any, n int, at func() string) error {
+	p := r.p
 	r.gen++ // the values in env are of earlier rows: see eval
 	// Wheres run in file order, so each count is of the rows the ones
 	// before it kept; the derives run once, just before the first where
@@ -190,14 +274,17 @@ func (r *Run) Add(in []any, at func() string) error {
 			return err
 		}
 	}
-	if r.groups == nil {
-		if len(r.rows) >= r.limits.MaxRows {
-			return position.Errorf(p.View.Pos, "view %q outputs more than %d rows, the limit for one view; group or filter it", p.View.Name, r.limits.MaxRows)
-		}
-		r.rows = append(r.rows, slices.Clone(row))
-		return nil
+	switch {
+	case r.pivots != nil:
+		return r.addToPivot(row, at)
+	case r.groups != nil:
+		return r.addToGroup(row, at)
 	}
-	return r.addToGroup(row, at)
+	if len(r.rows) >= r.limits.MaxRows {
+		return position.Errorf(p.View.Pos, "view %q outputs more than %d rows, the limit for one view; group or filter it", p.View.Name, r.limits.MaxRows)
+	}
+	r.rows = append(r.rows, slices.Clone(row))
+	return nil
 }
 
 // test runs where test k over row. A test that reads one column gives
@@ -382,6 +469,25 @@ func (r *Run) Finish() (*table.Table, error) {
 			rows = append(rows, out)
 		}
 	}
+	if p.pivot != nil {
+		var err error
+		if rows, err = r.finishPivot(); err != nil {
+			return nil, err
+		}
+	}
+	cols := p.stepCols // of the rows now
+	if p.complete != nil {
+		var err error
+		if rows, err = r.runComplete(rows, cols); err != nil {
+			return nil, err
+		}
+	}
+	if p.window != nil {
+		var err error
+		if rows, err = r.runWindow(rows, cols); err != nil {
+			return nil, err
+		}
+	}
 	if p.selectIdx != nil {
 		for i, row := range rows {
 			sel := make([]any, len(p.selectIdx))
@@ -391,11 +497,38 @@ func (r *Run) Finish() (*table.Table, error) {
 			rows[i] = sel
 		}
 	}
+	if p.distinct {
+		seen := map[string]bool{}
+		kept := rows[:0]
+		all := identity(len(p.Output))
+		var key []byte
+		for _, row := range rows {
+			key = appendKey(key[:0], row, all)
+			if seen[string(key)] {
+				r.Counts.Repeated++
+				continue
+			}
+			seen[string(key)] = true
+			kept = append(kept, row)
+		}
+		rows = kept
+	}
 	if len(p.order) > 0 {
 		sort.SliceStable(rows, func(i, j int) bool { return r.less(rows[i], rows[j]) })
 	}
-	if p.View.Limit.Set && len(rows) > p.View.Limit.Value {
-		rows = rows[:p.View.Limit.Value]
+	if n := p.View.Limit.Value; p.View.Limit.Set && len(rows) > n {
+		// Rows past the limit that tie with the last one kept, on order_by:
+		// with_ties keeps them; a plain limit says it cut through a tie.
+		tied := 0
+		for len(p.order) > 0 && n+tied < len(rows) && compareKeys(rows[n-1], rows[n+tied], p.order) == 0 {
+			tied++
+		}
+		if p.View.WithTies {
+			n += tied
+		} else {
+			r.Counts.TiedCut = tied
+		}
+		rows = rows[:n]
 	}
 	r.Counts.Out = len(rows)
 	return &table.Table{Name: p.View.Name, Pos: p.View.Pos, Columns: p.Output, Rows: rows}, nil
@@ -425,11 +558,16 @@ func (r *Run) aggregateError(c *aggCall, key []any, s *state) error {
 		r.p.View.Name, c.what, c.fn, c.src, s.sum.IntText(), group, math.MinInt64, math.MaxInt64, c.src)
 }
 
+// quote writes a value in a message: a string quoted, a null as null,
+// anything else in its plain form (2000, not 2,000).
 func quote(v any) string {
-	if s, ok := v.(string); ok {
-		return strconv.Quote(s)
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case nil:
+		return "null"
 	}
-	return value.Text(v)
+	return value.Plain(v)
 }
 
 // less orders by the order_by keys, then by every remaining column in
@@ -487,7 +625,6 @@ func describeKey(row []any, idx []int, cols []table.Column) string {
 	return strings.Join(parts, ", ")
 }
 
-
 // Merge folds the run of a later part of the same input into r: rows are
 // appended, groups combined, counts added. Merging the runs of a file's
 // chunks in file order gives exactly the run of the whole file: first and
@@ -496,11 +633,18 @@ func describeKey(row []any, idx []int, cols []table.Column) string {
 // workers.
 func (r *Run) Merge(o *Run) error {
 	r.Counts.Read += o.Counts.Read
+	for i := range r.Counts.Sources {
+		r.Counts.Sources[i] += o.Counts.Sources[i]
+	}
 	for i := range r.Counts.Where {
 		r.Counts.Where[i] += o.Counts.Where[i]
 	}
 	r.Counts.Joined += o.Counts.Joined
 	r.Counts.Unmatched += o.Counts.Unmatched
+	r.Counts.Unpivoted += o.Counts.Unpivoted
+	if r.pivots != nil {
+		return r.mergePivot(o)
+	}
 	if r.groups == nil {
 		if len(r.rows)+len(o.rows) > r.limits.MaxRows {
 			return position.Errorf(r.p.View.Pos, "view %q outputs more than %d rows, the limit for one view; group or filter it", r.p.View.Name, r.limits.MaxRows)

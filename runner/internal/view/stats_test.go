@@ -47,9 +47,9 @@ func TestStatAggregates(t *testing.T) {
 		{"quantile(y, 0.3)", 2.4, F},
 		{"variance(x)", 2.5, F},
 		{"stddev(x)", math.Sqrt(2.5), F},
-		{"variance(y)", 10.3, F},        // mean 4.4
-		{"mode(s)", "a", S},             // a twice, b twice: ties go to the smallest
-		{"mode(w)", 1, I},               // 1 twice, 2 twice, 3 once: the smallest
+		{"variance(y)", 10.3, F},                   // mean 4.4
+		{"mode(s)", "a", S},                        // a twice, b twice: ties go to the smallest
+		{"mode(w)", 1, I},                          // 1 twice, 2 twice, 3 once: the smallest
 		{"corr(x, y)", -2 / math.Sqrt(8.75*38), F}, // pairs (1,2) (2,4) (3,9) (5,1)
 		{"weighted_mean(x, w)", (1.0*1 + 2*3 + 4*2 + 5*2) / 8, F},
 		{"count_if(ok)", 4, I},

@@ -164,7 +164,7 @@ func TestPipeline(t *testing.T) {
 			},
 			want:   [][]any{{30, 2, 1.5}, {20, 1, nil}},
 			cols:   []string{"decade", "people", "best"},
-			counts: Counts{Read: 5, Where: []int{4}, Out: 2},
+			counts: Counts{Read: 5, Where: []int{4}, Out: 2, TiedCut: 1}, // decades 20 and 40 both have one person
 		},
 		{
 			name: "select over aggregates",
