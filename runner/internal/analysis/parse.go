@@ -781,6 +781,11 @@ func (d *decoder) join(e entry, what string) *Join {
 func (d *decoder) named(n *yaml.Node, what string) []*Named {
 	var out []*Named
 	for _, p := range d.pairs(n, what) {
+		if n.Style&yaml.FlowStyle != 0 && !identRE.MatchString(p.key) && strings.ContainsAny(p.key, ")]\"") {
+			// {q: quantile(x, 0.9)}: YAML ends the entry at the comma.
+			d.errorf(p.keyN, "%s: %q is not a name: in a {...} mapping a comma ends the entry, even inside ( ); quote an expression that holds a comma, e.g. q: 'quantile(x, 0.9)', or write one NAME: expression per line", what, p.key)
+			continue
+		}
 		if d.name(p.keyN, "column") {
 			out = append(out, &Named{Name: p.key, Pos: d.pos(p.keyN), Expr: d.expr(p.value, what+" "+p.key)})
 		}

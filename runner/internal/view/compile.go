@@ -232,7 +232,11 @@ func CompileSources(v *analysis.View, sources [][]table.Column, lookup func(name
 		for _, s := range v.Select {
 			i := index(out, s.Name)
 			if i < 0 {
-				errs.Add(s.Pos, "%s: select: unknown column %q%s", what, s.Name, suggest.Hint(s.Name, names(out)))
+				hint := suggest.Hint(s.Name, names(out))
+				if (index(cols, s.Name) >= 0 || index(p.Input, s.Name) >= 0) && (v.Pivot != nil || v.Unpivot != nil || len(v.GroupBy) > 0 || len(v.Aggregate) > 0) {
+					hint = fmt.Sprintf(" (select comes after %s and sees its output, which has no %s; to choose the columns it reads, select them in the view it reads from)", stepBefore(v), s.Name)
+				}
+				errs.Add(s.Pos, "%s: select: unknown column %q%s", what, s.Name, hint)
 				continue
 			}
 			p.selectIdx = append(p.selectIdx, i)
@@ -256,6 +260,17 @@ func CompileSources(v *analysis.View, sources [][]table.Column, lookup func(name
 	p.Keys = outputKeys(p.Keys, out, p.distinct)
 	p.envCols = p.referenced()
 	return p, errs.Err()
+}
+
+// stepBefore names the step whose output a view's select sees.
+func stepBefore(v *analysis.View) string {
+	switch {
+	case v.Pivot != nil:
+		return "pivot"
+	case len(v.GroupBy) > 0 || len(v.Aggregate) > 0:
+		return "group_by and aggregate"
+	}
+	return "unpivot"
 }
 
 // outputKeys are keys when every one is an output column; else, for a

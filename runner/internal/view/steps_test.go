@@ -540,3 +540,17 @@ func TestRowLimits(t *testing.T) {
 		t.Errorf("pivot: %v\nwant %s", err, want)
 	}
 }
+
+// TestSelectAfterPivot: select sees a pivot's output; naming a column the
+// pivot read says so.
+func TestSelectAfterPivot(t *testing.T) {
+	cols := []table.Column{col("year", tI), col("cause", tS), col("deaths", tI)}
+	v := newView()
+	v.Pivot = pivotOf(nil, "gunfire=Gunfire")
+	v.Select = refs(10, "year", "deaths")
+	_, err := Compile(v, cols, nil)
+	want := `a.yaml:10:25: view "v": select: unknown column "deaths" (select comes after pivot and sees its output, which has no deaths; to choose the columns it reads, select them in the view it reads from)`
+	if err == nil || err.Error() != want {
+		t.Errorf("%v\nwant %s", err, want)
+	}
+}
