@@ -1,10 +1,12 @@
 # Galley. `make` builds galley and writes every report; `make test` runs
 # every test. Both set up what they need on a fresh machine: Go modules,
-# the pinned ECharts build (npm ci), and Chromium for the browser tests.
+# the pinned ECharts build and DuckDB (npm ci), and Chromium for the
+# browser tests.
 
 GO       ?= go
 GALLEY   := bin/galley
 ECHARTS  := node_modules/echarts/dist/echarts.min.js
+DUCKDB   := node_modules/@duckdb/node-api/package.json
 EMBEDDED := runner/internal/echarts/echarts.min.js
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 SOURCES  := $(shell find runner -type f \( -name '*.go' -o -name '*.tmpl' -o -name '*.css' -o -name '*.pgo' \) -not -name '*_test.go') $(EMBEDDED) go.mod go.sum
@@ -19,10 +21,14 @@ $(GALLEY): $(SOURCES)
 # The ECharts build every report inlines, pinned by package-lock.json and,
 # inside galley, by its sha256. galley embeds a copy (so that it runs in any
 # folder); the copy is committed, and refreshed here when npm installs a
-# new build. echarts.TestPinned keeps the three in step.
-$(ECHARTS): package.json package-lock.json
+# new build. echarts.TestPinned keeps the three in step. The same npm ci
+# installs DuckDB, a development dependency: the second implementation the
+# differential tests of the views compare Galley with (runner/internal/oracle).
+# One rule makes both (npm gives the files it unpacks a date of 1985, so
+# each is touched).
+$(ECHARTS) $(DUCKDB) &: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
+	@touch $(ECHARTS) $(DUCKDB)
 
 $(EMBEDDED): $(ECHARTS)
 	@cmp -s $(ECHARTS) $@ || cp $(ECHARTS) $@
@@ -40,9 +46,9 @@ check: $(GALLEY)
 
 test: unit browser check
 
-unit: $(EMBEDDED)
+unit: $(EMBEDDED) $(DUCKDB)
 	$(GO) vet ./...
-	$(GO) test ./...
+	GALLEY_DUCKDB=1 $(GO) test ./...
 
 # Headless Chromium from Debian, installed when missing.
 chromium:
