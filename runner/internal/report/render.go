@@ -364,12 +364,12 @@ func newViewCount(v *results.View) viewCount {
 		vc.After = append(vc.After, stepCount{Label: "repeated rows dropped (distinct)", N: *n})
 	}
 	if n := v.Counts.TiedCut; n != nil {
-		rows := "rows tie"
+		rows, are, them := "rows tie", "are", "them"
 		if *n == 1 {
-			rows = "row ties"
+			rows, are, them = "row ties", "is", "it"
 		}
-		vc.TieNote = fmt.Sprintf("The limit cut through a tie: %d more %s with the last row kept on order_by, and %s left out; limit: {rows: %d, with_ties: true} would keep them.",
-			*n, rows, map[bool]string{true: "is", false: "are"}[*n == 1], v.Counts.Out)
+		vc.TieNote = fmt.Sprintf("The limit cut through a tie: %d more %s with the last row kept on order_by, and %s left out; limit: {rows: %d, with_ties: true} would keep %s.",
+			*n, rows, are, v.Counts.Out, them)
 	}
 	return vc
 }
