@@ -621,11 +621,53 @@ func runtimeError(p *Program, err error) error {
 	}
 	if fe, ok := err.(*file.Error); ok {
 		if ae == nil {
-			msg = fe.Message
+			msg = goTypes(fe.Message, e.Src)
 		}
 		return position.Errorf(e.At(fe.Line, byteCol(e.Src, fe.Line, fe.Column)), "%s", msg)
 	}
-	return position.Errorf(e.Pos, "%s", msg)
+	return position.Errorf(e.Pos, "%s", goTypes(msg, e.Src))
+}
+
+// interfaceConversion is how the Go runtime words a value of the wrong type
+// met inside one of expr-lang's builtins (count([rows]) wants true or false
+// values): a reporter must not read Go types.
+var interfaceConversion = regexp.MustCompile(`^interface conversion: interface \{\} is (.+), not ([\w.\[\]{} ]+)$`)
+
+// goTypes rewords a Go runtime message about types in the words of an
+// analysis; src is the expression, for a hint.
+func goTypes(msg, src string) string {
+	m := interfaceConversion.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	msg = fmt.Sprintf("a function was given %s where it wants %s", goKind(m[1]), goKind(m[2]))
+	if strings.Contains(src, "count(") && m[2] == "bool" {
+		msg += " (count(list) counts the true values of a list of true or false; count(list, predicate) counts the items the predicate holds for, and len(list) every item)"
+	}
+	return msg
+}
+
+// goKind names a Go type as an analysis knows it.
+func goKind(t string) string {
+	switch {
+	case t == "bool":
+		return "true or false"
+	case t == "string":
+		return "a string"
+	case t == "int" || t == "int64":
+		return "an int"
+	case t == "float64":
+		return "a float"
+	case t == "time.Time":
+		return "a date"
+	case strings.HasPrefix(t, "struct"):
+		return "a row"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.HasPrefix(t, "map"):
+		return "a record"
+	}
+	return "a value of another kind"
 }
 
 // foldDates replaces date("2016-10-17") (literal arguments) by the date

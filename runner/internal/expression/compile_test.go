@@ -578,3 +578,27 @@ func TestName(t *testing.T) {
 		}
 	}
 }
+
+// TestGoTypesReworded: expr-lang's builtins meet values of the wrong type
+// with Go's own "interface conversion" message, naming Go struct types; a
+// reporter reads the kinds of an analysis instead (found while writing the
+// maps example: count(filter(view, ...)) in a value).
+func TestGoTypesReworded(t *testing.T) {
+	env := NewStructEnv("name")
+	rows := []struct {
+		B any `expr:"b"`
+	}{{"x"}, {"y"}}
+	env.Add("d", rows[:0])
+	p, err := Compile(at(`count(filter(d, .b == "x"))`, 9, 6), "value n", env, AnyResult)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := reflect.New(env.Struct()).Elem()
+	st.Field(0).Set(reflect.ValueOf(rows))
+	var m VM
+	_, err = m.Eval(p, st.Interface())
+	want := "x.yaml:9:6: a function was given a row where it wants true or false (count(list) counts the true values of a list of true or false; count(list, predicate) counts the items the predicate holds for, and len(list) every item)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
