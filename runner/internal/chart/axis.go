@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/go-echarts/go-echarts/v2/opts"
+
 	"galley/runner/internal/value"
 )
 
@@ -158,9 +160,10 @@ func jsNumber(x float64) string {
 // then ticks the multiples of the step between its ends (the ends
 // themselves get a tick without text), where a set interval would tick
 // from the minimum, 1929.5, 1949.5...
-func valueAxis(t ticks, f value.Format, unit string) *axis {
-	a := &axis{Type: "value", Min: t.lo, Max: t.hi, Interval: t.step,
-		AxisLabel: &axisLabel{FontFamily: FontFamily, Margin: 10, LineHeight: lineHeight, HideOverlap: true, Ticks: t.texts(f, unit)}}
+func valueAxis(t ticks, f value.Format, unit string) *xAxis {
+	a := &xAxis{XAxis: opts.XAxis{Type: "value", Min: t.lo, Max: t.hi}, Interval: t.step,
+		AxisLabel: &axisLabel{AxisLabel: opts.AxisLabel{FontFamily: FontFamily, Margin: 10, HideOverlap: opts.Bool(true)},
+			LineHeight: lineHeight, Ticks: t.texts(f, unit)}}
 	if t.hug {
 		a.Interval, a.MinInterval, a.MaxInterval = nil, t.step, t.step
 	}

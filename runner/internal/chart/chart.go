@@ -7,10 +7,15 @@ import (
 	"math"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/types"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/position"
@@ -412,21 +417,20 @@ func (b *builder) plotted(j int, v any) any {
 // pieShare prints a slice's share of the pie.
 var pieShare = value.MustFormat("0.0%")
 
-// item is one data point carrying its own tooltip text; null points are
-// written as a bare null (or an [x, null] pair) instead, which ECharts
-// draws as a gap.
-type item struct {
-	Name    string   `json:"name,omitempty"`
-	Value   any      `json:"value"`
-	Tooltip *tooltip `json:"tooltip,omitempty"`
-}
-
-type tooltip struct {
-	Formatter string `json:"formatter"`
-}
-
-func tip(parts ...string) *tooltip {
-	return &tooltip{Formatter: strings.Join(parts, "")}
+// point is one data point carrying its own tooltip, as go-echarts types
+// the data of the chart's series. Null points are written bare instead
+// (null, or an [x, null] pair), which ECharts draws as a gap; but for a
+// pie's slice, which keeps its name.
+func (b *builder) point(name string, v any, t *opts.Tooltip) any {
+	switch b.kind {
+	case "bar":
+		return opts.BarData{Name: name, Value: v, Tooltip: t}
+	case "pie":
+		return opts.PieData{Name: name, Value: v, Tooltip: t}
+	case "scatter":
+		return scatterItem{ScatterData: opts.ScatterData{Name: name, Value: v}, Tooltip: t}
+	}
+	return lineItem{LineData: opts.LineData{Name: name, Value: v}, Tooltip: t}
 }
 
 // drawn is one series as one panel draws it: its ECharts data and, for the
@@ -572,7 +576,7 @@ func (b *builder) categorySeries(p panelRows) ([]drawn, error) {
 		d := drawn{data: make([]any, len(b.cats))}
 		for k, v := range vals {
 			if v != nil {
-				d.data[k] = item{Value: b.plotted(g.j, v), Tooltip: tip("<b>", tipText(b.cats[k].text), "</b><br/>", tipText(g.name), ": ", tipText(b.value(g.j, v)))}
+				d.data[k] = b.point("", b.plotted(g.j, v), tip("<b>", tipText(b.cats[k].text), "</b><br/>", tipText(g.name), ": ", tipText(b.value(g.j, v))))
 			}
 			if seen[k] >= 0 {
 				d.desc = append(d.desc, b.cats[k].text+" "+b.value(g.j, v))
@@ -611,7 +615,7 @@ func (b *builder) timeSeries(p panelRows) ([]drawn, error) {
 			if v == nil {
 				d.data = append(d.data, []any{iso, nil})
 			} else {
-				d.data = append(d.data, item{Value: []any{iso, b.plotted(g.j, v)}, Tooltip: tip("<b>", tipText(text), "</b><br/>", tipText(g.name), ": ", tipText(b.value(g.j, v)))})
+				d.data = append(d.data, b.point("", []any{iso, b.plotted(g.j, v)}, tip("<b>", tipText(text), "</b><br/>", tipText(g.name), ": ", tipText(b.value(g.j, v)))))
 			}
 			d.desc = append(d.desc, text+" "+b.value(g.j, v))
 			d.dates = append(d.dates, iso)
@@ -688,12 +692,12 @@ func (b *builder) valueSeries(p panelRows) ([]drawn, error) {
 			if v == nil {
 				d.data = append(d.data, []any{x, nil})
 			} else if b.kind == "scatter" {
-				d.data = append(d.data, item{Value: []any{x, b.plotted(g.j, v)}, Tooltip: tip(
+				d.data = append(d.data, b.point("", []any{x, b.plotted(g.j, v)}, tip(
 					"<b>", tipText(g.name), "</b><br/>",
 					tipText(b.xName), ": ", tipText(xs), "<br/>",
-					tipText(b.yName), ": ", tipText(b.value(g.j, v)))})
+					tipText(b.yName), ": ", tipText(b.value(g.j, v)))))
 			} else {
-				d.data = append(d.data, item{Value: []any{x, b.plotted(g.j, v)}, Tooltip: tip("<b>", tipText(xs), "</b><br/>", tipText(g.name), ": ", tipText(b.value(g.j, v)))})
+				d.data = append(d.data, b.point("", []any{x, b.plotted(g.j, v)}, tip("<b>", tipText(xs), "</b><br/>", tipText(g.name), ": ", tipText(b.value(g.j, v)))))
 			}
 			if b.kind == "scatter" {
 				d.desc = append(d.desc, "("+xs+", "+b.value(g.j, v)+")")
@@ -731,7 +735,7 @@ func (b *builder) pieSeries() (drawn, error) {
 		name := b.xs.Text(row[b.xi])
 		v := row[yi]
 		if v == nil {
-			d.data = append(d.data, item{Name: name, Value: nil})
+			d.data = append(d.data, b.point(name, nil, nil))
 			d.desc = append(d.desc, name+" "+b.value(0, nil))
 			continue
 		}
@@ -739,7 +743,7 @@ func (b *builder) pieSeries() (drawn, error) {
 		if f, _ := toFloat(v); sum > 0 {
 			text += " (" + pieShare.Text(f/sum) + ")"
 		}
-		d.data = append(d.data, item{Name: name, Value: b.plotted(0, v), Tooltip: tip("<b>", tipText(name), "</b><br/>", tipText(text))})
+		d.data = append(d.data, b.point(name, b.plotted(0, v), tip("<b>", tipText(name), "</b><br/>", tipText(text))))
 		d.desc = append(d.desc, name+" "+text)
 	}
 	return d, nil
@@ -838,13 +842,15 @@ func (b *builder) symbol() string {
 	return "bar"
 }
 
-// finish writes opt as a panel of out.
+// finish writes opt as a panel of out: JSON safe to embed in the page,
+// holding no JavaScript function (go-echarts marks one with __f__, and
+// only its own renderer turns it into code).
 func (b *builder) finish(out *Drawing, opt *option, title string) (*Drawing, error) {
 	buf, err := json.Marshal(opt)
 	if err != nil {
 		return nil, position.Errorf(b.s.Pos, "internal error: cannot write the chart's options as JSON: %v", err)
 	}
-	if bytes.Contains(buf, []byte("</")) {
+	if bytes.Contains(buf, []byte("</")) || bytes.Contains(buf, []byte("__f__")) {
 		return nil, position.Errorf(b.s.Pos, "internal error: the chart's options are not safe to embed in the page")
 	}
 	out.Panels = append(out.Panels, Panel{Title: title, Options: buf})
@@ -853,13 +859,32 @@ func (b *builder) finish(out *Drawing, opt *option, title string) (*Drawing, err
 
 // base is what every chart's options hold: no animation (so that
 // screenshots are stable), the palette, the fonts, tooltips and the aria
-// description.
+// description; no title or legend, which the page prints as text.
 func (b *builder) base(ds []drawn, panel string, marks []resolvedMark) *option {
 	return &option{
-		Color:     Palette,
-		TextStyle: textStyle{FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor},
-		Tooltip:   tooltipOp{Show: true, Trigger: "item", Confine: true},
-		Aria:      aria{Enabled: true, Label: ariaLabel{Enabled: true, Description: b.describe(ds, panel, marks)}, Decal: show{}},
+		Animation: opts.Bool(false),
+		Color:     opts.Colors(Palette),
+		TextStyle: textStyle(""),
+		Title:     &opts.Title{Show: opts.Bool(false)},
+		Legend:    &opts.Legend{Show: opts.Bool(false)},
+		Tooltip:   &tooltip{Tooltip: opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}, Confine: true},
+		Aria:      ariaOf(b.describe(ds, panel, marks)),
+	}
+}
+
+// textStyle is the font, size, line height and colour of a chart's text,
+// aligned as align says ("" leaves it to ECharts).
+func textStyle(align string) *opts.TextStyle {
+	return &opts.TextStyle{FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor, Align: align}
+}
+
+// ariaOf is the aria option of a chart or map described as desc: ECharts
+// sets it as the aria-label of the chart; no decal patterns.
+func ariaOf(desc string) *opts.Aria {
+	return &opts.Aria{
+		Enabled: opts.Bool(true),
+		Label:   &opts.AriaLabel{Enabled: opts.Bool(true), Description: desc},
+		Decal:   &opts.AriaDecal{Show: opts.Bool(false)},
 	}
 }
 
@@ -882,16 +907,19 @@ func (b *builder) height() int {
 
 // pie is the series of a pie chart.
 func (b *builder) pie(d drawn) *series {
-	return &series{Type: "pie", Name: b.ys[0].Label, Data: d.data, Radius: "60%", Center: []string{"50%", "50%"},
-		AvoidLabelOverlap: true,
-		Label: &itemLabel{Show: true, Formatter: "{b}", FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor,
-			Overflow: "break", Width: 120, MinMargin: 4, BleedMargin: 4}}
+	s := newSeries(types.ChartPie, b.ys[0].Label, d.data,
+		charts.WithPieChartOpts(opts.PieChart{Radius: "60%", Center: []string{"50%", "50%"}}),
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}", FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor}))
+	s.AvoidLabelOverlap = true
+	// Wrapped to a width the page's script sets for the room beside the pie.
+	s.Label.Overflow, s.Label.Width, s.Label.MinMargin, s.Label.BleedMargin = "break", 120, 4, 4
+	return s
 }
 
 // layoutAxes is what the panels of a chart share: its axes.
 type layoutAxes struct {
-	x, y  *axis
-	xTick ticks // a value x axis
+	x, y  *xAxis // value axes, as x axes
+	xTick ticks  // a value x axis
 	yTick ticks
 	// The time axis's extent, as dates; "" when unset.
 	tmin, tmax string
@@ -1066,88 +1094,84 @@ const day = 24 * 60 * 60 * 1000
 // chart's panel.
 func (b *builder) rect(opt *option, ds []drawn, la layoutAxes, marks []resolvedMark) {
 	c := b.s
-	yAxis := *la.y
-	yAxis.Name = b.yName
+	y := *la.y // the value axis, built as an x axis
+	y.Name = b.yName
 	if c.YLabel.Set && c.YLabel.Text == "" {
-		yAxis.Name = ""
+		y.Name = ""
 	}
-	var xAxis axis
+	var x xAxis
 	switch b.x {
 	case axisTime:
-		xAxis = axis{Type: "time", Min: nilIfEmpty(la.tmin), Max: nilIfEmpty(la.tmax),
-			AxisLabel: &axisLabel{FontFamily: FontFamily, Margin: 12, LineHeight: lineHeight, HideOverlap: true}}
+		x = xAxis{XAxis: opts.XAxis{Type: "time", Min: nilIfEmpty(la.tmin), Max: nilIfEmpty(la.tmax)},
+			AxisLabel: &axisLabel{AxisLabel: opts.AxisLabel{FontFamily: FontFamily, Margin: 12, HideOverlap: opts.Bool(true)}, LineHeight: lineHeight}}
 		if f := b.xs.Format; f.IsDate() {
-			xAxis.AxisLabel.Formatter = f.Template(echartsDate)
+			x.AxisLabel.Formatter = types.FuncStr(f.Template(echartsDate))
 			switch f.Precision() {
 			case value.Year:
-				xAxis.MinInterval = 365 * day
+				x.MinInterval = 365 * day
 			case value.Month:
-				xAxis.MinInterval = 28 * day
+				x.MinInterval = 28 * day
 			}
 		}
 	case axisValue:
-		xAxis = *la.x
-		xAxis.AxisLabel.Margin = 12
+		x = *la.x
+		x.AxisLabel.Margin = 12
 	default:
 		cats := make([]string, len(b.cats))
 		for i, k := range b.cats {
 			cats[i] = k.text
 		}
-		xAxis = axis{Type: "category", Data: cats, AxisTick: &axisTick{AlignWithLabel: true},
-			AxisLabel: &axisLabel{FontFamily: FontFamily, Interval: 0, Margin: 10, LineHeight: lineHeight, Wrap: true}}
-		if cats == nil {
-			xAxis.Data = []string{}
-		}
+		x = xAxis{XAxis: opts.XAxis{Type: "category", Data: cats, AxisTick: &opts.AxisTick{AlignWithLabel: opts.Bool(true)}},
+			AxisLabel: &axisLabel{AxisLabel: opts.AxisLabel{FontFamily: FontFamily, Margin: 10}, Interval: 0, LineHeight: lineHeight, Wrap: true}}
 	}
-	xAxis.Name = b.xAxisName
-	nameStyle := &textStyle{FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor}
+	x.Name = b.xAxisName
 	top := 34
 	if b.hasVerticalLines(marks) {
 		top = 54 // the labels of vertical marks stand above the plot, under the axis name
 	}
-	g := &grid{Left: 8, Right: 32, Top: top, Bottom: 8, ContainLabel: true}
+	g := grid{left: 8, right: 32, top: top, bottom: 8}
 	if c.Horizontal {
 		// Categories run down the y axis, first row at the top; the value
 		// axis runs along the bottom.
-		cat := xAxis
-		cat.Inverse = true
+		cat := x
+		cat.Inverse = opts.Bool(true)
 		cat.Name, cat.NameLocation, cat.NameGap = b.xAxisName, "start", 14
-		cat.NameTextStyle = &textStyle{FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor, Align: "left"}
+		cat.NameTextStyle = textStyle("left")
 		cat.AxisLabel.Margin = 8
 		val := *la.y
-		val.Name, val.NameLocation, val.NameGap, val.NameTextStyle = b.yName, "middle", 32, nameStyle
+		val.Name, val.NameLocation, val.NameGap, val.NameTextStyle = b.yName, "middle", 32, textStyle("")
 		val.AxisLabel.Margin = 12
-		opt.XAxis, opt.YAxis = []*axis{&val}, []*axis{&cat}
 		if val.Name != "" {
-			g.Bottom = 28
+			g.bottom = 28
 		}
 		if cat.Name == "" {
-			g.Top = 12
+			g.top = 12
 		} else {
-			g.Top = 30
+			g.top = 30
 		}
 		if b.hasVerticalLines(marks) {
 			// The labels of vertical marks stand above the plot, under
 			// the axis name.
-			g.Top += 22
+			g.top += 22
 			cat.NameGap += 22
 		}
+		opt.XAxis, opt.YAxis = []*xAxis{&val}, []*yAxis{cat.asY()}
 	} else {
-		yAxis.NameLocation, yAxis.NameGap = "end", 14
+		y.NameLocation, y.NameGap = "end", 14
 		if b.hasVerticalLines(marks) {
-			yAxis.NameGap = 34
+			y.NameGap = 34
 		}
-		yAxis.NameTextStyle = &textStyle{FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: textColor, Align: "left"}
-		if yAxis.Name == "" && !b.hasVerticalLines(marks) {
-			g.Top = 14
+		y.NameTextStyle = textStyle("left")
+		if y.Name == "" && !b.hasVerticalLines(marks) {
+			g.top = 14
 		}
-		if xAxis.Name != "" {
-			xAxis.NameLocation, xAxis.NameGap, xAxis.NameTextStyle = "middle", 32, nameStyle
-			g.Bottom = 28
+		if x.Name != "" {
+			x.NameLocation, x.NameGap, x.NameTextStyle = "middle", 32, textStyle("")
+			g.bottom = 28
 		}
-		opt.XAxis, opt.YAxis = []*axis{&xAxis}, []*axis{&yAxis}
+		opt.XAxis, opt.YAxis = []*xAxis{&x}, []*yAxis{y.asY()}
 	}
-	opt.Grid = g
+	opt.Grid = g.options()
 
 	stack := ""
 	if c.Stack {
@@ -1155,32 +1179,52 @@ func (b *builder) rect(opt *option, ds []drawn, la layoutAxes, marks []resolvedM
 	}
 	for i, gr := range b.groups {
 		color := Palette[i%len(Palette)]
-		s := &series{Name: gr.name, Data: ds[i].data, Stack: stack, Color: color, ItemStyle: &itemStyle{Color: color}}
-		if s.Data == nil {
-			s.Data = []any{}
+		data := ds[i].data
+		if data == nil {
+			data = []any{}
 		}
+		var s *series
 		switch b.kind {
 		case "bar":
-			s.Type = "bar"
+			s = newSeries(types.ChartBar, gr.name, data,
+				charts.WithBarChartOpts(opts.BarChart{Stack: stack}),
+				charts.WithItemStyleOpts(opts.ItemStyle{Color: color}))
 		case "line", "area":
-			s.Type, s.Symbol, s.SymbolSize = "line", "circle", 5
-			s.ConnectNulls = new(bool)
-			s.LineStyle = &itemStyle{Color: color, Width: 2}
+			o := []charts.SeriesOpts{
+				charts.WithLineChartOpts(opts.LineChart{Stack: stack, Symbol: "circle", SymbolSize: 5, ConnectNulls: opts.Bool(false)}),
+				charts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
+				charts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 2}),
+			}
 			if b.kind == "area" {
-				opacity := 0.25
+				opacity := float32(0.25)
 				if c.Stack {
 					opacity = 0.85
 				}
-				s.AreaStyle = &areaStyle{Opacity: opacity}
+				o = append(o, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(opacity)}))
 			}
+			s = newSeries(types.ChartLine, gr.name, data, o...)
 		default:
-			s.Type, s.Symbol, s.SymbolSize = "scatter", "circle", 8
+			s = newSeries(types.ChartScatter, gr.name, data,
+				charts.WithScatterChartOpts(opts.ScatterChart{Symbol: "circle", SymbolSize: 8}),
+				charts.WithItemStyleOpts(opts.ItemStyle{Color: color}))
 		}
+		s.Color = color
 		opt.Series = append(opt.Series, s)
 	}
 	if len(opt.Series) > 0 {
 		b.applyMarks(opt.Series[0], marks, la)
 	}
+}
+
+// grid is the plot's margins in pixels; containLabel makes room for the
+// axis labels inside them.
+type grid struct{ left, right, top, bottom int }
+
+// options is the grid as go-echarts writes it: its margins are strings,
+// which ECharts reads as pixels, as it does numbers (parsePercent).
+func (g grid) options() *opts.Grid {
+	px := strconv.Itoa
+	return &opts.Grid{Left: px(g.left), Right: px(g.right), Top: px(g.top), Bottom: px(g.bottom), ContainLabel: opts.Bool(true)}
 }
 
 func nilIfEmpty(s string) any {

@@ -11,11 +11,17 @@
 // around them: the legend, the height, and how the data table names and
 // prints each column.
 //
-// The options are written by encoding/json from the types of option.go,
-// which escapes <, > and & as \u003c, \u003e and \u0026; every label,
-// series name and title from the data stays a string and never becomes
-// markup. No option is a JavaScript function: every text a chart prints
-// of the data is printed here, in Go, with package value's formats —
+// The options are built with go-echarts' types: its option structs
+// (package opts) and its series (charts.SingleSeries, configured by its
+// series options), composed in option.go with the fields go-echarts lacks
+// (the page's hints galleyTicks and galleyWrap among them). They are
+// written by encoding/json, never by go-echarts' renderer, which loads
+// ECharts from a network address and writes the options unescaped into a
+// script; encoding/json escapes <, > and & as \u003c, \u003e and \u0026,
+// so every label, series name and title from the data stays a string and
+// never becomes markup. No option is a JavaScript function (go-echarts'
+// __f__ markers are refused): every text a chart prints of the data is
+// printed here, in Go, with package value's formats —
 // categories, series and panel names with the chart's labels, tooltips
 // (HTML-escaped), the ticks of a value axis (laid out here, min, max and
 // interval, each tick's text given in galleyTicks, which the page's
@@ -32,7 +38,9 @@
 //
 // The output is deterministic: the same cell, table and values give the
 // same bytes (object keys are sorted by encoding/json or fixed by struct
-// order, nothing random is used, the chart ID is supplied by the caller).
+// order, nothing random is used: no go-echarts chart is made, so none of
+// its random chart IDs, and the ID a map registers is supplied by the
+// caller).
 // Animation is off so screenshots are stable, the palette is set
 // explicitly, and the ECharts aria option carries a text description of
 // each panel built from its title, data and marks.

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/types"
 	"github.com/paulmach/orb"
 
 	"galley/runner/internal/geo"
@@ -97,7 +100,7 @@ func MapOptions(s *MapSpec, t *table.Table, g *Geo, id string) (*MapDrawing, err
 	}
 	m := &mapBuilder{s: s, t: t, g: g, id: id, unit: unitSuffix(s.Unit), nf: s.Format}
 	var (
-		obj map[string]any
+		obj *option
 		err error
 	)
 	if s.Type == "points" {
@@ -188,7 +191,7 @@ func toNumber(v any) (float64, bool) {
 	return 0, false
 }
 
-func (m *mapBuilder) choropleth() (map[string]any, error) {
+func (m *mapBuilder) choropleth() (*option, error) {
 	s, t, g := m.s, m.t, m.g
 	for _, f := range g.Collection.Features {
 		if _, ok := f.Geometry.(orb.Point); ok {
@@ -301,12 +304,11 @@ func (m *mapBuilder) choropleth() (map[string]any, error) {
 			area.Color = ramp(tt)
 		}
 		m.d.Areas = append(m.d.Areas, area)
-		data = append(data, map[string]any{
-			"name":      areaName(i),
-			"value":     scalarOrNil(values[i]),
-			"itemStyle": map[string]any{"areaColor": area.Color},
-			"emphasis":  map[string]any{"itemStyle": map[string]any{"areaColor": area.Color}},
-			"tooltip":   tip("<b>", tipText(name), "</b><br/>", tipText(area.Text)),
+		data = append(data, mapItem{
+			MapData:   opts.MapData{Name: areaName(i), Value: scalarOrNil(values[i])},
+			ItemStyle: &opts.ItemStyle{AreaColor: area.Color},
+			Emphasis:  &opts.Emphasis{ItemStyle: &opts.ItemStyle{AreaColor: area.Color}},
+			Tooltip:   tip("<b>", tipText(name), "</b><br/>", tipText(area.Text)),
 		})
 	}
 	if len(classes) > 0 {
@@ -328,14 +330,15 @@ func (m *mapBuilder) choropleth() (map[string]any, error) {
 			m.d.NotDrawn = append(m.d.NotDrawn, m.featureText(i))
 		}
 	}
-	series := map[string]any{
-		"type": "map", "map": m.id, "aspectScale": 1, "roam": false, "selectedMode": false,
-		"left": 4, "right": 4, "top": 4, "bottom": 4,
-		"label":     map[string]any{"show": false},
-		"itemStyle": map[string]any{"areaColor": NoDataColor, "borderColor": outlineColor, "borderWidth": 0.6},
-		"emphasis":  map[string]any{"label": map[string]any{"show": false}, "itemStyle": map[string]any{"borderColor": "#1a1a1a", "borderWidth": 1.2}},
-		"data":      data,
-	}
+	series := newSeries(types.ChartMap, "", data,
+		charts.WithItemStyleOpts(opts.ItemStyle{AreaColor: NoDataColor, BorderColor: outlineColor, BorderWidth: 0.6}),
+		charts.WithEmphasisOpts(opts.Emphasis{Label: &opts.Label{Show: opts.Bool(false)}, ItemStyle: &opts.ItemStyle{BorderColor: "#1a1a1a", BorderWidth: 1.2}}))
+	series.MapType, series.Roam, series.SelectedMode = m.id, opts.Bool(false), opts.Bool(false)
+	// The margins, as go-echarts writes them: strings, which ECharts reads
+	// as pixels, as it does numbers (parsePercent).
+	series.Left, series.Right, series.Top, series.Bottom = "4", "4", "4", "4"
+	series.AspectScale = 1
+	series.Label = &label{Label: opts.Label{Show: opts.Bool(false)}}
 	return m.options(series, nil, m.describeAreas()), nil
 }
 
@@ -359,7 +362,7 @@ func scalarOrNil(v any) any {
 	return nil
 }
 
-func (m *mapBuilder) points() (map[string]any, error) {
+func (m *mapBuilder) points() (*option, error) {
 	s, t := m.s, m.t
 	places := make([][2]float64, len(t.Rows))
 	var sizes []float64
@@ -401,7 +404,7 @@ func (m *mapBuilder) points() (map[string]any, error) {
 		return math.Round(max(minDiameter, maxDiameter*math.Sqrt(v/maxSize))*10) / 10
 	}
 	labelled := s.Key.Index >= 0 && len(t.Rows) <= MaxPointLabels
-	var data []any
+	var data []pointItem
 	for r, row := range t.Rows {
 		x, y, ok := m.drawing.Point(places[r][0], places[r][1])
 		if !ok {
@@ -425,11 +428,8 @@ func (m *mapBuilder) points() (map[string]any, error) {
 			lines = append(lines, tipText(s.Size.Name)+": "+tipText(m.value(row[s.Size.Index])))
 		}
 		lines = append(lines, tipText(s.Lat.Name)+": "+tipText(value.Plain(row[s.Lat.Index]))+", "+tipText(s.Lon.Name)+": "+tipText(value.Plain(row[s.Lon.Index])))
-		item := map[string]any{"value": []float64{x, y}, "symbolSize": size, "tooltip": tip(strings.Join(lines, "<br/>"))}
-		if name != "" {
-			item["name"] = name
-		}
-		data = append(data, item)
+		data = append(data, pointItem{ScatterData: opts.ScatterData{Name: name, Value: []float64{x, y}}, SymbolSize: size,
+			Tooltip: tip(strings.Join(lines, "<br/>"))})
 	}
 	m.d.Points = len(data)
 	if s.Size.Index >= 0 && maxSize > 0 {
@@ -447,21 +447,24 @@ func (m *mapBuilder) points() (map[string]any, error) {
 			}
 		}
 	}
-	scatter := map[string]any{
-		"type": "scatter", "coordinateSystem": "geo", "symbol": "circle",
-		"itemStyle": map[string]any{"color": Palette[0], "opacity": 0.78, "borderColor": "#ffffff", "borderWidth": 1},
-		"data":      data,
+	var items []any // null when no row has a point
+	for _, it := range data {
+		items = append(items, it)
 	}
+	scatter := newSeries(types.ChartScatter, "", items,
+		charts.WithScatterChartOpts(opts.ScatterChart{CoordSystem: types.ChartGeo, Symbol: "circle"}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: Palette[0], Opacity: opts.Float(0.78), BorderColor: "#ffffff", BorderWidth: 1}))
 	if labelled {
-		scatter["label"] = map[string]any{"show": true, "formatter": "{b}", "position": "right", "distance": 6,
-			"color": "#1a1a1a", "fontSize": 13, "fontWeight": "bold", "textBorderColor": "#ffffff", "textBorderWidth": 3, "lineHeight": 16}
+		scatter.Label = &label{Label: opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "right",
+			Color: "#1a1a1a", FontSize: 13, FontWeight: "bold", LineHeight: 16}, Distance: 6, TextBorderColor: "#ffffff", TextBorderWidth: 3}
 	}
-	outlines := map[string]any{
-		"map": m.id, "aspectScale": 1, "roam": false, "silent": true, "selectedMode": false,
-		"left": 4, "right": 4, "top": 4, "bottom": 4,
-		"label":     map[string]any{"show": false},
-		"itemStyle": map[string]any{"areaColor": landColor, "borderColor": landBorder, "borderWidth": 0.8},
-		"emphasis":  map[string]any{"disabled": true},
+	outlines := &geoComponent{
+		GeoComponent: opts.GeoComponent{Map: m.id, Silent: opts.Bool(true),
+			ItemStyle: &opts.ItemStyle{AreaColor: landColor, BorderColor: landBorder, BorderWidth: 0.8}},
+		AspectScale: 1, Roam: opts.Bool(false), SelectedMode: opts.Bool(false),
+		Left: 4, Right: 4, Top: 4, Bottom: 4,
+		Label:    &label{Label: opts.Label{Show: opts.Bool(false)}},
+		Emphasis: &emphasis{Disabled: true},
 	}
 	return m.options(scatter, outlines, m.describePoints(data)), nil
 }
@@ -482,19 +485,16 @@ func niceBelow(v float64) float64 {
 
 // options wraps a series (and, for points, the geo component that draws
 // the outlines) in the option object every chart has.
-func (m *mapBuilder) options(series, geoComponent map[string]any, desc string) map[string]any {
-	obj := map[string]any{
-		"animation": false,
-		"title":     map[string]any{"show": false},
-		"tooltip":   map[string]any{"show": true, "trigger": "item"},
-		"aria":      map[string]any{"enabled": true, "label": map[string]any{"enabled": true, "description": desc}, "decal": map[string]any{"show": false}},
-		"color":     Palette,
-		"series":    []any{series},
+func (m *mapBuilder) options(s *series, geoComponent *geoComponent, desc string) *option {
+	return &option{
+		Animation: opts.Bool(false),
+		Title:     &opts.Title{Show: opts.Bool(false)},
+		Tooltip:   &tooltip{Tooltip: opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}},
+		Aria:      ariaOf(desc),
+		Color:     opts.Colors(Palette),
+		Series:    []*series{s},
+		Geo:       geoComponent,
 	}
-	if geoComponent != nil {
-		obj["geo"] = geoComponent
-	}
-	return obj
 }
 
 func (m *mapBuilder) describeStart(kind string) *strings.Builder {
@@ -529,7 +529,7 @@ func (m *mapBuilder) describeAreas() string {
 	return d.String()
 }
 
-func (m *mapBuilder) describePoints(data []any) string {
+func (m *mapBuilder) describePoints(data []pointItem) string {
 	d := m.describeStart("Map of points")
 	fmt.Fprintf(d, " %d points.", len(data))
 	var parts []string
@@ -538,8 +538,8 @@ func (m *mapBuilder) describePoints(data []any) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(data)-i))
 			break
 		}
-		if name, ok := it.(map[string]any)["name"].(string); ok {
-			parts = append(parts, name)
+		if it.Name != "" {
+			parts = append(parts, it.Name)
 		}
 	}
 	if len(parts) > 0 {

@@ -3,6 +3,8 @@ package chart
 import (
 	"time"
 
+	"github.com/go-echarts/go-echarts/v2/opts"
+
 	"galley/runner/internal/position"
 	"galley/runner/internal/suggest"
 	"galley/runner/internal/value"
@@ -153,8 +155,9 @@ func align(f float64) string {
 	return "center"
 }
 
-func markLabel() *itemLabel {
-	return &itemLabel{Show: true, Formatter: "{b}", FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: markColor,
+// markLabel is a mark's label: its name, on a halo of the page's colour.
+func markLabel() *label {
+	return &label{Label: opts.Label{Show: opts.Bool(true), Formatter: "{b}", FontFamily: FontFamily, FontSize: fontSize, LineHeight: lineHeight, Color: markColor},
 		TextBorderColor: paper, TextBorderWidth: 3}
 }
 
@@ -173,7 +176,7 @@ func (b *builder) xAt(m resolvedMark) any {
 // a markLine, points as a markPoint.
 func (b *builder) applyMarks(s *series, marks []resolvedMark, la layoutAxes) {
 	var lines []any
-	var points []markItem
+	var points []any
 	for _, m := range marks {
 		l := markLabel()
 		switch {
@@ -192,29 +195,30 @@ func (b *builder) applyMarks(s *series, marks []resolvedMark, la layoutAxes) {
 					l.Position = "left"
 				}
 			}
-			points = append(points, markItem{Name: m.label, Coord: coord, Label: l})
+			points = append(points, markPointAt{MarkPointNameCoordItem: opts.MarkPointNameCoordItem{Name: m.label, Coordinate: coord}, Label: l})
 		case m.hasX && !b.s.Horizontal:
 			// A vertical line; its label above the plot, aligned away from
 			// the nearer edge.
 			l.Position, l.Align = "end", align(b.fraction(m, la, false))
-			lines = append(lines, markLineAt{Name: m.label, XAxis: b.xAt(m), Label: l})
+			lines = append(lines, markLineX{MarkLineNameXAxisItem: opts.MarkLineNameXAxisItem{Name: m.label, XAxis: b.xAt(m)}, Label: l})
 		case m.hasX: // a category of a horizontal bar chart: a horizontal line
 			l.Position = "insideEndTop"
-			lines = append(lines, markLineAt{Name: m.label, YAxis: b.xAt(m), Label: l})
+			lines = append(lines, markLineY{MarkLineNameYAxisItem: opts.MarkLineNameYAxisItem{Name: m.label, YAxis: b.xAt(m)}, Label: l})
 		case !b.s.Horizontal: // a y: a horizontal line
 			l.Position = "insideEndTop"
-			lines = append(lines, markLineAt{Name: m.label, YAxis: m.y, Label: l})
+			lines = append(lines, markLineY{MarkLineNameYAxisItem: opts.MarkLineNameYAxisItem{Name: m.label, YAxis: m.y}, Label: l})
 		default: // a y of a horizontal bar chart: a vertical line, which runs
 			// down the inverted category axis: its label at its start, on top
 			l.Position, l.Align = "start", align(b.fraction(m, la, true))
-			lines = append(lines, markLineAt{Name: m.label, XAxis: m.y, Label: l})
+			lines = append(lines, markLineX{MarkLineNameXAxisItem: opts.MarkLineNameXAxisItem{Name: m.label, XAxis: m.y}, Label: l})
 		}
 	}
 	if len(lines) > 0 {
-		s.MarkLine = &markLine{Silent: true, Symbol: []string{"none", "none"},
-			LineStyle: itemStyle{Color: markColor, Type: "dashed", Width: 1}, Data: lines}
+		s.MarkLine = &markLine{Silent: true, MarkLines: opts.MarkLines{Data: lines, MarkLineStyle: opts.MarkLineStyle{
+			Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Color: markColor, Type: "dashed", Width: 1}}}}
 	}
 	if len(points) > 0 {
-		s.MarkPoint = &markPoint{Silent: true, Symbol: "circle", SymbolSize: 7, ItemStyle: itemStyle{Color: markColor}, Data: points}
+		s.MarkPoint = &markPoint{Silent: true, Symbol: "circle", ItemStyle: &opts.ItemStyle{Color: markColor},
+			MarkPoints: opts.MarkPoints{Data: points, MarkPointStyle: opts.MarkPointStyle{SymbolSize: 7}}}
 	}
 }
