@@ -149,8 +149,6 @@ func checkInto(errs *position.List, c *analysis.Chart, cols []table.Column, env 
 				errs.Add(c.Facet.Pos, "facet: applies to bar, line, area and scatter charts, not pie (draw one pie per view, or a bar chart with facet:)")
 			case c.Facet.Name == c.X.Name:
 				errs.Add(c.Facet.Pos, "column %q is both x and facet of the chart (facet: names the column whose values become the panels)", c.Facet.Name)
-			case c.Facet.Name == c.Series.Name:
-				errs.Add(c.Facet.Pos, "column %q is both series and facet of the chart (facet: names the column whose values become the panels)", c.Facet.Name)
 			case seen[c.Facet.Name]:
 				errs.Add(c.Facet.Pos, "column %q is both y and facet of the chart (facet: names the column whose values become the panels)", c.Facet.Name)
 			}

@@ -342,7 +342,10 @@ func showView(w io.Writer, path string, v *results.View, limit int) {
 	if v.Join != "" {
 		what += ", joined to " + v.Join
 	}
-	if len(v.Keys) > 0 {
+	switch {
+	case len(v.Keys) > 0 && len(v.Keys) == len(v.Columns):
+		what += ", distinct rows"
+	case len(v.Keys) > 0:
 		what += ", one row per " + strings.Join(v.Keys, " and ")
 	}
 	fmt.Fprintf(w, "view %s (%s:%d): %s, %s\n", v.Name, path, v.Line, rowsText(v.Total), what)
@@ -351,7 +354,11 @@ func showView(w io.Writer, path string, v *results.View, limit int) {
 	types := make([]string, len(v.Columns))
 	labels := make([]string, len(v.Columns))
 	labelled := false
+	formats := make([]value.Format, len(v.Columns))
 	for i, c := range v.Columns {
+		if c.Format != "" {
+			formats[i], _ = value.ParseFormat(c.Format) // written by the run, so it parses
+		}
 		g.right = append(g.right, c.Type.Numeric())
 		names[i] = terminalText(c.Name)
 		types[i] = c.Type.String()
@@ -369,7 +376,7 @@ func showView(w io.Writer, path string, v *results.View, limit int) {
 	for _, r := range rows {
 		cells := make([]string, len(r))
 		for i, x := range r {
-			cells[i] = cut(terminalText(cellText(v, i, x)), showCellWidth)
+			cells[i] = cut(terminalText(formats[i].Text(x)), showCellWidth)
 		}
 		g.add(cells...)
 	}
@@ -383,18 +390,7 @@ func showView(w io.Writer, path string, v *results.View, limit int) {
 
 // columnLabel is how the report names column i of v: the view's label for
 // it, or "" when it has none.
-//
-// Seam: views do not declare labels: yet (contract v2, "Labels and number
-// formats"). When results.Column carries the label, return it here; the
-// table prints it under the column's name.
-func columnLabel(v *results.View, i int) string { return "" }
-
-// cellText is how show prints a value of column i of v: as the report
-// prints it (value.Text: thousands separators, nulls as "no value").
-//
-// Seam: when views declare formats: (contract v2), print a column with a
-// format as the report does, with that format.
-func cellText(v *results.View, i int, x any) string { return value.Text(x) }
+func columnLabel(v *results.View, i int) string { return v.Columns[i].Label }
 
 // shownView is a view in show's JSON: its columns and types and its first
 // rows, in their machine form.

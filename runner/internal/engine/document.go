@@ -81,8 +81,12 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 		}
 		out = value.Normalize(out)
 		sc.computed[v.Source.Name] = out
-		values[v.Source.Name] = newValue(v, out)
-		formats[v.Source.Name] = v.Format
+		f := v.Format
+		if f.IsZero() {
+			f = value.IntFormatFor(v.Source.Name, []any{out}) // a year reads 1930
+		}
+		values[v.Source.Name] = newValue(v, out, f)
+		formats[v.Source.Name] = f
 	}
 	for _, v := range f.Values {
 		doc.Values = append(doc.Values, values[v.Name])
@@ -153,14 +157,12 @@ func newView(vr *ViewResult, pv *check.View) *results.View {
 	out := &results.View{Name: v.Name, Line: v.Pos.Line, From: v.From.Name, Datasets: nonNil(vr.Datasets),
 		Total: len(vr.Table.Rows), Rows: vr.Table.Rows, Shown: pv.Shown,
 		Counts: results.Counts{In: vr.Counts.Read, Out: vr.Counts.Out}}
-	for _, col := range vr.Table.Columns {
+	for i, col := range vr.Table.Columns {
 		rc := results.Column{Name: col.Name, Type: col.Type}
 		if l, ok := pv.Display.Labels[col.Name]; ok {
 			rc.Label = l
 		}
-		if f, ok := pv.Display.Format(col.Name); ok {
-			rc.Format = f.String()
-		}
+		rc.Format = pv.Display.Show(col, i, vr.Table.Rows).Format.String() // as given, or the default its values call for
 		out.Columns = append(out.Columns, rc)
 	}
 	out.Keys = pv.Plan.Keys
@@ -201,7 +203,7 @@ func scalarOrNil(v any) any {
 	return nil
 }
 
-func newValue(v *check.Value, x any) *results.Value {
+func newValue(v *check.Value, x any, f value.Format) *results.Value {
 	typ := "null"
 	switch {
 	case x == nil:
@@ -211,7 +213,7 @@ func newValue(v *check.Value, x any) *results.Value {
 		typ = strings.TrimPrefix(strings.TrimPrefix(value.Describe(x), "an "), "a ")
 	}
 	return &results.Value{Name: v.Source.Name, Line: v.Source.Pos.Line, Expr: strings.TrimSpace(v.Source.Expr.Src),
-		Type: typ, Value: results.Scalar{V: scalarOrNil(x)}, Text: valueText(x, v.Format), Format: v.Format.String(), Datasets: nonNil(v.Datasets)}
+		Type: typ, Value: results.Scalar{V: scalarOrNil(x)}, Text: valueText(x, f), Format: f.String(), Datasets: nonNil(v.Datasets)}
 }
 
 // valueText is what the report prints for a value: its text with its

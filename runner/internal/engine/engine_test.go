@@ -806,3 +806,34 @@ func TestCaps(t *testing.T) {
 		t.Errorf("the document holds %d rows of the view, want %d", n, results.MaxRows)
 	}
 }
+
+// TestYearsReadAsYears (issue 12): a value or column named for years prints
+// 1930, not 1,930, unless it says otherwise; other ints keep their
+// thousands separators.
+func TestYearsReadAsYears(t *testing.T) {
+	data := "year,deaths\n1930,1200\n1931,980\n"
+	src := "title: T\ndatasets:\n" + dsYAML("d", data, "year: int, deaths: int") + `views:
+  by_year: {from: d}
+values:
+  worst_year: first(sortBy(d, .deaths, "desc")).year
+  worst_deaths: first(sortBy(d, .deaths, "desc")).deaths
+  year_grouped: {expr: "1930", format: "0,0"}
+body:
+  - table: by_year
+claims:
+  - {id: c, text: t, check: worst_year == 1930 && worst_deaths > 0 && year_grouped > 0}
+`
+	res := mustExecute(t, project{src: src, files: map[string]string{"d": data}})
+	for name, want := range map[string]string{"worst_year": "1930", "worst_deaths": "1,200", "year_grouped": "1,930"} {
+		if got := valueResult(t, res, name).Text; got != want {
+			t.Errorf("%s prints %q, want %q", name, got, want)
+		}
+	}
+	if in := claim(t, res, "c").Inputs; in[0].Name != "worst_deaths" || in[1].Text != "1930" {
+		t.Errorf("claim inputs %+v", in)
+	}
+	cols := res.View("by_year").Columns
+	if cols[0].Format != "0" || cols[1].Format != "" {
+		t.Errorf("column formats %q and %q, want \"0\" for year and none for deaths", cols[0].Format, cols[1].Format)
+	}
+}

@@ -140,21 +140,29 @@ func (s Shown) Text(v any) string {
 }
 
 // Show is how a table shows the column col of a view whose rows are rows
-// (the column's index i): its label and format from d, and for a date
-// column with no format, the precision its dates have
-// (value.DateFormatFor).
+// (the column's index i): its label and format from d, and with no format
+// the one its values call for: for dates, the precision they have
+// (value.DateFormatFor); for ints in a column named for years, no
+// thousands separator (value.IntFormatFor). It is the one place a
+// column's default format is decided.
 func (d Display) Show(col Column, i int, rows [][]any) Shown {
 	sh := Shown{Label: d.Label(col.Name)}
 	if f, ok := d.Format(col.Name); ok {
 		sh.Format = f
 		return sh
 	}
-	if col.Type == analysis.TypeDate || col.Type == analysis.TypeAny {
-		vals := make([]any, len(rows))
-		for r, row := range rows {
-			vals[r] = row[i]
-		}
+	if col.Type != analysis.TypeDate && col.Type != analysis.TypeInt && col.Type != analysis.TypeAny {
+		return sh
+	}
+	vals := make([]any, len(rows))
+	for r, row := range rows {
+		vals[r] = row[i]
+	}
+	if col.Type != analysis.TypeInt {
 		sh.Format = value.DateFormatFor(vals)
+	}
+	if sh.Format.IsZero() && col.Type != analysis.TypeDate {
+		sh.Format = value.IntFormatFor(col.Name, vals)
 	}
 	return sh
 }

@@ -243,3 +243,29 @@ func FuzzFormat(f *testing.F) {
 		}
 	})
 }
+
+func TestIntFormatFor(t *testing.T) {
+	tests := []struct {
+		name   string
+		values []any
+		want   string // the text of 1930 under the format
+	}{
+		{"year", []any{1930, 2024, nil}, "1930"},
+		{"Year", []any{1930}, "1930"},
+		{"start_year", []any{1930}, "1930"},
+		{"year_built", []any{1930}, "1930"},
+		{"years", []any{1930}, "1930"},
+		{"worst_yr", []any{1930}, "1930"},
+		{"yearly_total", []any{1930}, "1,930"}, // a total, not a year
+		{"deaths", []any{1930}, "1,930"},
+		{"year", []any{1930, 12000}, "1,930"}, // not all years
+		{"year", []any{1930, 999}, "1,930"},
+		{"year", []any{nil}, "1,930"},
+		{"year", []any{1930, 2.5}, "1,930"},
+	}
+	for _, tt := range tests {
+		if got := IntFormatFor(tt.name, tt.values).Text(1930); got != tt.want {
+			t.Errorf("IntFormatFor(%q, %v) prints 1930 as %q, want %q", tt.name, tt.values, got, tt.want)
+		}
+	}
+}
