@@ -22,7 +22,7 @@ func readChunked(t *testing.T, ds *analysis.Dataset, root string) (rows [][]any,
 	}
 	readers := []*Reader{r}
 	for _, c := range allChunks(r) {
-		cr, err := c.Open(nil)
+		cr, err := c.open(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,10 +225,10 @@ func TestChunksKeepBlankRowsOfOneColumn(t *testing.T) {
 	}
 }
 
-// allChunks returns every chunk NextChunk has still to give.
-func allChunks(r *Reader) []*Chunk {
-	var out []*Chunk
-	for c := r.NextChunk(); c != nil; c = r.NextChunk() {
+// allChunks returns every chunk nextChunk has still to give.
+func allChunks(r *Reader) []*chunk {
+	var out []*chunk
+	for c := r.nextChunk(); c != nil; c = r.nextChunk() {
 		out = append(out, c)
 	}
 	return out
@@ -298,7 +298,7 @@ func TestFileSwappedWhileRead(t *testing.T) {
 	}
 	readers := []*Reader{r}
 	for _, c := range allChunks(r) {
-		cr, err := c.Open(nil)
+		cr, err := c.open(nil)
 		if err != nil {
 			t.Fatal(err)
 		}

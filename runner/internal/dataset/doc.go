@@ -5,12 +5,15 @@
 // callback and columns to skip). It produces:
 //
 //   - Sum: the sha256 of the file, for `galley pin`;
-//   - Open and Reader: the file's rows, streamed one at a time, each value
-//     typed as declared (string, int, float64, bool, time.Time at UTC
-//     midnight, or nil for null), after the path has been checked to stay
-//     inside the project. A small file is checked against its pin before it
-//     is read; a large one while it is read, and Reader.Verify says whether
-//     what was read counts;
+//   - Open and Reader: the file's rows, each value typed as declared
+//     (string, int, float64, bool, time.Time at UTC midnight, or nil for
+//     null), after the path has been checked to stay inside the project. A
+//     small file is checked against its pin before it is read; a large one
+//     while it is read, and Reader.Verify says whether what was read counts;
+//   - Stream: the one parallel row source. It reads every row of an opened
+//     file into Sinks of the caller's, one per part of the file, on several
+//     goroutines, merges them in file order and checks the pin, hiding
+//     chunks, hashing and workers from the caller;
 //   - Infer: a proposed schema for a file that has none yet, for `galley init`.
 //
 // Every error a user can see is a *position.Error (or a position.List of
@@ -38,13 +41,12 @@
 //
 // A file of at least two chunks (ChunkSize, 4 MiB) and no skip_rows is hashed
 // on a goroutine of its own, which also finds the chunk boundaries: record
-// ends found by quote parity. Reader.NextChunk gives the parts after the
-// first as their ends are found, each opened as a Reader of its own, so that
-// they are read on several goroutines while the file is still being hashed.
-// Read in order, the parts give the rows, lines and errors of one reader over
-// the whole file. Where a file splits depends on its bytes alone. Nothing
-// read may be used before Verify returns nil: a wrong pin is the error,
-// whatever the reading found.
+// ends found by quote parity. Stream reads the parts as their ends are
+// found, each with a Reader of its own, on several goroutines while the file
+// is still being hashed. Read in order, the parts give the rows, lines and
+// errors of one reader over the whole file. Where a file splits depends on
+// its bytes alone. Nothing read may be used before Verify returns nil: a
+// wrong pin is the error, whatever the reading found.
 //
 // Values seen before in a column (a city, a date, a small count) are
 // remembered by their text and neither parsed nor allocated again; a column

@@ -143,12 +143,13 @@ type Reader struct {
 	memo   []memo // per column
 	max    int64  // MaxRecord
 
-	size   int64    // the file's size
-	enc    string   // its encoding
-	comma  rune     // its delimiter
-	hash   *hashing // the sha256 pass over a large file; nil for a small one
-	whole  bool     // this Reader reads the whole file: there are no chunks
-	chunks int      // chunks given by NextChunk
+	size   int64                   // the file's size
+	prog   func(read, total int64) // Options.Progress
+	enc    string                  // its encoding
+	comma  rune                    // its delimiter
+	hash   *hashing                // the sha256 pass over a large file; nil for a small one
+	whole  bool                    // this Reader reads the whole file: there are no chunks
+	chunks int                     // chunks given by NextChunk
 
 	rows int
 	line int // where the last row returned starts
@@ -207,7 +208,7 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 
 func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc string, comma rune) (*Reader, error) {
 	prog := &progress{fn: opts.Progress, total: 2 * loc.size}
-	r := &Reader{ds: ds, rel: loc.rel, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma}
+	r := &Reader{ds: ds, rel: loc.rel, size: loc.size, prog: opts.Progress, max: opts.maxRecord(), enc: enc, comma: comma}
 	if loc.size < 2*ChunkSize || ds.SkipRows.Value > 0 {
 		// A small file is hashed, and its pin checked, before it is read.
 		// Lines skipped before the header are not CSV: their quotes would
@@ -305,19 +306,18 @@ func (r *Reader) pinFirst(err error) error {
 
 // ChunkSize is about how many bytes of a data file one chunk holds. A file
 // of at least two chunks is read as a sequence of chunks, each from a record
-// boundary to the next, which can be read in parallel (see NextChunk). It
-// is a constant, not a setting, so that where a file splits depends on the
-// file alone.
+// boundary to the next, which Stream reads in parallel. It is a constant,
+// not a setting, so that where a file splits depends on the file alone.
 const ChunkSize = 4 << 20
 
-// NextChunk returns the next part of the file after the one this Reader
+// nextChunk returns the next part of the file after the one this Reader
 // reads, or nil when there is none: this Reader reads from the header up to
-// the first boundary, and each Chunk from one boundary to the next. Reading
-// this Reader and then each Chunk in order gives the rows of the whole
+// the first boundary, and each chunk from one boundary to the next. Reading
+// this Reader and then each chunk in order gives the rows of the whole
 // file, with the same lines and errors. A file smaller than two chunks has
-// no chunks: this Reader reads it all. NextChunk waits for the sha256 pass
+// no chunks: this Reader reads it all. nextChunk waits for the sha256 pass
 // to find the chunk's end; call it from one goroutine.
-func (r *Reader) NextChunk() *Chunk {
+func (r *Reader) nextChunk() *chunk {
 	if r.whole {
 		return nil
 	}
@@ -330,7 +330,7 @@ func (r *Reader) NextChunk() *Chunk {
 		end = b.off
 	}
 	r.chunks++
-	return &Chunk{parent: r, start: start, end: end}
+	return &chunk{parent: r, start: start, end: end}
 }
 
 // hashing is the sha256 pass over a large file, run beside the reading:
@@ -387,18 +387,14 @@ func (h *hashing) wait() (string, error) {
 	return h.sum, h.err
 }
 
-// Chunk is a part of a data file that starts at a record boundary.
-type Chunk struct {
+// chunk is a part of a data file that starts at a record boundary.
+type chunk struct {
 	parent *Reader
 	start  boundary
-	end    int64
+	end    int64 // where it ends in the file, in bytes
 }
 
-// Offset and End are where the chunk lies in the file, in bytes.
-func (c *Chunk) Offset() int64 { return c.start.off }
-func (c *Chunk) End() int64    { return c.end }
-
-// Open returns a Reader of the chunk's rows, read from the parent's open
+// open returns a Reader of the chunk's rows, read from the parent's open
 // file, with its columns and reading rules; its Line and errors are
 // positions in the whole file. The pin is not checked again: the parent's
 // Verify checks the file. Each Reader needs its own goroutine; Close it
@@ -406,7 +402,7 @@ func (c *Chunk) End() int64    { return c.end }
 // earlier chunk of the same file: its buffers and remembered values are
 // taken over, so that reading chunk after chunk allocates little and values
 // seen in one chunk are known in the next.
-func (c *Chunk) Open(done *Reader) (*Reader, error) {
+func (c *chunk) open(done *Reader) (*Reader, error) {
 	p := c.parent
 	r := &Reader{ds: p.ds, rel: p.rel, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
 		header: p.header, cols: p.cols, single: p.single}
@@ -695,9 +691,6 @@ func (r *Reader) RowsRead() int { return r.rows }
 
 // Path returns the dataset's path as written in the analysis (slash form).
 func (r *Reader) Path() string { return r.rel }
-
-// Size returns the file's size in bytes.
-func (r *Reader) Size() int64 { return r.size }
 
 // Header returns the file's header row.
 func (r *Reader) Header() []string { return r.header }

@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"strings"
 	"sync"
@@ -20,8 +18,9 @@ import (
 type Options struct {
 	Root   string      // the project root; dataset paths are relative to it
 	Limits view.Limits // zero means view.DefaultLimits
-	// Workers is how many chunks of a large dataset are read at once; 0
-	// or 1 reads them one after the other. The result is the same.
+	// Workers is how many parts of a large dataset are read at once
+	// (dataset.Stream); 0 or 1 reads them one after the other. The result
+	// is the same.
 	Workers  int
 	Progress func(dataset string, read, total int64)
 }
@@ -313,7 +312,7 @@ func (rd *reading) readAll() error {
 			}
 		}
 		delete(rd.readers, p.dataset.Name)
-		n, err := stream(r, p.dataset, group, rd.done, rd.opts)
+		n, err := stream(r, group, rd.done, rd.opts)
 		r.Close()
 		if err != nil {
 			return err
@@ -325,7 +324,7 @@ func (rd *reading) readAll() error {
 	for _, ds := range rd.c.File.Datasets {
 		if r := rd.readers[ds.Name]; r != nil {
 			delete(rd.readers, ds.Name)
-			n, err := stream(r, ds, nil, rd.done, rd.opts)
+			n, err := stream(r, nil, rd.done, rd.opts)
 			r.Close()
 			if err != nil {
 				return err
@@ -422,8 +421,9 @@ func skipped(group []*planned) []bool {
 	return skip
 }
 
-// stream reads ds once, feeding every row to each run of group.
-func stream(r *dataset.Reader, ds *analysis.Dataset, group []*planned, done map[string]*ViewResult, opts Options) (int, error) {
+// stream reads the dataset r opened once, feeding every row to each run of
+// group, and checks its pin.
+func stream(r *dataset.Reader, group []*planned, done map[string]*ViewResult, opts Options) (int, error) {
 	lookups := make([]*view.Lookup, len(group))
 	for i, p := range group {
 		l, err := p.plan.Lookup(joinTable(done, p))
@@ -432,148 +432,45 @@ func stream(r *dataset.Reader, ds *analysis.Dataset, group []*planned, done map[
 		}
 		lookups[i] = l
 	}
-	start := func() []*view.Run {
-		runs := make([]*view.Run, len(group))
+	start := func() runs {
+		rs := make(runs, len(group))
 		for i, p := range group {
-			runs[i] = p.plan.StartWith(lookups[i], opts.Limits)
+			rs[i] = p.plan.StartWith(lookups[i], opts.Limits)
 		}
-		return runs
+		return rs
 	}
-	runs, rows, err := readChunks(r, ds, start, opts)
+	rs, rows, err := dataset.Stream(r, opts.Workers, start)
 	if err != nil {
 		return 0, err
 	}
 	for i, p := range group {
-		if err := finish(done, p, runs[i]); err != nil {
+		if err := finish(done, p, rs[i]); err != nil {
 			return 0, err
 		}
 	}
 	return rows, nil
 }
 
-// feed reads every row of r into runs.
-func feed(r *dataset.Reader, ds *analysis.Dataset, runs []*view.Run) error {
-	at := func() string { return fmt.Sprintf("%s line %d", ds.Path.Value, r.Line()) }
-	for {
-		row, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
+// runs are the runs of the views one read of a dataset feeds: a
+// dataset.Sink, one per part of the file.
+type runs []*view.Run
+
+func (rs runs) Add(row []any, at func() string) error {
+	for _, run := range rs {
+		if err := run.Add(row, at); err != nil {
 			return err
 		}
-		for _, run := range runs {
-			if err := run.Add(row, at); err != nil {
-				return err
-			}
-		}
 	}
+	return nil
 }
 
-// piece is what reading one part of a file gave.
-type piece struct {
-	chunk *dataset.Chunk // nil for the part r reads itself
-	runs  []*view.Run
-	rows  int
-	err   error
-	ready chan struct{}
-}
-
-// readChunks reads r (the file's first part, or all of a small file) and
-// its chunks on opts.Workers goroutines, each chunk into runs of its own,
-// and merges the runs in file order. The chunks are fixed by the file, so
-// the result, sums of floats included, is the same whatever the number of
-// workers; the first error in file order is the one reported, as a serial
-// read would. Chunks are read as the sha256 pass finds them, at most two
-// per worker ahead of the merge, so memory does not grow with the file.
-func readChunks(r *dataset.Reader, ds *analysis.Dataset, start func() []*view.Run, opts Options) ([]*view.Run, int, error) {
-	workers := max(opts.Workers, 1)
-	order := make(chan *piece, 2*workers) // pieces in file order, to merge
-	jobs := make(chan *piece)
-	quit := make(chan struct{}) // closed when the merge stops, early or not
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var last *dataset.Reader // this worker's last chunk, whose memory the next takes over
-			for p := range jobs {
-				select {
-				case <-quit: // the merge stopped at an error: the rest is not read
-				default:
-					p.runs, p.rows, last, p.err = readPiece(r, p.chunk, last, ds, start)
-				}
-				close(p.ready)
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		defer close(order)
-		for p := (&piece{}); p != nil; {
-			p.ready = make(chan struct{})
-			select {
-			case order <- p:
-			case <-quit:
-				return
-			}
-			select {
-			case jobs <- p:
-			case <-quit:
-				close(p.ready)
-				return
-			}
-			p = nil
-			if c := r.NextChunk(); c != nil {
-				p = &piece{chunk: c}
-			}
-		}
-	}()
-	defer wg.Wait()
-	defer close(quit)
-	var runs []*view.Run
-	rows := 0
-	for p := range order {
-		<-p.ready
-		if p.err != nil {
-			return nil, 0, p.err
-		}
-		rows += p.rows
-		if runs == nil {
-			runs = p.runs
-		} else {
-			for j := range runs {
-				if err := runs[j].Merge(p.runs[j]); err != nil {
-					return nil, 0, err
-				}
-			}
-		}
-		if size := r.Size(); opts.Progress != nil && p.chunk != nil {
-			// As the dataset package counts: the sha256 pass, then the parse.
-			opts.Progress(ds.Path.Value, size+p.chunk.End(), 2*size)
+func (rs runs) Merge(later runs) error {
+	for i := range rs {
+		if err := rs[i].Merge(later[i]); err != nil {
+			return err
 		}
 	}
-	return runs, rows, nil
-}
-
-// readPiece reads a chunk, or r's own part when c is nil. done is a closed
-// Reader of an earlier chunk, or nil; rd is the one that read c, closed.
-func readPiece(r *dataset.Reader, c *dataset.Chunk, done *dataset.Reader, ds *analysis.Dataset, start func() []*view.Run) (runs []*view.Run, rows int, rd *dataset.Reader, err error) {
-	rd = r
-	if c != nil {
-		if rd, err = c.Open(done); err != nil {
-			return nil, 0, done, err
-		}
-		defer rd.Close()
-	}
-	runs = start()
-	if err := feed(rd, ds, runs); err != nil {
-		return nil, 0, nil, err
-	}
-	if c == nil {
-		return runs, rd.RowsRead(), done, nil
-	}
-	return runs, rd.RowsRead(), rd, nil
+	return nil
 }
 
 // rowsValue builds the []struct a view is seen as inside values.
