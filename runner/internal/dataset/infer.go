@@ -76,7 +76,9 @@ func init() {
 // Infer reads the file at path (slash form, relative to root), streaming it
 // twice, and proposes how to declare it: encoding, delimiter, null markers,
 // and for every header column a name, type and layout. skipRows lines
-// (a title, notes) come before the header and are not read as CSV.
+// (a title, notes) come before the header and are not read as CSV. Both
+// reads are hashed: a file that changes between them is an error, so that
+// what is proposed describes the bytes pinned.
 func Infer(path string, root string, skipRows int) (*Inferred, error) {
 	loc, err := locate(path, root)
 	if err != nil {
@@ -90,15 +92,15 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 
 	// Pass 1: sha256, encoding, and a sample to sniff the delimiter from.
 	sn := &sniffer{h: sha256.New()}
-	tee := io.TeeReader(f, sn)
+	sniff := io.TeeReader(f, sn)
 	enc := "utf-8"
-	if bad, err := checkText(tee); err != nil {
+	if bad, err := checkText(sniff); err != nil {
 		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
 	} else if bad != nil {
 		if bytes.HasPrefix(bad.Rest, bom) {
 			return nil, textError(position.Pos{File: path, Line: bad.Line, Col: bad.Col}, bad.Rest, "galley pin")
 		}
-		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{tee}, make([]byte, bufSize)); err != nil {
+		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{sniff}, make([]byte, bufSize)); err != nil {
 			return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
 		}
 		enc = "latin-1"
@@ -118,14 +120,16 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 	comma := sniffDelimiter(sample, sn.n > int64(len(sn.sample)))
 	inf := &Inferred{Path: path, SHA256: hex.EncodeToString(sn.h.Sum(nil)), Encoding: enc, Delimiter: string(comma), SkipRows: skipRows}
 
-	// Pass 2: read every cell as a string.
+	// Pass 2: read every cell as a string, hashed again as it is read: the
+	// types proposed are those of the bytes pinned.
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
 	}
 	ds := &analysis.Dataset{Name: path, Path: analysis.String{Value: path, Set: true}, NullSet: true,
 		SkipRows: analysis.Int{Value: skipRows, Set: skipRows > 0}}
+	tee := newTeePass(f)
 	r := &Reader{ds: ds, rel: path}
-	if err := r.begin(f, f, &progress{}, enc, comma); err != nil {
+	if err := r.begin(tee, enc, comma); err != nil {
 		return nil, err
 	}
 	for i := range r.header {
@@ -149,6 +153,11 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 		for i, v := range row {
 			stats[i].add(v.(string))
 		}
+	}
+	if sum, err := tee.sum(); err != nil {
+		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
+	} else if sum != inf.SHA256 {
+		return nil, position.Errorf(position.Pos{File: path}, "the file changed while it was read; run galley init again once it is written")
 	}
 	inf.Rows = r.RowsRead()
 	inferColumns(inf, r.header, stats)

@@ -36,6 +36,7 @@ func Stream[S Sink[S]](r *Reader, workers int, newSink func() S) (S, int, error)
 	if r.rows > 0 || r.closed {
 		return zero, 0, errors.New("dataset: Stream of a Reader already read")
 	}
+	r.streamed = true
 	merged, rows, err := stream(r, max(workers, 1), newSink)
 	if perr := r.Verify(); perr != nil {
 		return zero, 0, perr
@@ -57,6 +58,9 @@ type piece[S any] struct {
 
 func stream[S Sink[S]](r *Reader, workers int, newSink func() S) (S, int, error) {
 	var zero S
+	if r.feed != nil {
+		r.feed.setWorkers(workers)
+	}
 	order := make(chan *piece[S], 2*workers) // pieces in file order, to merge
 	jobs := make(chan *piece[S])
 	quit := make(chan struct{}) // closed when the merge stops, early or not
@@ -100,22 +104,26 @@ func stream[S Sink[S]](r *Reader, workers int, newSink func() S) (S, int, error)
 	}()
 	defer wg.Wait()
 	defer close(quit)
+	stop := func() {
+		// Parts being read are let go of: their readers stop at once.
+		if r.feed != nil {
+			r.feed.stop()
+		}
+	}
 	var merged S
 	rows, first := 0, true
 	for p := range order {
 		<-p.ready
 		if p.err != nil {
+			stop()
 			return zero, 0, p.err
 		}
 		rows += p.rows
 		if first {
 			merged, first = p.sink, false
 		} else if err := merged.Merge(p.sink); err != nil {
+			stop()
 			return zero, 0, err
-		}
-		if r.prog != nil && p.chunk != nil {
-			// The sha256 pass, then the parse up to this chunk's end.
-			r.prog(r.size+p.chunk.end, 2*r.size)
 		}
 	}
 	return merged, rows, nil
@@ -133,7 +141,7 @@ func readPiece[S Sink[S]](r *Reader, c *chunk, done *Reader, newSink func() S) (
 		defer rd.Close()
 	}
 	sink = newSink()
-	if err := rd.feed(sink.Add); err != nil {
+	if err := rd.readInto(sink.Add); err != nil {
 		return sink, 0, nil, err
 	}
 	if c == nil {
@@ -142,8 +150,8 @@ func readPiece[S Sink[S]](r *Reader, c *chunk, done *Reader, newSink func() S) (
 	return sink, rd.RowsRead(), rd, nil
 }
 
-// feed reads every row of the Reader's own part into add.
-func (r *Reader) feed(add func(row []any, at func() string) error) error {
+// readInto reads every row of the Reader's own part into add.
+func (r *Reader) readInto(add func(row []any, at func() string) error) error {
 	at := func() string { return fmt.Sprintf("%s line %d", r.rel, r.Line()) }
 	for {
 		row, err := r.Read()

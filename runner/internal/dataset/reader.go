@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"galley/runner/internal/analysis"
@@ -23,9 +21,10 @@ type Options struct {
 	// working directory); dataset paths are relative to it. "" means ".".
 	Root string
 	// Progress, if not nil, is called now and then (about every MiB) with
-	// the bytes read so far and the total. Open reads the file twice, once
-	// through sha256 and once parsing it, so its total is twice the file's
-	// size; Sum's total is the size.
+	// the bytes of the file read so far and its size. The file is read
+	// once, through sha256 and the parser together; for a large file the
+	// reading runs a few parts ahead of the parsing, on a goroutine of its
+	// own, from which Progress is then called.
 	Progress func(read, total int64)
 	// Skip, indexed like ds.Columns, marks columns not to parse: Read gives
 	// nil for them. The columns must still be in the file.
@@ -143,13 +142,19 @@ type Reader struct {
 	memo   []memo // per column
 	max    int64  // MaxRecord
 
-	size   int64                   // the file's size
-	prog   func(read, total int64) // Options.Progress
-	enc    string                  // its encoding
-	comma  rune                    // its delimiter
-	hash   *hashing                // the sha256 pass over a large file; nil for a small one
-	whole  bool                    // this Reader reads the whole file: there are no chunks
-	chunks int                     // chunks given by NextChunk
+	size     int64       // the file's size
+	enc      string      // its encoding
+	comma    rune        // its delimiter
+	file     io.Closer   // nil for a chunk's Reader
+	pass     pass        // the one read of the file, through sha256; nil for a chunk's Reader
+	feed     *feed       // the pass of a large file, in parts; nil for a small one
+	part     *partReader // the part this Reader reads; nil when it reads the whole file
+	whole    bool        // this Reader reads the whole file: there are no chunks
+	chunks   int         // chunks given by nextChunk
+	streamed bool        // Stream reads the chunks: Read stays in this Reader's part
+
+	verified  bool
+	verifyErr error
 
 	rows int
 	line int // where the last row returned starts
@@ -206,64 +211,32 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 	return r, nil
 }
 
-func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc string, comma rune) (*Reader, error) {
-	prog := &progress{fn: opts.Progress, total: 2 * loc.size}
-	r := &Reader{ds: ds, rel: loc.rel, size: loc.size, prog: opts.Progress, max: opts.maxRecord(), enc: enc, comma: comma}
+func open(ds *analysis.Dataset, opts Options, loc *located, f dataFile, enc string, comma rune) (*Reader, error) {
+	r := &Reader{ds: ds, rel: loc.rel, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma, file: f}
+	prog := &progress{r: f, fn: opts.Progress, total: loc.size}
+	var src io.Reader
 	if loc.size < 2*ChunkSize || ds.SkipRows.Value > 0 {
-		// A small file is hashed, and its pin checked, before it is read.
-		// Lines skipped before the header are not CSV: their quotes would
-		// throw the boundary search off, so such a file is read in one piece.
-		sum, err := hashFile(f, prog, loc.rel)
-		if err != nil {
-			return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s", ds.Name, err)
-		}
-		if err := r.checkSum(sum); err != nil {
-			return nil, err
-		}
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
-		}
-		prog.base, prog.n, prog.last = prog.n, 0, 0
-		r.whole = true
-		if err := r.begin(f, f, prog, enc, comma); err != nil {
-			return nil, err
-		}
-		return r, r.mapColumns(opts.Skip)
-	}
-
-	// A large file is hashed on a goroutine of its own while its chunks are
-	// read: the boundaries come from that pass, and its sum, once known,
-	// decides whether anything read counts (Verify). Its progress is that
-	// of the reading alone. The hash and every chunk read the one file
-	// opened here (by offset, which is safe from several goroutines), so
-	// that the bytes parsed are the bytes hashed even if the path is
-	// pointed at another file meanwhile.
-	r.hash = newHashing()
-	go func() {
-		sum, err := hashSplit(io.NewSectionReader(f, 0, math.MaxInt64), &progress{}, loc.rel, ChunkSize, r.hash.add)
-		r.hash.finish(sum, err)
-	}()
-	prog.base = loc.size
-	first, ok := r.hash.boundary(0)
-	var src io.Reader = f
-	if ok && first.off < loc.size {
-		src = io.NewSectionReader(f, 0, first.off)
+		// A small file is read in one piece, hashed as it is parsed. Lines
+		// skipped before the header are not CSV: their quotes would throw
+		// the boundary search off, so such a file is read in one piece too.
+		tee := newTeePass(prog)
+		r.pass, r.whole, src = tee, true, tee
 	} else {
-		r.whole = true
+		// A large file is read on a goroutine of its own, which hashes it
+		// and hands it out in parts (feed.go); Stream reads them on several
+		// goroutines.
+		fd := newFeed()
+		r.pass, r.feed = fd, fd
+		// A boundary never falls inside the header: it is a line break
+		// after an even number of quotes, and the header is the first
+		// record, after blank lines alone (any error in it is found
+		// before the first such line break).
+		r.part = &partReader{fd: fd, p: fd.parts[0]} // before run adds parts
+		src = r.part
+		go fd.run(prog, ChunkSize, loc.size)
 	}
-	if err := r.begin(f, src, prog, enc, comma); err != nil {
+	if err := r.begin(src, enc, comma); err != nil {
 		return nil, r.pinFirst(err)
-	}
-	if !r.whole && r.next > first.line {
-		// The header reaches past the first boundary: rare enough to read
-		// such a file in one piece.
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, r.pinFirst(position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err)))
-		}
-		r.whole = true
-		if err := r.begin(f, f, prog, enc, comma); err != nil {
-			return nil, r.pinFirst(err)
-		}
 	}
 	if err := r.mapColumns(opts.Skip); err != nil {
 		return nil, r.pinFirst(err)
@@ -281,18 +254,25 @@ func (r *Reader) checkSum(sum string) error {
 	return nil
 }
 
-// Verify waits for the sha256 pass over a large file and checks the pin: a
-// caller uses nothing read from the file before Verify returns nil. For a
-// small file, Open checked the pin already.
+// Verify ends the reading and checks the pin: it reads what is left of the
+// file through sha256 (the bytes already read were hashed as they were
+// read) and compares the sum of the whole file with the pin. A caller uses
+// nothing read from the file before Verify returns nil; no row can be read
+// after it. Stream calls it; it may be called again, and after Close.
 func (r *Reader) Verify() error {
-	if r.hash == nil {
-		return nil
+	if r.pass == nil || r.verified {
+		return r.verifyErr
 	}
-	sum, err := r.hash.wait()
-	if err != nil {
-		return position.Errorf(or(r.ds.Path.Pos, r.ds.Pos), "dataset %q: %s", r.ds.Name, err)
+	r.verified = true
+	sum, err := r.pass.sum()
+	switch {
+	case err != nil:
+		ds := r.ds
+		r.verifyErr = position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, r.rel, reason(err))
+	default:
+		r.verifyErr = r.checkSum(sum)
 	}
-	return r.checkSum(sum)
+	return r.verifyErr
 }
 
 // pinFirst returns the pin's error, if the pin is wrong, instead of err: a
@@ -304,8 +284,8 @@ func (r *Reader) pinFirst(err error) error {
 	return err
 }
 
-// ChunkSize is about how many bytes of a data file one chunk holds. A file
-// of at least two chunks is read as a sequence of chunks, each from a record
+// ChunkSize is about how many bytes of a data file one part holds. A file
+// of at least two parts is read as a sequence of parts, each from a record
 // boundary to the next, which Stream reads in parallel. It is a constant,
 // not a setting, so that where a file splits depends on the file alone.
 const ChunkSize = 4 << 20
@@ -315,90 +295,31 @@ const ChunkSize = 4 << 20
 // the first boundary, and each chunk from one boundary to the next. Reading
 // this Reader and then each chunk in order gives the rows of the whole
 // file, with the same lines and errors. A file smaller than two chunks has
-// no chunks: this Reader reads it all. nextChunk waits for the sha256 pass
-// to find the chunk's end; call it from one goroutine.
+// no chunks: this Reader reads it all. nextChunk waits for the read of the
+// file to reach the chunk's start; call it from one goroutine.
 func (r *Reader) nextChunk() *chunk {
-	if r.whole {
+	if r.whole || r.feed == nil {
 		return nil
 	}
-	start, ok := r.hash.boundary(r.chunks)
-	if !ok || start.off >= r.size {
+	p, ok := r.feed.part(r.chunks + 1)
+	if !ok {
 		return nil
-	}
-	end := r.size
-	if b, ok := r.hash.boundary(r.chunks + 1); ok && b.off < r.size {
-		end = b.off
 	}
 	r.chunks++
-	return &chunk{parent: r, start: start, end: end}
-}
-
-// hashing is the sha256 pass over a large file, run beside the reading:
-// it hands out the chunk boundaries as it finds them, then the sum.
-type hashing struct {
-	mu     sync.Mutex
-	cond   sync.Cond
-	bounds []boundary
-	done   bool
-	sum    string
-	err    error
-}
-
-func newHashing() *hashing {
-	h := &hashing{}
-	h.cond.L = &h.mu
-	return h
-}
-
-func (h *hashing) add(b boundary) {
-	h.mu.Lock()
-	h.bounds = append(h.bounds, b)
-	h.mu.Unlock()
-	h.cond.Broadcast()
-}
-
-func (h *hashing) finish(sum string, err error) {
-	h.mu.Lock()
-	h.sum, h.err, h.done = sum, err, true
-	h.mu.Unlock()
-	h.cond.Broadcast()
-}
-
-// boundary waits for boundary i; ok is false when the file has fewer.
-func (h *hashing) boundary(i int) (b boundary, ok bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for i >= len(h.bounds) && !h.done {
-		h.cond.Wait()
-	}
-	if i < len(h.bounds) {
-		return h.bounds[i], true
-	}
-	return boundary{}, false
-}
-
-// wait waits for the end of the pass.
-func (h *hashing) wait() (string, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for !h.done {
-		h.cond.Wait()
-	}
-	return h.sum, h.err
+	return &chunk{parent: r, part: p}
 }
 
 // chunk is a part of a data file that starts at a record boundary.
 type chunk struct {
 	parent *Reader
-	start  boundary
-	end    int64 // where it ends in the file, in bytes
+	part   *part
 }
 
-// open returns a Reader of the chunk's rows, read from the parent's open
-// file, with its columns and reading rules; its Line and errors are
-// positions in the whole file. The pin is not checked again: the parent's
-// Verify checks the file. Each Reader needs its own goroutine; Close it
-// when done, before the parent. done, if not nil, is a closed Reader of an
+// open returns a Reader of the chunk's rows, read as the parent's read of
+// the file hands them out, with the parent's columns and reading rules; its
+// Line and errors are positions in the whole file. The pin is checked by
+// the parent's Verify. Each Reader needs its own goroutine; Close it when
+// done, before the parent. done, if not nil, is a closed Reader of an
 // earlier chunk of the same file: its buffers and remembered values are
 // taken over, so that reading chunk after chunk allocates little and values
 // seen in one chunk are known in the next.
@@ -412,16 +333,26 @@ func (c *chunk) open(done *Reader) (*Reader, error) {
 	} else {
 		r.row, r.memo = make([]any, len(p.cols)), make([]memo, len(p.cols))
 	}
-	src := io.NewSectionReader(p.in.f, c.start.off, c.end-c.start.off)
-	var err error
-	if r.in, err = openSection(nil, src, c.start.line, &progress{}, r.enc, r.comma, r.rel, pinCommand(r.ds), r.recordMax()); err != nil {
+	if err := r.enter(c, spare); err != nil {
 		return nil, err
 	}
-	if spare != nil {
-		r.in.reuse(spare)
-	}
-	r.next = c.start.line
 	return r, nil
+}
+
+// enter starts reading the chunk c, taking over the buffers of spare, an
+// input no longer read, if not nil.
+func (r *Reader) enter(c *chunk, spare *input) error {
+	pr := &partReader{fd: c.parent.feed, p: c.part}
+	in, err := openSection(pr, c.part.start.line, r.enc, r.comma, r.rel, pinCommand(r.ds), r.recordMax())
+	if err != nil {
+		return err
+	}
+	if spare != nil {
+		in.reuse(spare)
+	}
+	r.in, r.part = in, pr
+	r.next, r.blanks, r.held = c.part.start.line, 0, false
+	return nil
 }
 
 // recordMax is the most bytes a record may take: MaxRecord unless set
@@ -440,12 +371,12 @@ func (r *Reader) skipsAll(lines int) error {
 	return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, ds.SkipRows.Value, r.rel, plural(lines, "line"))
 }
 
-// begin starts reading f from its start: it skips ds.SkipRows lines and
-// reads the header.
-func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, comma rune) error {
+// begin starts reading src, the file from its start: it skips ds.SkipRows
+// lines and reads the header.
+func (r *Reader) begin(src io.Reader, enc string, comma rune) error {
 	ds := r.ds
 	var err error
-	if r.in, err = openText(f, src, prog, enc, comma, r.rel, pinCommand(ds), r.recordMax()); err != nil {
+	if r.in, err = openText(src, enc, comma, r.rel, pinCommand(ds), r.recordMax()); err != nil {
 		return err
 	}
 	if n := ds.SkipRows.Value; n > 0 {
@@ -624,10 +555,12 @@ func (r *Reader) fileErr(err error) error {
 	return position.Errorf(position.Pos{File: r.rel}, "cannot be read (%s)", reason(err))
 }
 
-// Read returns the next row, values in ds.Columns order: string, int,
-// float64, bool, time.Time or nil. The slice is reused by the next call. At
-// the end of the file it returns io.EOF; after an error it keeps returning
-// that error. Values may be kept past the row: a string is never part of
+// Read returns the next row of the file, values in ds.Columns order:
+// string, int, float64, bool, time.Time or nil. The slice is reused by the
+// next call. At the end of the file it checks the pin (Verify) and returns
+// io.EOF only if it holds; at an error, it returns the pin's error if the
+// pin is wrong; after an error it keeps returning that error. No row counts
+// before io.EOF. Values may be kept past the row: a string is never part of
 // the reader's buffer.
 func (r *Reader) Read() ([]any, error) {
 	if r.err != nil {
@@ -636,7 +569,28 @@ func (r *Reader) Read() ([]any, error) {
 	if r.closed {
 		return nil, errors.New("dataset: Read after Close")
 	}
+	if r.verified && r.pass != nil {
+		return nil, errors.New("dataset: Read after Verify")
+	}
 	row, err := r.read()
+	for err == io.EOF && !r.streamed {
+		// One Reader read alone gives every part of the file in turn.
+		c := r.nextChunk()
+		if c == nil {
+			break
+		}
+		r.part.close()
+		if err = r.enter(c, r.in); err != nil {
+			break
+		}
+		row, err = r.read()
+	}
+	if err != nil && r.pass != nil && !r.streamed {
+		// At the end of the file, or at an error, the pin comes first.
+		if perr := r.Verify(); perr != nil {
+			err = perr
+		}
+	}
 	if err != nil {
 		r.err = err
 		return nil, err
@@ -695,20 +649,24 @@ func (r *Reader) Path() string { return r.rel }
 // Header returns the file's header row.
 func (r *Reader) Header() []string { return r.header }
 
-// Close closes the file; a chunk's Reader reads its parent's, which the
-// parent closes, once the sha256 pass over it is over.
+// Close ends the reading and closes the file, once the sum of the whole
+// file is known (so that Verify can still answer). A chunk's Reader lets go
+// of what is left of its part; the parent closes the file.
 func (r *Reader) Close() error {
 	if r.closed {
 		return nil
 	}
 	r.closed = true
-	if r.in.f == nil {
+	if r.part != nil {
+		r.part.close()
+	}
+	if r.file == nil {
 		return nil
 	}
-	if r.hash != nil {
-		r.hash.wait()
+	if r.pass != nil {
+		r.pass.sum()
 	}
-	return r.in.f.Close()
+	return r.file.Close()
 }
 
 // or returns p, or def when p is unknown (a key the analysis did not write).

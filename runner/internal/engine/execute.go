@@ -227,10 +227,10 @@ func (c *Compiled) Execute(opts Options) (*Result, error) {
 }
 
 // reading is one Execute's reading of the datasets. Every dataset is
-// opened before anything is computed. A small file's pin is checked as it
-// is opened; a large file is hashed while it is read, and nothing read is
-// kept unless its pin holds: whatever the reading found, a wrong pin is the
-// error, the first in the analysis's order (verify).
+// opened (its path checked, its header read) before anything is computed.
+// Each file is hashed as it is read, and nothing read is kept unless every
+// pin holds: whatever the reading found, a wrong pin is the error, the
+// first in the analysis's order (verify).
 type reading struct {
 	c       *Compiled
 	opts    Options
@@ -248,8 +248,8 @@ func (rd *reading) open(ds *analysis.Dataset) (*dataset.Reader, error) {
 	return r, err
 }
 
-// verify waits for the pins of the files opened and returns the first
-// that does not hold.
+// verify checks the pins of the files opened (a file not read yet is read
+// through sha256 for it) and returns the first that does not hold.
 func (rd *reading) verify() error {
 	for _, r := range rd.opened {
 		if err := r.Verify(); err != nil {
