@@ -504,10 +504,6 @@ func TestParseErrors(t *testing.T) {
 		src:  ds + view + "body:\n  - chart: {type: bars, data: v, x: city, y: deaths}\n",
 		err:  `x.yaml:13:19: chart: unknown type "bars" (did you mean "bar"?)`,
 	}, {
-		name: "unknown encoding",
-		src:  ds + "    encoding: utf8\n",
-		err:  `x.yaml:9:15: dataset "est": unknown encoding "utf8" (known: utf-8, latin-1, windows-1252)`,
-	}, {
 		name: "bad dataset name",
 		src:  strings.Replace(ds, "  est:", "  my-data:", 1),
 		err:  `x.yaml:3:3: dataset name "my-data" must be letters, digits and _, starting with a letter or _ (it is used in expressions)`,
@@ -559,10 +555,6 @@ func TestParseErrors(t *testing.T) {
 		name: "url scheme",
 		src:  strings.Replace(ds, "license: L", "license: L, url: apnews.com", 1),
 		err:  `x.yaml:5:77: dataset "est": source: url must start with https:// or http://, not "apnews.com"`,
-	}, {
-		name: "long delimiter",
-		src:  ds + "    delimiter: \";;\"\n",
-		err:  `x.yaml:9:16: dataset "est": delimiter must be one character, such as ",", ";" or "\t"`,
 	}, {
 		name: "null not a list",
 		src:  ds + "    null: {NA: 1}\n",

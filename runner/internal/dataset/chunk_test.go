@@ -17,7 +17,7 @@ import (
 // order, each with a Reader of its own, as Stream reads them.
 func readChunked(t *testing.T, ds *analysis.Dataset, root string) (rows [][]any, lines []int, chunks int, err error) {
 	t.Helper()
-	r, err := Open(ds, Options{Root: root})
+	r, err := openDataset(ds, Options{Root: root})
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -149,7 +149,7 @@ func TestSmallFileHasNoChunks(t *testing.T) {
 	data := bigCSV(ChunkSize, false)
 	root := t.TempDir()
 	writeFile(t, root, "datasets/x.csv", data)
-	r, err := Open(newDataset(data, str("id")), Options{Root: root})
+	r, err := openDataset(newDataset(data, str("id")), Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +268,7 @@ func TestLongCellsNotRemembered(t *testing.T) {
 	data := b.String()
 	root := t.TempDir()
 	writeFile(t, root, "datasets/x.csv", data)
-	r, err := Open(newDataset(data, str("city"), str("note")), Options{Root: root})
+	r, err := openDataset(newDataset(data, str("city"), str("note")), Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func TestFileSwappedWhileRead(t *testing.T) {
 	writeFile(t, root, "datasets/x.csv", data)
 	writeFile(t, root, "datasets/other.csv", other)
 	ds := newDataset(data, col("id", analysis.TypeInt), str("note"), col("n", analysis.TypeInt))
-	r, err := Open(ds, Options{Root: root})
+	r, err := openDataset(ds, Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,10 @@
 // declared, typed columns) and Options (the project root, an optional progress
 // callback and columns to skip). It produces:
 //
+//   - Compile and Spec: the dataset's reading rules checked (encoding,
+//     delimiter, null markers, skip_rows, date formats), each in this one
+//     place, with errors at their place in the analysis, and turned into
+//     the settings the reader uses; no file is read;
 //   - Sum: the sha256 of the file, for `galley pin`;
 //   - Open and Reader: the file's rows, each value typed as declared
 //     (string, int, float64, bool, time.Time at UTC midnight, or nil for

@@ -128,13 +128,15 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 	ds := &analysis.Dataset{Name: path, Path: analysis.String{Value: path, Set: true}, NullSet: true,
 		SkipRows: analysis.Int{Value: skipRows, Set: skipRows > 0}}
 	tee := newTeePass(f)
-	r := &Reader{ds: ds, rel: path}
+	sp := &Spec{ds: ds, enc: enc, comma: comma, skipRows: skipRows}
+	r := &Reader{ds: ds, spec: sp, rel: path}
 	if err := r.begin(tee, enc, comma); err != nil {
 		return nil, err
 	}
 	for i := range r.header {
 		ds.Columns = append(ds.Columns, &analysis.Column{Name: strconv.Itoa(i + 1), FromIdx: i + 1})
 	}
+	sp.nulls = make([][]string, len(ds.Columns)) // no null markers: every cell is text
 	if err := r.mapColumns(nil); err != nil {
 		return nil, err
 	}

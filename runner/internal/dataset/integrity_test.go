@@ -108,7 +108,7 @@ func TestBytesHashedAreBytesParsed(t *testing.T) {
 				ds := newDataset(tt.data, cols()...)
 				f := &changingFile{a: []byte(tt.data), b: []byte(changed)}
 				loc := &located{rel: "datasets/x.csv", size: int64(len(tt.data))}
-				r, err := open(ds, Options{}, loc, f, "utf-8", ',')
+				r, err := open(mustCompile(t, ds), Options{}, loc, f)
 				if err != nil {
 					t.Fatal(err)
 				}

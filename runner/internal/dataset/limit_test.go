@@ -203,7 +203,7 @@ func TestHugeRecords(t *testing.T) {
 			start := time.Now()
 			var read, total int64
 			progress := func(r, t int64) { read, total = r, t }
-			r, err := Open(ds, Options{Root: root, Progress: progress})
+			r, err := openDataset(ds, Options{Root: root, Progress: progress})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -53,7 +53,7 @@ func TestStreamSameForAnyWorkers(t *testing.T) {
 		wantAt[i] = fmt.Sprintf("datasets/x.csv line %d", l)
 	}
 	for _, workers := range []int{0, 1, 2, 5} {
-		r, err := Open(newDataset(data, cols()...), Options{Root: root})
+		r, err := openDataset(newDataset(data, cols()...), Options{Root: root})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +90,7 @@ func TestStreamFirstErrorInFileOrder(t *testing.T) {
 	writeFile(t, root, "datasets/x.csv", data)
 	for _, workers := range []int{1, 2, 5} {
 		ds := newDataset(data, col("id", analysis.TypeInt), str("note"), col("n", analysis.TypeInt))
-		r, err := Open(ds, Options{Root: root})
+		r, err := openDataset(ds, Options{Root: root})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +101,7 @@ func TestStreamFirstErrorInFileOrder(t *testing.T) {
 		}
 
 		ds.SHA256.Value = strings.Repeat("0", 64)
-		r, err = Open(ds, Options{Root: root})
+		r, err = openDataset(ds, Options{Root: root})
 		if err != nil {
 			t.Fatal(err)
 		}

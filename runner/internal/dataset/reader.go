@@ -114,26 +114,10 @@ func checkPin(ds *analysis.Dataset) error {
 	return nil
 }
 
-// delimiter returns the dataset's delimiter.
-func delimiter(ds *analysis.Dataset) (rune, error) {
-	if !ds.Delimiter.Set {
-		return ',', nil
-	}
-	s := ds.Delimiter.Value
-	switch s {
-	case `\t`, "tab", "TAB":
-		return '\t', nil
-	}
-	r, size := utf8.DecodeRuneInString(s)
-	if s == "" || size != len(s) || r == utf8.RuneError || r == 0 || r == '"' || r == '\r' || r == '\n' {
-		return 0, position.Errorf(or(ds.Delimiter.Pos, ds.Pos), "dataset %q: delimiter %q must be one character other than a quote or a line break, e.g. \",\", \";\" or \"\\t\"", ds.Name, s)
-	}
-	return r, nil
-}
-
 // Reader streams the rows of a dataset.
 type Reader struct {
 	ds     *analysis.Dataset
+	spec   *Spec
 	rel    string
 	in     *input
 	header []string
@@ -183,7 +167,8 @@ type colReader struct {
 // Open checks the dataset's path and pin, opens its file for streaming and
 // maps the declared columns to the header. See the package documentation
 // for the reading rules. Close the Reader when done.
-func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
+func Open(sp *Spec, opts Options) (*Reader, error) {
+	ds := sp.ds
 	loc, err := locateDataset(ds, opts.Root)
 	if err != nil {
 		return nil, err
@@ -191,19 +176,11 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 	if err := checkPin(ds); err != nil {
 		return nil, err
 	}
-	enc, ok := encodingName(ds.Encoding.Value)
-	if !ok {
-		return nil, position.Errorf(or(ds.Encoding.Pos, ds.Pos), "dataset %q: unknown encoding %q (use utf-8, latin-1 or windows-1252)", ds.Name, ds.Encoding.Value)
-	}
-	comma, err := delimiter(ds)
-	if err != nil {
-		return nil, err
-	}
 	f, err := os.Open(loc.full)
 	if err != nil {
 		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
-	r, err := open(ds, opts, loc, f, enc, comma)
+	r, err := open(sp, opts, loc, f)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -211,11 +188,12 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 	return r, nil
 }
 
-func open(ds *analysis.Dataset, opts Options, loc *located, f dataFile, enc string, comma rune) (*Reader, error) {
-	r := &Reader{ds: ds, rel: loc.rel, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma, file: f}
+func open(sp *Spec, opts Options, loc *located, f dataFile) (*Reader, error) {
+	ds, enc, comma := sp.ds, sp.enc, sp.comma
+	r := &Reader{ds: ds, spec: sp, rel: loc.rel, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma, file: f}
 	prog := &progress{r: f, fn: opts.Progress, total: loc.size}
 	var src io.Reader
-	if loc.size < 2*ChunkSize || ds.SkipRows.Value > 0 {
+	if loc.size < 2*ChunkSize || sp.skipRows > 0 {
 		// A small file is read in one piece, hashed as it is parsed. Lines
 		// skipped before the header are not CSV: their quotes would throw
 		// the boundary search off, so such a file is read in one piece too.
@@ -325,7 +303,7 @@ type chunk struct {
 // seen in one chunk are known in the next.
 func (c *chunk) open(done *Reader) (*Reader, error) {
 	p := c.parent
-	r := &Reader{ds: p.ds, rel: p.rel, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
+	r := &Reader{ds: p.ds, spec: p.spec, rel: p.rel, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
 		header: p.header, cols: p.cols, single: p.single}
 	var spare *input
 	if done != nil && done.closed && done.ds == p.ds && len(done.memo) == len(p.cols) {
@@ -368,18 +346,18 @@ func (r *Reader) recordMax() int64 {
 // lines.
 func (r *Reader) skipsAll(lines int) error {
 	ds := r.ds
-	return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, ds.SkipRows.Value, r.rel, plural(lines, "line"))
+	return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, r.spec.skipRows, r.rel, plural(lines, "line"))
 }
 
-// begin starts reading src, the file from its start: it skips ds.SkipRows
-// lines and reads the header.
+// begin starts reading src, the file from its start: it skips the spec's
+// skip_rows lines and reads the header.
 func (r *Reader) begin(src io.Reader, enc string, comma rune) error {
 	ds := r.ds
 	var err error
 	if r.in, err = openText(src, enc, comma, r.rel, pinCommand(ds), r.recordMax()); err != nil {
 		return err
 	}
-	if n := ds.SkipRows.Value; n > 0 {
+	if n := r.spec.skipRows; n > 0 {
 		got, err := r.in.skipLines(n)
 		if err != nil {
 			return r.fileErr(err)
@@ -389,7 +367,7 @@ func (r *Reader) begin(src io.Reader, enc string, comma rune) error {
 		}
 	}
 	err = r.in.sc.read()
-	if err == io.EOF && ds.SkipRows.Value > 0 {
+	if err == io.EOF && r.spec.skipRows > 0 {
 		return r.skipsAll(r.in.sc.line)
 	}
 	if err == io.EOF {
@@ -445,14 +423,7 @@ func (r *Reader) mapColumns(skip []bool) error {
 			cr.idx = at[0]
 		}
 		cr.trim = c.Type != analysis.TypeString
-		if ds.NullSet {
-			for _, n := range ds.Null {
-				cr.nulls = append(cr.nulls, n.Value)
-			}
-		} else {
-			cr.nulls = []string{""}
-		}
-		cr.nulls = append(cr.nulls, c.Null...)
+		cr.nulls = r.spec.nulls[i]
 		cr.emptyNA = len(cr.nulls) == 1 && cr.nulls[0] == ""
 		cr.ignore = cr.skip && c.Type == analysis.TypeString && !c.Required
 		r.cols[i] = cr

@@ -207,7 +207,7 @@ func TestRead(t *testing.T) {
 		data: "name\nx\n",
 		mod:  func(ds *analysis.Dataset) { ds.Encoding = analysis.String{Value: "utf-16", Pos: at(6, 15), Set: true} },
 		cols: []*analysis.Column{str("name")},
-		err:  `analyses/a.yaml:6:15: dataset "estimates": unknown encoding "utf-16" (use utf-8, latin-1 or windows-1252)`,
+		err:  `analyses/a.yaml:6:15: dataset "estimates": unknown encoding "utf-16" (known: utf-8, latin-1, windows-1252; convert the file to UTF-8 first)`,
 	}, {
 		name: "invalid UTF-8",
 		data: "name,n\nBaghdad,1\nMosul\xe9,2\n",
@@ -567,7 +567,7 @@ func TestReaderAPI(t *testing.T) {
 	data := "a,b\n1,2\n3,4\n"
 	writeFile(t, root, "datasets/x.csv", data)
 	var calls [][2]int64
-	r, err := Open(newDataset(data, col("a", tInt)), Options{Root: root, Progress: func(read, total int64) {
+	r, err := openDataset(newDataset(data, col("a", tInt)), Options{Root: root, Progress: func(read, total int64) {
 		calls = append(calls, [2]int64{read, total})
 	}})
 	if err != nil {
@@ -656,7 +656,7 @@ func TestStringsNotShared(t *testing.T) {
 func TestErrorsArePositioned(t *testing.T) {
 	var pe *position.Error
 	root := t.TempDir()
-	_, err := Open(newDataset("", str("a")), Options{Root: root})
+	_, err := openDataset(newDataset("", str("a")), Options{Root: root})
 	if !errors.As(err, &pe) {
 		t.Fatalf("%T %v", err, err)
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -58,19 +57,6 @@ func hashFile(f io.Reader, prog *progress, rel string) (string, error) {
 type boundary struct {
 	off  int64
 	line int
-}
-
-// encodingName normalizes a declared encoding; ok is false when unknown.
-func encodingName(s string) (string, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "utf-8", "utf8":
-		return "utf-8", true
-	case "latin-1", "latin1", "iso-8859-1", "iso8859-1":
-		return "latin-1", true
-	case "windows-1252", "cp1252":
-		return "windows-1252", true
-	}
-	return "", false
 }
 
 // checkText reads src to its end as the Reader reads a UTF-8 file (a

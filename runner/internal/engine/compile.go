@@ -9,6 +9,7 @@ import (
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/chart"
+	"galley/runner/internal/dataset"
 	"galley/runner/internal/expression"
 	"galley/runner/internal/position"
 	"galley/runner/internal/suggest"
@@ -22,6 +23,7 @@ type Compiled struct {
 	File *analysis.File
 
 	schemas map[string][]table.Column // dataset name → declared columns
+	specs   map[string]*dataset.Spec  // dataset name → how its file is read
 	plans   []*planned                // in dependency order
 	byName  map[string]*planned
 	values  []*compiledValue // in dependency order
@@ -55,7 +57,7 @@ type compiledClaim struct {
 
 // Compile resolves and type-checks f. It reads no data.
 func Compile(f *analysis.File) (*Compiled, error) {
-	c := &Compiled{File: f, schemas: map[string][]table.Column{}, byName: map[string]*planned{},
+	c := &Compiled{File: f, schemas: map[string][]table.Column{}, specs: map[string]*dataset.Spec{}, byName: map[string]*planned{},
 		inline: map[*analysis.Cell][]*expression.Program{}, rowType: map[string]reflect.Type{}}
 	var errs position.List
 	add := func(err error) { errs = append(errs, position.Errors(err)...) }
@@ -63,6 +65,11 @@ func Compile(f *analysis.File) (*Compiled, error) {
 	datasets := map[string]*analysis.Dataset{}
 	for _, ds := range f.Datasets {
 		datasets[ds.Name] = ds
+		if sp, err := dataset.Compile(ds); err != nil {
+			add(err)
+		} else {
+			c.specs[ds.Name] = sp
+		}
 		var cols []table.Column
 		for _, col := range ds.Columns {
 			if expression.Reserved(col.Name) {

@@ -241,7 +241,7 @@ type reading struct {
 }
 
 func (rd *reading) open(ds *analysis.Dataset) (*dataset.Reader, error) {
-	r, err := open(ds, rd.opts, skipped(rd.c.onDataset(ds)))
+	r, err := open(rd.c.specs[ds.Name], rd.opts, skipped(rd.c.onDataset(ds)))
 	if err == nil {
 		rd.opened = append(rd.opened, r)
 	}
@@ -381,12 +381,13 @@ func finish(done map[string]*ViewResult, p *planned, run *view.Run) error {
 	return nil
 }
 
-func open(ds *analysis.Dataset, opts Options, skip []bool) (*dataset.Reader, error) {
+func open(sp *dataset.Spec, opts Options, skip []bool) (*dataset.Reader, error) {
 	var progress func(read, total int64)
 	if opts.Progress != nil {
-		progress = func(read, total int64) { opts.Progress(ds.Path.Value, read, total) }
+		path := sp.Dataset().Path.Value
+		progress = func(read, total int64) { opts.Progress(path, read, total) }
 	}
-	return dataset.Open(ds, dataset.Options{Root: opts.Root, Progress: progress, Skip: skip})
+	return dataset.Open(sp, dataset.Options{Root: opts.Root, Progress: progress, Skip: skip})
 }
 
 // onDataset lists the views that read ds directly.
