@@ -4,10 +4,10 @@
 // declared, typed columns) and Options (the project root, an optional progress
 // callback and columns to skip). It produces:
 //
-//   - Compile and Spec: the dataset's reading rules checked (encoding,
-//     delimiter, null markers, skip_rows, date formats), each in this one
-//     place, with errors at their place in the analysis, and turned into
-//     the settings the reader uses; no file is read;
+//   - Compile and Spec: the dataset's reading rules (encoding, delimiter,
+//     null markers, skip_rows, date formats) checked in this one place,
+//     with errors at their place in the analysis, and turned into the
+//     settings the reader uses; no file is read;
 //   - Sum: the sha256 of the file, for `galley pin`;
 //   - Open and Reader: the file's rows, each value typed as declared
 //     (string, int, float64, bool, time.Time at UTC midnight, or nil for
@@ -64,7 +64,13 @@
 //
 // Values seen before in a column (a city, a date, a small count) are
 // remembered by their text and neither parsed nor allocated again; a column
-// whose values rarely repeat stops being remembered after 4,096 cells.
+// whose values rarely repeat stops being remembered after 4,096 cells, and a
+// reader remembers at most 32,768 values, in at most 512 columns.
+//
+// Memory does not grow with the number of fields either: a header may have
+// at most MaxColumns (100,000) columns, a row is never kept beyond one field
+// more than its header, and what a reader, or Infer, keeps per column is a
+// few hundred bytes (TestWideFiles: under 64 MiB of heap whatever the width).
 //
 // Reading rules, beyond those of encoding/csv (RFC 4180 quoting, no lazy
 // quotes):

@@ -32,6 +32,10 @@ func (r *Reader) fill(sc *scanner) ([]any, error) {
 		}
 		return nil, position.Errorf(pos, "row has %s, but the header has %d%s", plural(n, "field"), len(r.header), hint)
 	}
+	if r.texts != nil {
+		r.texts(sc)
+		return r.row, nil
+	}
 	for i := range r.cols {
 		c := &r.cols[i]
 		if c.ignore {
@@ -104,6 +108,27 @@ const (
 	memoCell  = 64   // the longest cell remembered, so that a column holds at most 256 KiB of text
 )
 
+// memoBudget bounds what one reader (and the readers of the chunks it hands
+// its memory on to) remembers, whatever the number of columns: about 5 MiB
+// of remembered values (at most memoValues of at most memoCell bytes),
+// 1.3 MiB of tables of recent values and 2 MiB of tables of days. A file
+// with more columns in use than that remembers the values of the first.
+type memoBudget struct {
+	maps   int // columns that may still start remembering values
+	days   int // date columns that may still get a table of days
+	values int // values that may still be remembered
+}
+
+const (
+	memoMaps   = 512
+	memoDays   = 8
+	memoValues = 32 << 10
+)
+
+func newMemoBudget() *memoBudget {
+	return &memoBudget{maps: memoMaps, days: memoDays, values: memoValues}
+}
+
 // memoValue is value through the column's memo. A small int needs none:
 // Go boxes 0 to 255 without allocating.
 func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
@@ -115,7 +140,7 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 			}
 		case analysis.TypeDate:
 			if c.col.Layout == "" || c.col.Layout == defaultLayout {
-				if v, ok := m.day(raw); ok {
+				if v, ok := m.day(raw, r.budget); ok {
 					return v, ""
 				}
 			}
@@ -148,10 +173,16 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 		return v, ""
 	}
 	if m.values == nil {
+		if r.budget.maps == 0 {
+			m.off = true // the budget went to other columns
+			return v, ""
+		}
+		r.budget.maps--
 		m.values = make(map[string]recent)
 		m.recent = new([64]recent)
 	}
-	if len(m.values) < memoMax {
+	if len(m.values) < memoMax && r.budget.values > 0 {
+		r.budget.values--
 		text, ok := v.(string) // a string value is its own text: keep it once
 		if !ok || text != string(raw) {
 			text = string(raw)
@@ -163,11 +194,15 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 
 // day returns the date raw holds, when it is a valid YYYY-MM-DD. A date
 // seen before is found by its text alone, read as two machine words.
-func (m *memo) day(raw []byte) (any, bool) {
+func (m *memo) day(raw []byte, b *memoBudget) (any, bool) {
 	if len(raw) != 10 {
 		return nil, false
 	}
 	if m.days == nil {
+		if b.days == 0 {
+			return nil, false // read as any other value
+		}
+		b.days--
 		m.days = new(dayMemo)
 	}
 	lo := binary.LittleEndian.Uint64(raw)

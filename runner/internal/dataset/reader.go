@@ -44,6 +44,13 @@ type Options struct {
 // this size takes about four times as much memory.
 const MaxRecord = 8 << 20
 
+// MaxColumns is the most columns a data file may have. What reading takes
+// for each column (its name, where it is, what a run or galley init keeps
+// about it) is small, but a file of a few megabytes can have millions of
+// them: a wider header is an error positioned at its first column past the
+// limit, and a row is never kept beyond one field more than its header.
+const MaxColumns = 100_000
+
 func (o Options) maxRecord() int64 {
 	if o.MaxRecord > 0 {
 		return o.MaxRecord
@@ -124,7 +131,9 @@ type Reader struct {
 	cols   []colReader
 	row    []any
 	memo   []memo // per column
-	max    int64  // MaxRecord
+	budget *memoBudget
+	texts  func(*scanner) // if set, takes each row's cells as they are instead of cols (Infer)
+	max    int64          // MaxRecord
 
 	size     int64       // the file's size
 	enc      string      // its encoding
@@ -307,9 +316,9 @@ func (c *chunk) open(done *Reader) (*Reader, error) {
 		header: p.header, cols: p.cols, single: p.single}
 	var spare *input
 	if done != nil && done.closed && done.ds == p.ds && len(done.memo) == len(p.cols) {
-		r.row, r.memo, spare = done.row, done.memo, done.in
+		r.row, r.memo, r.budget, spare = done.row, done.memo, done.budget, done.in
 	} else {
-		r.row, r.memo = make([]any, len(p.cols)), make([]memo, len(p.cols))
+		r.row, r.memo, r.budget = make([]any, len(p.cols)), make([]memo, len(p.cols)), newMemoBudget()
 	}
 	if err := r.enter(c, spare); err != nil {
 		return nil, err
@@ -376,6 +385,9 @@ func (r *Reader) begin(src io.Reader, enc string, comma rune) error {
 	if err != nil {
 		return r.fileErr(err)
 	}
+	if n := r.in.sc.count(); n > MaxColumns {
+		return position.Errorf(r.pos(MaxColumns), "the header has %d columns, more than %d, the limit (is the delimiter right?)", n, MaxColumns)
+	}
 	r.header = make([]string, r.in.sc.count())
 	for i := range r.header {
 		r.header[i] = string(r.in.sc.text(i))
@@ -388,9 +400,18 @@ func (r *Reader) begin(src io.Reader, enc string, comma rune) error {
 // mapColumns finds each declared column in the header.
 func (r *Reader) mapColumns(skip []bool) error {
 	ds := r.ds
-	byName := make(map[string][]int, len(r.header))
+	// Where each name declared is in the header: memory for what the
+	// analysis declares, not for every column of the file.
+	byName := make(map[string][]int)
+	for _, c := range ds.Columns {
+		if c.FromIdx == 0 {
+			byName[c.Header()] = nil
+		}
+	}
 	for i, h := range r.header {
-		byName[h] = append(byName[h], i)
+		if at, ok := byName[h]; ok {
+			byName[h] = append(at, i)
+		}
 	}
 	var errs position.List
 	r.cols = make([]colReader, len(ds.Columns))
@@ -423,13 +444,14 @@ func (r *Reader) mapColumns(skip []bool) error {
 			cr.idx = at[0]
 		}
 		cr.trim = c.Type != analysis.TypeString
-		cr.nulls = r.spec.nulls[i]
+		cr.nulls = r.spec.nulls(i)
 		cr.emptyNA = len(cr.nulls) == 1 && cr.nulls[0] == ""
 		cr.ignore = cr.skip && c.Type == analysis.TypeString && !c.Required
 		r.cols[i] = cr
 	}
 	r.row = make([]any, len(r.cols))
 	r.memo = make([]memo, len(r.cols))
+	r.budget = newMemoBudget()
 	if len(errs) == 1 {
 		return errs[0]
 	}
@@ -464,10 +486,16 @@ func times(n int) string {
 	return strconv.Itoa(n) + " times"
 }
 
+// listInts lists the columns at (0-based) as the user counts them, the
+// first ten of a longer list.
 func listInts(at []int) string {
+	const most = 10
 	var b strings.Builder
 	for i, n := range at {
 		switch {
+		case i == most:
+			fmt.Fprintf(&b, " and %d more", len(at)-most)
+			return b.String()
 		case i == 0:
 		case i == len(at)-1:
 			b.WriteString(" and ")

@@ -20,7 +20,7 @@ type Spec struct {
 	enc      string // one of Encodings
 	comma    rune
 	skipRows int
-	nulls    [][]string // per column: the cells read as null
+	markers  []string // the dataset's null markers; a column's own add to them
 }
 
 // Compile checks how ds says its file is to be read (encoding, delimiter,
@@ -44,17 +44,15 @@ func Compile(ds *analysis.Dataset) (*Spec, error) {
 		}
 		sp.comma = r
 	}
-	var markers []string
 	if ds.NullSet {
+		sp.markers = []string{}
 		for _, n := range ds.Null {
-			markers = append(markers, n.Value)
+			sp.markers = append(sp.markers, n.Value)
 		}
 	} else {
-		markers = []string{""} // the default: an empty cell is null
+		sp.markers = []string{""} // the default: an empty cell is null
 	}
-	sp.nulls = make([][]string, len(ds.Columns))
-	for i, c := range ds.Columns {
-		sp.nulls[i] = append(append([]string(nil), markers...), c.Null...)
+	for _, c := range ds.Columns {
 		if c.Type == analysis.TypeDate && c.Layout != "" {
 			if msg := checkLayout(c.Layout); msg != "" {
 				errs.Add(or(c.LayoutPos, c.Pos), "dataset %q: column %q: format %q %s", ds.Name, c.Name, c.Layout, msg)
@@ -68,6 +66,15 @@ func Compile(ds *analysis.Dataset) (*Spec, error) {
 		return nil, err
 	}
 	return sp, nil
+}
+
+// nulls returns the cells column i reads as null: the dataset's markers and
+// the column's own. The list is shared: never change it.
+func (sp *Spec) nulls(i int) []string {
+	if own := sp.ds.Columns[i].Null; len(own) > 0 {
+		return append(append([]string(nil), sp.markers...), own...)
+	}
+	return sp.markers
 }
 
 // Dataset returns the declaration the Spec was compiled from.

@@ -100,15 +100,22 @@ func TestCompileNulls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := [][]string{{""}, {"", "-"}}; !reflect.DeepEqual(sp.nulls, want) {
-		t.Errorf("default: nulls %q, want %q", sp.nulls, want)
+	if got, want := [][]string{sp.nulls(0), sp.nulls(1)}, [][]string{{""}, {"", "-"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("default: nulls %q, want %q", got, want)
 	}
 	ds.NullSet, ds.Null = true, []analysis.String{{Value: "NA"}}
 	if sp, err = Compile(ds); err != nil {
 		t.Fatal(err)
 	}
-	if want := [][]string{{"NA"}, {"NA", "-"}}; !reflect.DeepEqual(sp.nulls, want) {
-		t.Errorf("null: NA: nulls %q, want %q", sp.nulls, want)
+	if got, want := [][]string{sp.nulls(0), sp.nulls(1)}, [][]string{{"NA"}, {"NA", "-"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("null: NA: nulls %q, want %q", got, want)
+	}
+	ds.Null = nil
+	if sp, err = Compile(ds); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := [][]string{sp.nulls(0), sp.nulls(1)}, [][]string{{}, {"-"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("null: []: nulls %q, want %q", got, want)
 	}
 }
 
