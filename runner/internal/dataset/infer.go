@@ -373,10 +373,10 @@ func inferColumns(inf *Inferred, header []string, stats []colStat) {
 			inf.Null = append(inf.Null, c)
 		}
 	}
-	taken := map[string]bool{}
+	names := newNamer()
 	inf.Columns = make([]InferredColumn, 0, len(header))
 	for i, h := range header {
-		col := InferredColumn{Name: safeName(h, i, taken), Type: types[i], Layout: layouts[i]}
+		col := InferredColumn{Name: names.name(h, i), Type: types[i], Layout: layouts[i]}
 		switch {
 		case dup[i]:
 			col.FromIdx = i + 1
@@ -423,10 +423,19 @@ func ascii(s string) bool {
 	return true
 }
 
-// safeName turns header h (column i) into an identifier: lowercase ASCII
+// namer names the columns of a file.
+type namer struct {
+	taken  map[string]bool
+	next   map[string]int // per name given, the suffix its next duplicate tries first
+	probes int            // names tried, to test what naming costs
+}
+
+func newNamer() *namer { return &namer{taken: map[string]bool{}, next: map[string]int{}} }
+
+// name turns header h (column i) into an identifier: lowercase ASCII
 // letters, digits and underscores, not starting with a digit, not a
-// reserved word, and not in taken, which it updates.
-func safeName(h string, i int, taken map[string]bool) string {
+// reserved word, and not a name given before.
+func (nm *namer) name(h string, i int) string {
 	if !ascii(h) { // accents off: the transform costs kilobytes a call
 		if s, _, err := transform.String(transform.Chain(norm.NFD, stripMarks), h); err == nil {
 			h = s
@@ -455,10 +464,21 @@ func safeName(h string, i int, taken map[string]bool) string {
 	case reserved[name]:
 		name += "_"
 	}
+	// A duplicate takes the first free suffix, from where the last
+	// duplicate of the same name stopped: each suffix is tried once, so
+	// that naming thousands of columns called the same takes time in
+	// proportion to them, not to their square.
 	base := name
-	for n := 2; taken[name]; n++ {
+	n := max(nm.next[base], 2)
+	for nm.taken[name] {
+		nm.probes++
 		name = base + "_" + strconv.Itoa(n)
+		n++
 	}
-	taken[name] = true
+	if name != base {
+		nm.next[base] = n
+	}
+	nm.probes++
+	nm.taken[name] = true
 	return name
 }

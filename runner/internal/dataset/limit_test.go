@@ -342,7 +342,7 @@ func TestWideFiles(t *testing.T) {
 		},
 		cols: []*analysis.Column{str("a")},
 		rows: 1,
-		err:  "datasets/x.csv:3: row has 8000001 fields, but the header has 2 (is a value holding ',' not quoted?)",
+		err:  `datasets/x.csv:3:3: row has 8000001 fields, but the header has 2: field 3, "", is past the last column, "b" (is a value holding ',' not quoted?)`,
 	}, {
 		name: "the most columns, every one read",
 		gen:  widest,

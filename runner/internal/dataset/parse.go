@@ -24,13 +24,7 @@ func (r *Reader) fill(sc *scanner) ([]any, error) {
 		n = sc.count()
 	}
 	if n != len(r.header) {
-		pos := r.pos(0)
-		pos.Col = 0
-		hint := ""
-		if n > len(r.header) {
-			hint = fmt.Sprintf(" (is a value holding %q not quoted?)", r.comma)
-		}
-		return nil, position.Errorf(pos, "row has %s, but the header has %d%s", plural(n, "field"), len(r.header), hint)
+		return nil, r.ragged(n)
 	}
 	if r.texts != nil {
 		r.texts(sc)
@@ -62,6 +56,39 @@ func (r *Reader) fill(sc *scanner) ([]any, error) {
 		r.row[i] = v
 	}
 	return r.row, nil
+}
+
+// ragged is the error for the record just read, of n fields, which the
+// header does not have: it names the column where the row ends too early,
+// or the first field past the last column, at its place.
+func (r *Reader) ragged(n int) error {
+	sc, h := r.in.sc, len(r.header)
+	if n > h {
+		return position.Errorf(r.pos(h), "row has %s, but the header has %d: field %d, %q, is past the last column, %q (is a value holding %q not quoted?)",
+			plural(n, "field"), h, h+1, clip(sc.text(h)), clip([]byte(r.header[h-1])), r.comma)
+	}
+	// Where the last field ends, the next would start.
+	f := sc.fields[n-1]
+	end := int(f.end)
+	if f.quoted {
+		end++ // its closing quote
+	}
+	line, col := sc.lineCol(sc.rec, end)
+	pos := position.Pos{File: r.rel, Line: r.in.base + line, Col: col}
+	return position.Errorf(pos, "row has %s, but the header has %d: it ends before column %d, %q", plural(n, "field"), h, n+1, clip([]byte(r.header[n])))
+}
+
+// clip shortens a text for a message: its first 40 bytes, whole runes.
+func clip(b []byte) string {
+	const most = 40
+	if len(b) <= most {
+		return string(b)
+	}
+	end := most
+	for end > 0 && !utf8.RuneStart(b[end]) {
+		end--
+	}
+	return string(b[:end]) + "…"
 }
 
 // memo remembers the values of a column's cells by their text, so that a

@@ -64,6 +64,9 @@ func locate(rel, root string) (*located, error) {
 	if err != nil {
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || isNotDir(err):
+			if li, lerr := os.Lstat(full); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+				return nil, problemf("%s is a symbolic link whose target does not exist (point it at the file, or write the file's own path)", rel)
+			}
 			return nil, problemf("%s does not exist%s", rel, suggestSibling(full, clean))
 		case errors.Is(err, fs.ErrPermission):
 			return nil, problemf("%s cannot be read (permission denied)", rel)
@@ -117,8 +120,18 @@ func suggestSibling(full, clean string) string {
 		}
 		return ""
 	}
+	// Only a file that can be read is a suggestion: not the missing name
+	// itself (a symbolic link whose target is gone), nor another such link.
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
+		if e.Name() == path.Base(clean) {
+			continue
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(filepath.Join(filepath.Dir(full), e.Name())); err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+		}
 		names = append(names, e.Name())
 	}
 	if best, ok := nearest(path.Base(clean), names); ok {

@@ -234,13 +234,25 @@ func TestRead(t *testing.T) {
 		data: "a,b\n1,2\n1\n",
 		cols: []*analysis.Column{str("a")},
 		want: [][]any{{"1"}},
-		err:  `datasets/x.csv:3: row has 1 field, but the header has 2`,
+		err:  `datasets/x.csv:3:2: row has 1 field, but the header has 2: it ends before column 2, "b"`,
 	}, {
 		name: "row too long",
 		data: "a,b\n1,2\n1,2,3\n",
 		cols: []*analysis.Column{str("a")},
 		want: [][]any{{"1"}},
-		err:  `datasets/x.csv:3: row has 3 fields, but the header has 2 (is a value holding ',' not quoted?)`,
+		err:  `datasets/x.csv:3:5: row has 3 fields, but the header has 2: field 3, "3", is past the last column, "b" (is a value holding ',' not quoted?)`,
+	}, {
+		name: "row too short, its last field quoted over two lines",
+		data: "city,deaths,note\r\nMosul,3,x\r\n\"Raqqa\r\nCity\",4\r\n",
+		cols: []*analysis.Column{str("city")},
+		want: [][]any{{"Mosul"}},
+		err:  `datasets/x.csv:4:8: row has 2 fields, but the header has 3: it ends before column 3, "note"`,
+	}, {
+		name: "row too long, a long field past the last column",
+		data: "a;b\n1;2;" + strings.Repeat("é", 30) + "\n",
+		mod:  func(ds *analysis.Dataset) { ds.Delimiter = analysis.String{Value: ";", Set: true} },
+		cols: []*analysis.Column{str("a")},
+		err:  `datasets/x.csv:2:5: row has 3 fields, but the header has 2: field 3, "` + strings.Repeat("é", 20) + `…", is past the last column, "b" (is a value holding ';' not quoted?)`,
 	}, {
 		name: "bare quote",
 		data: "a,b\n1,say \"hi\"\n",
@@ -506,6 +518,23 @@ func TestPath(t *testing.T) {
 					t.Skip("no symlinks:", err)
 				}
 			}},
+		{name: "dangling symlink", path: "datasets/rel.csv",
+			setup: func(t *testing.T, root string) {
+				if err := os.Symlink("gone.csv", filepath.Join(root, "datasets", "rel.csv")); err != nil {
+					t.Skip("no symlinks:", err)
+				}
+			},
+			err: `analyses/a.yaml:4:11: dataset "estimates": datasets/rel.csv is a symbolic link whose target does not exist (point it at the file, or write the file's own path)`},
+		{name: "missing, a dangling symlink is no suggestion", path: "datasets/rel.csv",
+			setup: func(t *testing.T, root string) {
+				if err := os.Symlink("gone.csv", filepath.Join(root, "datasets", "rel2.csv")); err != nil {
+					t.Skip("no symlinks:", err)
+				}
+				if err := os.Remove(filepath.Join(root, "datasets", "x.csv")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			err: `analyses/a.yaml:4:11: dataset "estimates": datasets/rel.csv does not exist`},
 		{name: "directory", path: "datasets",
 			err: `analyses/a.yaml:4:11: dataset "estimates": datasets is a directory, not a CSV file`},
 		{name: "root itself", path: "./",
