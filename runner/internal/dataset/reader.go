@@ -12,6 +12,7 @@ import (
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/position"
+	"galley/runner/internal/suggest"
 )
 
 // Options come in explicitly; nothing reads globals, the clock or the
@@ -459,7 +460,7 @@ func (r *Reader) mapColumns(skip []bool) error {
 }
 
 func (r *Reader) headerHint(name string) string {
-	if best, ok := nearest(name, r.header); ok {
+	if best := suggest.Near(name, r.header); best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	const most = 20

@@ -299,6 +299,16 @@ func TestRead(t *testing.T) {
 		cols: []*analysis.Column{col("deths", tInt)},
 		err:  `analyses/a.yaml:10:7: dataset "estimates": column "deths" is not in the header of datasets/x.csv (did you mean "deaths"?)`,
 	}, {
+		name: "missing column, did you mean (spaces around the header)",
+		data: "name,  Total deaths \nx,1\n",
+		cols: []*analysis.Column{col("total deaths", tInt)},
+		err:  `analyses/a.yaml:10:7: dataset "estimates": column "total deaths" is not in the header of datasets/x.csv (did you mean "  Total deaths "?)`,
+	}, {
+		name: "missing column, did you mean (an accent)",
+		data: "name,région\nx,1\n",
+		cols: []*analysis.Column{col("region", tInt)},
+		err:  `analyses/a.yaml:10:7: dataset "estimates": column "region" is not in the header of datasets/x.csv (did you mean "région"?)`,
+	}, {
 		name: "missing columns, header listed, all reported",
 		data: "a,b\nx,1\n",
 		cols: []*analysis.Column{str("zzz"), {Name: "w", From: "Www", FromPos: at(12, 13)}},
