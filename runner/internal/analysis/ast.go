@@ -141,6 +141,8 @@ type Column struct {
 	FromIdx  int // 1-based column position (`from: 12`); 0 when not by position
 	Required bool
 	Null     []string // per-column null markers, added to the dataset's; nil if none
+
+	LayoutPos position.Pos // of the format, when written
 }
 
 // Header returns the header name the column is read from.

@@ -38,7 +38,6 @@ var (
 	ChartKeys    = append([]string{"type", "data", "x", "y", "series", "title", "subtitle", "caption", "x_label", "y_label", "unit", "format", "stack", "horizontal",
 		"labels", "formats", "height", "marks", "facet"}, MapKeys...)
 	MarkKeys     = []string{"x", "y", "label"}
-	Encodings    = []string{"utf-8", "latin-1", "windows-1252"}
 	MaxFileBytes = 4 << 20 // an analysis is prose and expressions, never data
 )
 
@@ -357,15 +356,9 @@ func (d *decoder) dataset(p entry) *Dataset {
 	}
 	if e, ok := m["delimiter"]; ok {
 		ds.Delimiter = d.str(e.value, what+": delimiter")
-		if ds.Delimiter.Set && utf8.RuneCountInString(ds.Delimiter.Value) != 1 {
-			d.errorf(e.value, "%s: delimiter must be one character, such as \",\", \";\" or \"\\t\"", what)
-		}
 	}
 	if e, ok := m["encoding"]; ok {
 		ds.Encoding = d.str(e.value, what+": encoding")
-		if ds.Encoding.Set && !slices.Contains(Encodings, ds.Encoding.Value) {
-			d.errorf(e.value, "%s: unknown encoding %q (known: %s)", what, ds.Encoding.Value, strings.Join(Encodings, ", "))
-		}
 	}
 	if e, ok := m["null"]; ok {
 		ds.NullSet = true
@@ -466,7 +459,7 @@ func (d *decoder) column(p entry, what string) *Column {
 		if c.Type != TypeDate {
 			d.errorf(e.keyN, "%s: format applies to dates only", what)
 		}
-		c.Layout = f.Value
+		c.Layout, c.LayoutPos = f.Value, f.Pos
 	}
 	if e, ok := m["from"]; ok {
 		c.FromPos = d.contentPos(e.value)

@@ -162,7 +162,6 @@ func TestSchemaEnumsMatchParser(t *testing.T) {
 	}
 	check("columnType", defs["columnType"].(map[string]any)["enum"], value.TypeNames())
 	dsProps := schemaObject(t, root, "dataset")["properties"].(map[string]any)
-	check("encoding", dsProps["encoding"].(map[string]any)["enum"], Encodings)
 	check("format", dsProps["format"].(map[string]any)["enum"], Formats)
 }
 
@@ -538,7 +537,6 @@ func TestSchemaRejectsWhatParserRejects(t *testing.T) {
 		"unknown column type":      strings.Replace(head, "a: int", "a: integer", 1),
 		"column without type":      strings.Replace(head, "a: int", "a: {required: true}", 1),
 		"bad dataset name":         strings.Replace(head, "  d:", "  2d:", 1),
-		"unknown encoding":         head + "    encoding: utf-16\n",
 		"source without title":     strings.Replace(head, "title: t, publisher", "publisher", 1),
 		"bad url":                  strings.Replace(head, "license: l}", "license: l, url: www.x.org}", 1),
 		"bad accessed date":        strings.Replace(head, "2026-01-01", "1/1/2026", 1),

@@ -6,6 +6,7 @@ import (
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/chart"
+	"galley/runner/internal/dataset"
 	"galley/runner/internal/expression"
 	"galley/runner/internal/position"
 	"galley/runner/internal/suggest"
@@ -34,6 +35,7 @@ type Plan struct {
 // Dataset is one declared dataset.
 type Dataset struct {
 	Source  *analysis.Dataset
+	Spec    *dataset.Spec  // how its file is read (dataset.Compile)
 	Columns []table.Column // as declared
 	Views   []string       // the views of the file that read it directly, in file order
 }
@@ -118,6 +120,9 @@ func Analysis(f *analysis.File) (*Plan, error) {
 	datasets := map[string]*Dataset{}
 	for _, ds := range f.Datasets {
 		d := &Dataset{Source: ds}
+		spec, err := dataset.Compile(ds)
+		add(err)
+		d.Spec = spec
 		for _, col := range ds.Columns {
 			if expression.Reserved(col.Name) {
 				errs.Add(col.Pos, "dataset %q: column %q is an expression keyword or operator, never read as a name; rename it and read it with from:, e.g. %s_: {type: %s, from: %s}",

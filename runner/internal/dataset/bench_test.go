@@ -30,7 +30,7 @@ func BenchmarkRead(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		r, err := Open(ds, Options{Root: root})
+		r, err := openDataset(ds, Options{Root: root})
 		if err != nil {
 			b.Fatal(err)
 		}

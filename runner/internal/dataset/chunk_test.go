@@ -13,36 +13,46 @@ import (
 	"galley/runner/internal/analysis"
 )
 
-// readChunked reads the Reader and then each of its Chunks, in order.
+// readChunked reads the Reader's own part and then each of its chunks, in
+// order, each with a Reader of its own, as Stream reads them.
 func readChunked(t *testing.T, ds *analysis.Dataset, root string) (rows [][]any, lines []int, chunks int, err error) {
 	t.Helper()
-	r, err := Open(ds, Options{Root: root})
+	r, err := openDataset(ds, Options{Root: root})
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	readers := []*Reader{r}
-	for _, c := range allChunks(r) {
-		cr, err := c.Open(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		readers = append(readers, cr)
-	}
-	for _, rd := range readers {
-		defer rd.Close()
+	defer r.Close()
+	r.streamed = true
+	read := func(rd *Reader) error {
 		for {
 			row, err := rd.Read()
 			if errors.Is(err, io.EOF) {
-				break
+				return nil
 			}
 			if err != nil {
-				return rows, lines, len(readers), err
+				return err
 			}
 			rows = append(rows, append([]any(nil), row...))
 			lines = append(lines, rd.Line())
 		}
 	}
-	return rows, lines, len(readers), nil
+	chunks = 1
+	if err := read(r); err != nil {
+		return rows, lines, chunks, err
+	}
+	for c := r.nextChunk(); c != nil; c = r.nextChunk() {
+		chunks++
+		cr, err := c.open(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = read(cr)
+		cr.Close()
+		if err != nil {
+			return rows, lines, chunks, err
+		}
+	}
+	return rows, lines, chunks, r.Verify()
 }
 
 // bigCSV writes about size bytes of rows whose fields hold commas, doubled
@@ -139,7 +149,7 @@ func TestSmallFileHasNoChunks(t *testing.T) {
 	data := bigCSV(ChunkSize, false)
 	root := t.TempDir()
 	writeFile(t, root, "datasets/x.csv", data)
-	r, err := Open(newDataset(data, str("id")), Options{Root: root})
+	r, err := openDataset(newDataset(data, str("id")), Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,10 +235,10 @@ func TestChunksKeepBlankRowsOfOneColumn(t *testing.T) {
 	}
 }
 
-// allChunks returns every chunk NextChunk has still to give.
-func allChunks(r *Reader) []*Chunk {
-	var out []*Chunk
-	for c := r.NextChunk(); c != nil; c = r.NextChunk() {
+// allChunks returns every chunk nextChunk has still to give.
+func allChunks(r *Reader) []*chunk {
+	var out []*chunk
+	for c := r.nextChunk(); c != nil; c = r.nextChunk() {
 		out = append(out, c)
 	}
 	return out
@@ -258,7 +268,7 @@ func TestLongCellsNotRemembered(t *testing.T) {
 	data := b.String()
 	root := t.TempDir()
 	writeFile(t, root, "datasets/x.csv", data)
-	r, err := Open(newDataset(data, str("city"), str("note")), Options{Root: root})
+	r, err := openDataset(newDataset(data, str("city"), str("note")), Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +298,7 @@ func TestFileSwappedWhileRead(t *testing.T) {
 	writeFile(t, root, "datasets/x.csv", data)
 	writeFile(t, root, "datasets/other.csv", other)
 	ds := newDataset(data, col("id", analysis.TypeInt), str("note"), col("n", analysis.TypeInt))
-	r, err := Open(ds, Options{Root: root})
+	r, err := openDataset(ds, Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,19 +306,10 @@ func TestFileSwappedWhileRead(t *testing.T) {
 	if err := os.Rename(filepath.Join(root, "datasets/other.csv"), filepath.Join(root, "datasets/x.csv")); err != nil {
 		t.Fatal(err)
 	}
-	readers := []*Reader{r}
-	for _, c := range allChunks(r) {
-		cr, err := c.Open(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer cr.Close()
-		readers = append(readers, cr)
-	}
-	if len(readers) < 3 {
-		t.Fatalf("read in %d pieces, want at least 3", len(readers))
-	}
-	for _, rd := range readers {
+	r.streamed = true
+	pieces := 0
+	for rd := r; rd != nil; {
+		pieces++
 		for {
 			row, err := rd.Read()
 			if err == io.EOF {
@@ -321,6 +322,18 @@ func TestFileSwappedWhileRead(t *testing.T) {
 				t.Fatalf("line %d was read from the file put in its place", rd.Line())
 			}
 		}
+		if rd != r {
+			rd.Close()
+		}
+		rd = nil
+		if c := r.nextChunk(); c != nil {
+			if rd, err = c.open(nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if pieces < 3 {
+		t.Fatalf("read in %d pieces, want at least 3", pieces)
 	}
 	if err := r.Verify(); err != nil {
 		t.Errorf("Verify: %v", err)

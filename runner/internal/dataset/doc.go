@@ -4,13 +4,20 @@
 // declared, typed columns) and Options (the project root, an optional progress
 // callback and columns to skip). It produces:
 //
+//   - Compile and Spec: the dataset's reading rules (encoding, delimiter,
+//     null markers, skip_rows, date formats) checked in this one place,
+//     with errors at their place in the analysis, and turned into the
+//     settings the reader uses; no file is read;
 //   - Sum: the sha256 of the file, for `galley pin`;
-//   - Open and Reader: the file's rows, streamed one at a time, each value
-//     typed as declared (string, int, float64, bool, time.Time at UTC
-//     midnight, or nil for null), after the path has been checked to stay
-//     inside the project. A small file is checked against its pin before it
-//     is read; a large one while it is read, and Reader.Verify says whether
-//     what was read counts;
+//   - Open and Reader: the file's rows, each value typed as declared
+//     (string, int, float64, bool, time.Time at UTC midnight, or nil for
+//     null), after the path has been checked to stay inside the project.
+//     The file is checked against its pin as it is read: Reader.Verify says
+//     whether what was read counts, and Read gives io.EOF only once it does;
+//   - Stream: the one parallel row source. It reads every row of an opened
+//     file into Sinks of the caller's, one per part of the file, on several
+//     goroutines, merges them in file order and checks the pin, hiding
+//     chunks, hashing and workers from the caller;
 //   - Infer: a proposed schema for a file that has none yet, for `galley init`.
 //
 // Every error a user can see is a *position.Error (or a position.List of
@@ -29,26 +36,41 @@
 // and a string column no view uses is not looked at beyond finding where it
 // ends.
 //
-// Memory use does not grow with the file: the file is read twice (once
-// through sha256, once parsed) through fixed-size buffers, and Read reuses
-// its row slice. One record may take at most MaxRecord bytes (8 MiB,
-// Options.MaxRecord in tests): the scanner holds a whole record, so a longer
-// one (a huge field, a line with no line break, a quote left open) stops
-// reading with an error positioned at the first byte past the limit.
+// The file is read once, and the bytes hashed are the bytes parsed: every
+// byte read goes through sha256 and then, the same bytes in memory, to the
+// parser, so that a file written over while it is read cannot pair its pin
+// with other bytes (feed.go). Nothing read may be used before Verify returns
+// nil: a wrong pin is the error, whatever the reading found. After an error
+// the rest of the file is read through sha256 alone, for the pin.
 //
-// A file of at least two chunks (ChunkSize, 4 MiB) and no skip_rows is hashed
-// on a goroutine of its own, which also finds the chunk boundaries: record
-// ends found by quote parity. Reader.NextChunk gives the parts after the
-// first as their ends are found, each opened as a Reader of its own, so that
-// they are read on several goroutines while the file is still being hashed.
-// Read in order, the parts give the rows, lines and errors of one reader over
-// the whole file. Where a file splits depends on its bytes alone. Nothing
-// read may be used before Verify returns nil: a wrong pin is the error,
-// whatever the reading found.
+// Memory use does not grow with the file: the file is read through
+// fixed-size buffers, and Read reuses its row slice. One record may take at
+// most MaxRecord bytes (8 MiB, Options.MaxRecord in tests): the scanner
+// holds a whole record, so a longer one (a huge field, a line with no line
+// break, a quote left open) stops reading with an error positioned at the
+// first byte past the limit.
+//
+// A small file, or one with skip_rows, is hashed as it is parsed, on the
+// reader's goroutine. A file of at least two parts (ChunkSize, 4 MiB) and no
+// skip_rows is read by a goroutine of its own, which hashes it, finds the
+// boundaries of its parts (record ends found by quote parity, at least
+// ChunkSize apart) and hands the blocks it read, split at them, to the
+// readers of the parts; Stream reads the parts on several goroutines as they
+// are read. The blocks read and not yet parsed are bounded (a part for each
+// worker and one more), so the reading waits for the parsing, never the
+// other way round. Read in order, the parts give the rows, lines and errors
+// of one reader over the whole file. Where a file splits depends on its
+// bytes alone.
 //
 // Values seen before in a column (a city, a date, a small count) are
 // remembered by their text and neither parsed nor allocated again; a column
-// whose values rarely repeat stops being remembered after 4,096 cells.
+// whose values rarely repeat stops being remembered after 4,096 cells, and a
+// reader remembers at most 32,768 values, in at most 512 columns.
+//
+// Memory does not grow with the number of fields either: a header may have
+// at most MaxColumns (100,000) columns, a row is never kept beyond one field
+// more than its header, and what a reader, or Infer, keeps per column is a
+// few hundred bytes (TestWideFiles: under 64 MiB of heap whatever the width).
 //
 // Reading rules, beyond those of encoding/csv (RFC 4180 quoting, no lazy
 // quotes):

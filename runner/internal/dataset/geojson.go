@@ -16,6 +16,7 @@ import (
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/geo"
 	"galley/runner/internal/position"
+	"galley/runner/internal/suggest"
 )
 
 // GeoData is a GeoJSON dataset as read: its features, with their geometry,
@@ -171,8 +172,8 @@ func geoRows(ds *analysis.Dataset, rel string, c *geo.Collection) (*GeoData, err
 }
 
 func propertyHint(name string, names []string) string {
-	if best, ok := nearest(name, names); ok {
-		return fmt.Sprintf(" (did you mean %q?)", best)
+	if h := suggest.Hint(name, names); h != "" {
+		return h
 	}
 	if len(names) == 0 {
 		return " (its features have no properties)"

@@ -41,7 +41,7 @@ func TestGeoJSONRows(t *testing.T) {
 	}
 	// Skipped columns read nil, as in a CSV file; the geometry and every
 	// typed value stay with the Reader for maps.
-	r, err := Open(ds, Options{Root: root, Skip: []bool{false, true, true, true, true, true}})
+	r, err := openDataset(ds, Options{Root: root, Skip: []bool{false, true, true, true, true, true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func str(name string) *analysis.Column { return col(name, analysis.TypeString) }
 // readAll opens ds in root and returns copies of every row and the line of
 // each.
 func readAll(ds *analysis.Dataset, opts Options) ([][]any, []int, error) {
-	r, err := Open(ds, opts)
+	r, err := openDataset(ds, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -79,4 +79,23 @@ func readAll(ds *analysis.Dataset, opts Options) ([][]any, []int, error) {
 		rows = append(rows, append([]any(nil), row...))
 		lines = append(lines, r.Line())
 	}
+}
+
+// openDataset compiles ds and opens its file.
+func openDataset(ds *analysis.Dataset, opts Options) (*Reader, error) {
+	sp, err := Compile(ds)
+	if err != nil {
+		return nil, err
+	}
+	return Open(sp, opts)
+}
+
+// mustCompile compiles ds, which must be well declared.
+func mustCompile(t testing.TB, ds *analysis.Dataset) *Spec {
+	t.Helper()
+	sp, err := Compile(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp
 }

@@ -8,9 +8,11 @@ import (
 	"hash"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -44,7 +46,7 @@ type InferredColumn struct {
 }
 
 // nullCandidates are the cells Infer may propose as null markers.
-var nullCandidates = []string{"", "NA", "N/A", "n/a", "NULL", "null", "-", "Unknown", "unknown", "None", "#N/A", "."}
+var nullCandidates = [nNullCandidates]string{"", "NA", "N/A", "n/a", "NULL", "null", "-", "Unknown", "unknown", "None", "#N/A", "."}
 
 // obviousNull are candidates proposed whenever they occur; the others only
 // when reading them as null lets a column have a type other than string.
@@ -53,7 +55,7 @@ var obviousNull = map[string]bool{"": true, "NA": true, "N/A": true, "n/a": true
 // dateLayouts are the date forms Infer recognizes, in order of preference.
 // 1/2/2006 (month first) and 2/1/2006 (day first) read "01/02/2006" alike;
 // when both fit every cell the column stays a string.
-var dateLayouts = []string{"2006-01-02", "2006/01/02", "1/2/2006", "2/1/2006", "2.1.2006", "2 Jan 2006", "2 January 2006", "Jan 2, 2006", "January 2, 2006"}
+var dateLayouts = [nDateLayouts]string{"2006-01-02", "2006/01/02", "1/2/2006", "2/1/2006", "2.1.2006", "2 Jan 2006", "2 January 2006", "Jan 2, 2006", "January 2, 2006"}
 
 const monthFirst, dayFirst = 2, 3
 
@@ -76,7 +78,9 @@ func init() {
 // Infer reads the file at path (slash form, relative to root), streaming it
 // twice, and proposes how to declare it: encoding, delimiter, null markers,
 // and for every header column a name, type and layout. skipRows lines
-// (a title, notes) come before the header and are not read as CSV.
+// (a title, notes) come before the header and are not read as CSV. Both
+// reads are hashed: a file that changes between them is an error, so that
+// what is proposed describes the bytes pinned.
 func Infer(path string, root string, skipRows int) (*Inferred, error) {
 	loc, err := locate(path, root)
 	if err != nil {
@@ -90,15 +94,15 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 
 	// Pass 1: sha256, encoding, and a sample to sniff the delimiter from.
 	sn := &sniffer{h: sha256.New()}
-	tee := io.TeeReader(f, sn)
+	sniff := io.TeeReader(f, sn)
 	enc := "utf-8"
-	if bad, err := checkText(tee); err != nil {
+	if bad, err := checkText(sniff); err != nil {
 		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
 	} else if bad != nil {
 		if bytes.HasPrefix(bad.Rest, bom) {
 			return nil, textError(position.Pos{File: path, Line: bad.Line, Col: bad.Col}, bad.Rest, "galley pin")
 		}
-		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{tee}, make([]byte, bufSize)); err != nil {
+		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{sniff}, make([]byte, bufSize)); err != nil {
 			return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
 		}
 		enc = "latin-1"
@@ -118,37 +122,48 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 	comma := sniffDelimiter(sample, sn.n > int64(len(sn.sample)))
 	inf := &Inferred{Path: path, SHA256: hex.EncodeToString(sn.h.Sum(nil)), Encoding: enc, Delimiter: string(comma), SkipRows: skipRows}
 
-	// Pass 2: read every cell as a string.
+	// Pass 2: read every cell as a string, hashed again as it is read: the
+	// types proposed are those of the bytes pinned.
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
 	}
 	ds := &analysis.Dataset{Name: path, Path: analysis.String{Value: path, Set: true}, NullSet: true,
 		SkipRows: analysis.Int{Value: skipRows, Set: skipRows > 0}}
-	r := &Reader{ds: ds, rel: path}
-	if err := r.begin(f, f, &progress{}, enc, comma); err != nil {
+	tee := newTeePass(f)
+	sp := &Spec{ds: ds, enc: enc, comma: comma, skipRows: skipRows}
+	r := &Reader{ds: ds, spec: sp, rel: path}
+	if err := r.begin(tee, enc, comma); err != nil {
 		return nil, err
 	}
-	for i := range r.header {
-		ds.Columns = append(ds.Columns, &analysis.Column{Name: strconv.Itoa(i + 1), FromIdx: i + 1})
-	}
-	if err := r.mapColumns(nil); err != nil {
-		return nil, err
-	}
-	stats := make([]*colStat, len(r.header))
+	// Every cell is looked at as it lies in the scanner's buffer, neither
+	// converted nor kept: what Infer holds is its few hundred bytes of
+	// statistics a column.
+	stats := make([]colStat, len(r.header))
 	for i := range stats {
 		stats[i] = newColStat()
 	}
+	r.texts = func(sc *scanner) {
+		for i := range stats {
+			var text []byte // a blank line of a one-column file: one empty cell
+			if sc != nil {
+				text = sc.text(i)
+			}
+			stats[i].add(text)
+		}
+	}
 	for {
-		row, err := r.Read()
+		_, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		for i, v := range row {
-			stats[i].add(v.(string))
-		}
+	}
+	if sum, err := tee.sum(); err != nil {
+		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
+	} else if sum != inf.SHA256 {
+		return nil, position.Errorf(position.Pos{File: path}, "the file changed while it was read; run galley init again once it is written")
 	}
 	inf.Rows = r.RowsRead()
 	inferColumns(inf, r.header, stats)
@@ -234,36 +249,41 @@ func sniffDelimiter(sample []byte, cut bool) rune {
 	return best
 }
 
-// colStat gathers what one column's cells could be.
+// colStat gathers what one column's cells could be, in a few hundred
+// bytes: a file may have MaxColumns columns.
 type colStat struct {
-	raw, trimmed []int // occurrences of each null candidate
-	others       int   // cells that are no candidate
+	raw, trimmed [nNullCandidates]int // occurrences of each null candidate
+	others       int                  // cells that are no candidate
 	canInt       bool
 	canFloat     bool
 	canBool      bool
-	dates        []bool // per dateLayouts
+	dates        [nDateLayouts]bool
 }
 
-func newColStat() *colStat {
-	s := &colStat{raw: make([]int, len(nullCandidates)), trimmed: make([]int, len(nullCandidates)),
-		canInt: true, canFloat: true, canBool: true, dates: make([]bool, len(dateLayouts))}
+const (
+	nNullCandidates = 12
+	nDateLayouts    = 9
+)
+
+func newColStat() colStat {
+	s := colStat{canInt: true, canFloat: true, canBool: true}
 	for i := range s.dates {
 		s.dates[i] = true
 	}
 	return s
 }
 
-func candidate(s string) int {
+func candidate[T string | []byte](s T) int {
 	for i, c := range nullCandidates {
-		if s == c {
+		if string(s) == c {
 			return i
 		}
 	}
 	return -1
 }
 
-func (s *colStat) add(raw string) {
-	t := strings.TrimSpace(raw)
+func (s *colStat) add(raw []byte) {
+	t := bytes.TrimSpace(raw)
 	if i := candidate(raw); i >= 0 {
 		s.raw[i]++
 	}
@@ -274,28 +294,35 @@ func (s *colStat) add(raw string) {
 	s.others++
 	zero := leadingZero(t)
 	if s.canInt {
-		_, ok := parseCell(analysis.TypeInt, "", []byte(t))
+		_, ok := parseInt(t)
 		s.canInt = ok && !zero
 	}
 	if s.canFloat {
-		_, ok := parseFloat(t)
-		s.canFloat = ok && !zero
+		s.canFloat = validFloat(t) && !zero
 	}
 	if s.canBool {
-		_, s.canBool = parseBool(t)
+		_, s.canBool = parseBool(string(t))
+	}
+	if len(t) < minDate || len(t) > maxDate {
+		s.dates = [nDateLayouts]bool{} // no layout writes a date this long
+		return
 	}
 	for i, ok := range s.dates {
 		if ok {
-			_, err := parseDate(dateLayouts[i], t)
+			_, err := parseDate(dateLayouts[i], string(t))
 			s.dates[i] = err == nil
 		}
 	}
 }
 
+// The shortest and longest dates of dateLayouts: 1/1/2000 and September
+// 30, 2017.
+const minDate, maxDate = 8, 18
+
 // leadingZero reports a number written with a leading zero, like a ZIP or
 // FIPS code, which should stay a string.
-func leadingZero(s string) bool {
-	s = strings.TrimLeft(s, "+-")
+func leadingZero(s []byte) bool {
+	s = bytes.TrimLeft(s, "+-")
 	return len(s) >= 2 && s[0] == '0' && '0' <= s[1] && s[1] <= '9'
 }
 
@@ -324,15 +351,12 @@ func (s *colStat) kind() (analysis.ColumnType, string) {
 	return analysis.TypeString, ""
 }
 
-func inferColumns(inf *Inferred, header []string, stats []*colStat) {
-	seen := map[string]int{}
-	for _, h := range header {
-		seen[h]++
-	}
+func inferColumns(inf *Inferred, header []string, stats []colStat) {
+	dup := duplicates(header)
 	types := make([]analysis.ColumnType, len(stats))
 	layouts := make([]string, len(stats))
-	for i, s := range stats {
-		types[i], layouts[i] = s.kind()
+	for i := range stats {
+		types[i], layouts[i] = stats[i].kind()
 	}
 	inf.Null = []string{""}
 	for m, c := range nullCandidates {
@@ -340,8 +364,8 @@ func inferColumns(inf *Inferred, header []string, stats []*colStat) {
 			continue
 		}
 		use := false
-		for i, s := range stats {
-			if s.trimmed[m] > 0 && (obviousNull[c] || types[i] != analysis.TypeString) {
+		for i := range stats {
+			if stats[i].trimmed[m] > 0 && (obviousNull[c] || types[i] != analysis.TypeString) {
 				use = true
 			}
 		}
@@ -349,11 +373,12 @@ func inferColumns(inf *Inferred, header []string, stats []*colStat) {
 			inf.Null = append(inf.Null, c)
 		}
 	}
-	taken := map[string]bool{}
+	names := newNamer()
+	inf.Columns = make([]InferredColumn, 0, len(header))
 	for i, h := range header {
-		col := InferredColumn{Name: safeName(h, i, taken), Type: types[i], Layout: layouts[i]}
+		col := InferredColumn{Name: names.name(h, i), Type: types[i], Layout: layouts[i]}
 		switch {
-		case seen[h] > 1:
+		case dup[i]:
 			col.FromIdx = i + 1
 		case col.Name != h:
 			col.From = h
@@ -370,14 +395,51 @@ func inferColumns(inf *Inferred, header []string, stats []*colStat) {
 	}
 }
 
+// duplicates marks the names that occur more than once in header, with
+// four bytes a column (a map would take some forty).
+func duplicates(header []string) []bool {
+	order := make([]int32, len(header))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(header[a], header[b]) })
+	dup := make([]bool, len(header))
+	for k := 1; k < len(order); k++ {
+		if header[order[k]] == header[order[k-1]] {
+			dup[order[k]], dup[order[k-1]] = true, true
+		}
+	}
+	return dup
+}
+
 var stripMarks = runes.Remove(runes.In(unicode.Mn))
 
-// safeName turns header h (column i) into an identifier: lowercase ASCII
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// namer names the columns of a file.
+type namer struct {
+	taken  map[string]bool
+	next   map[string]int // per name given, the suffix its next duplicate tries first
+	probes int            // names tried, to test what naming costs
+}
+
+func newNamer() *namer { return &namer{taken: map[string]bool{}, next: map[string]int{}} }
+
+// name turns header h (column i) into an identifier: lowercase ASCII
 // letters, digits and underscores, not starting with a digit, not a
-// reserved word, and not in taken, which it updates.
-func safeName(h string, i int, taken map[string]bool) string {
-	if s, _, err := transform.String(transform.Chain(norm.NFD, stripMarks), h); err == nil {
-		h = s
+// reserved word, and not a name given before.
+func (nm *namer) name(h string, i int) string {
+	if !ascii(h) { // accents off: the transform costs kilobytes a call
+		if s, _, err := transform.String(transform.Chain(norm.NFD, stripMarks), h); err == nil {
+			h = s
+		}
 	}
 	h = strings.ToLower(h)
 	var b strings.Builder
@@ -402,10 +464,21 @@ func safeName(h string, i int, taken map[string]bool) string {
 	case reserved[name]:
 		name += "_"
 	}
+	// A duplicate takes the first free suffix, from where the last
+	// duplicate of the same name stopped: each suffix is tried once, so
+	// that naming thousands of columns called the same takes time in
+	// proportion to them, not to their square.
 	base := name
-	for n := 2; taken[name]; n++ {
+	n := max(nm.next[base], 2)
+	for nm.taken[name] {
+		nm.probes++
 		name = base + "_" + strconv.Itoa(n)
+		n++
 	}
-	taken[name] = true
+	if name != base {
+		nm.next[base] = n
+	}
+	nm.probes++
+	nm.taken[name] = true
 	return name
 }

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"reflect"
+	"strconv"
 	"testing"
 
 	"galley/runner/internal/analysis"
@@ -99,7 +100,7 @@ func TestInfer(t *testing.T) {
 	}, {
 		name: "ragged",
 		data: "a,b\n1\n",
-		err:  "datasets/x.csv:2: row has 1 field, but the header has 2",
+		err:  `datasets/x.csv:2:2: row has 1 field, but the header has 2: it ends before column 2, "b"`,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,7 +135,7 @@ func TestInferPath(t *testing.T) {
 }
 
 func TestSafeName(t *testing.T) {
-	taken := map[string]bool{}
+	names := newNamer()
 	for _, c := range []struct{ in, want string }{
 		{"Period start", "period_start"},
 		{"Deaths (low)", "deaths_low"},
@@ -150,9 +151,46 @@ func TestSafeName(t *testing.T) {
 		{"X", "x_2"},
 		{"日本", "col_13"},
 	} {
-		i := len(taken)
-		if got := safeName(c.in, i, taken); got != c.want {
-			t.Errorf("safeName(%q, %d) = %q, want %q", c.in, i, got, c.want)
+		i := len(names.taken)
+		if got := names.name(c.in, i); got != c.want {
+			t.Errorf("name(%q, %d) = %q, want %q", c.in, i, got, c.want)
 		}
+	}
+}
+
+// TestNamesNearLinear names 20,000 columns all called a (80 KB of header,
+// which galley init took 27 s to name) and columns whose names take the
+// suffixes the others would: the names tried must grow with the columns,
+// not with their square.
+func TestNamesNearLinear(t *testing.T) {
+	const n = 20_000
+	names := newNamer()
+	for i := range n {
+		want := "a"
+		if i > 0 {
+			want = "a_" + strconv.Itoa(i+1)
+		}
+		if got := names.name("a", i); got != want {
+			t.Fatalf("column %d: %q, want %q", i+1, got, want)
+		}
+	}
+	if names.probes > 2*n {
+		t.Errorf("%d names tried for %d columns, want at most %d", names.probes, n, 2*n)
+	}
+
+	// Suffixes taken by other columns are skipped, each once.
+	names = newNamer()
+	for i := range n {
+		names.name("b_"+strconv.Itoa(2*i+2), i) // b_2, b_4, …
+	}
+	got := ""
+	for i := range n {
+		got = names.name("b", n+i)
+	}
+	if want := "b_" + strconv.Itoa(2*n-1); got != want { // b, b_3, b_5, …
+		t.Errorf("last name %q, want %q", got, want)
+	}
+	if names.probes > 5*n {
+		t.Errorf("%d names tried for %d columns, want at most %d", names.probes, 2*n, 5*n)
 	}
 }

@@ -24,13 +24,11 @@ func (r *Reader) fill(sc *scanner) ([]any, error) {
 		n = sc.count()
 	}
 	if n != len(r.header) {
-		pos := r.pos(0)
-		pos.Col = 0
-		hint := ""
-		if n > len(r.header) {
-			hint = fmt.Sprintf(" (is a value holding %q not quoted?)", r.comma)
-		}
-		return nil, position.Errorf(pos, "row has %s, but the header has %d%s", plural(n, "field"), len(r.header), hint)
+		return nil, r.ragged(n)
+	}
+	if r.texts != nil {
+		r.texts(sc)
+		return r.row, nil
 	}
 	for i := range r.cols {
 		c := &r.cols[i]
@@ -58,6 +56,39 @@ func (r *Reader) fill(sc *scanner) ([]any, error) {
 		r.row[i] = v
 	}
 	return r.row, nil
+}
+
+// ragged is the error for the record just read, of n fields, which the
+// header does not have: it names the column where the row ends too early,
+// or the first field past the last column, at its place.
+func (r *Reader) ragged(n int) error {
+	sc, h := r.in.sc, len(r.header)
+	if n > h {
+		return position.Errorf(r.pos(h), "row has %s, but the header has %d: field %d, %q, is past the last column, %q (is a value holding %q not quoted?)",
+			plural(n, "field"), h, h+1, clip(sc.text(h)), clip([]byte(r.header[h-1])), r.comma)
+	}
+	// Where the last field ends, the next would start.
+	f := sc.fields[n-1]
+	end := int(f.end)
+	if f.quoted {
+		end++ // its closing quote
+	}
+	line, col := sc.lineCol(sc.rec, end)
+	pos := position.Pos{File: r.rel, Line: r.in.base + line, Col: col}
+	return position.Errorf(pos, "row has %s, but the header has %d: it ends before column %d, %q", plural(n, "field"), h, n+1, clip([]byte(r.header[n])))
+}
+
+// clip shortens a text for a message: its first 40 bytes, whole runes.
+func clip(b []byte) string {
+	const most = 40
+	if len(b) <= most {
+		return string(b)
+	}
+	end := most
+	for end > 0 && !utf8.RuneStart(b[end]) {
+		end--
+	}
+	return string(b[:end]) + "…"
 }
 
 // memo remembers the values of a column's cells by their text, so that a
@@ -104,6 +135,27 @@ const (
 	memoCell  = 64   // the longest cell remembered, so that a column holds at most 256 KiB of text
 )
 
+// memoBudget bounds what one reader (and the readers of the chunks it hands
+// its memory on to) remembers, whatever the number of columns: about 5 MiB
+// of remembered values (at most memoValues of at most memoCell bytes),
+// 1.3 MiB of tables of recent values and 2 MiB of tables of days. A file
+// with more columns in use than that remembers the values of the first.
+type memoBudget struct {
+	maps   int // columns that may still start remembering values
+	days   int // date columns that may still get a table of days
+	values int // values that may still be remembered
+}
+
+const (
+	memoMaps   = 512
+	memoDays   = 8
+	memoValues = 32 << 10
+)
+
+func newMemoBudget() *memoBudget {
+	return &memoBudget{maps: memoMaps, days: memoDays, values: memoValues}
+}
+
 // memoValue is value through the column's memo. A small int needs none:
 // Go boxes 0 to 255 without allocating.
 func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
@@ -115,7 +167,7 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 			}
 		case analysis.TypeDate:
 			if c.col.Layout == "" || c.col.Layout == defaultLayout {
-				if v, ok := m.day(raw); ok {
+				if v, ok := m.day(raw, r.budget); ok {
 					return v, ""
 				}
 			}
@@ -148,10 +200,16 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 		return v, ""
 	}
 	if m.values == nil {
+		if r.budget.maps == 0 {
+			m.off = true // the budget went to other columns
+			return v, ""
+		}
+		r.budget.maps--
 		m.values = make(map[string]recent)
 		m.recent = new([64]recent)
 	}
-	if len(m.values) < memoMax {
+	if len(m.values) < memoMax && r.budget.values > 0 {
+		r.budget.values--
 		text, ok := v.(string) // a string value is its own text: keep it once
 		if !ok || text != string(raw) {
 			text = string(raw)
@@ -163,11 +221,15 @@ func (r *Reader) memoValue(c *colReader, m *memo, raw []byte) (any, string) {
 
 // day returns the date raw holds, when it is a valid YYYY-MM-DD. A date
 // seen before is found by its text alone, read as two machine words.
-func (m *memo) day(raw []byte) (any, bool) {
+func (m *memo) day(raw []byte, b *memoBudget) (any, bool) {
 	if len(raw) != 10 {
 		return nil, false
 	}
 	if m.days == nil {
+		if b.days == 0 {
+			return nil, false // read as any other value
+		}
+		b.days--
 		m.days = new(dayMemo)
 	}
 	lo := binary.LittleEndian.Uint64(raw)

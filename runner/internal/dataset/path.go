@@ -7,9 +7,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"galley/runner/internal/suggest"
 )
 
 // located is a dataset file that passed the path checks.
@@ -64,6 +65,9 @@ func locate(rel, root string) (*located, error) {
 	if err != nil {
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || isNotDir(err):
+			if li, lerr := os.Lstat(full); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+				return nil, problemf("%s is a symbolic link whose target does not exist (point it at the file, or write the file's own path)", rel)
+			}
 			return nil, problemf("%s does not exist%s", rel, suggestSibling(full, clean))
 		case errors.Is(err, fs.ErrPermission):
 			return nil, problemf("%s cannot be read (permission denied)", rel)
@@ -117,67 +121,25 @@ func suggestSibling(full, clean string) string {
 		}
 		return ""
 	}
+	// Only a file that can be read is a suggestion: not the missing name
+	// itself (a symbolic link whose target is gone), nor another such link.
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
+		if e.Name() == path.Base(clean) {
+			continue
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(filepath.Join(filepath.Dir(full), e.Name())); err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+		}
 		names = append(names, e.Name())
 	}
-	if best, ok := nearest(path.Base(clean), names); ok {
+	if best := suggest.Near(path.Base(clean), names); best != "" {
 		if dir != "." {
 			best = dir + "/" + best
 		}
 		return fmt.Sprintf(" (did you mean %s?)", best)
 	}
 	return ""
-}
-
-// nearest returns the candidate closest to name: an exact match ignoring
-// case and surrounding spaces first, then the smallest edit distance within a
-// third of the name's length (at least 1, at most 3). Ties go to the first
-// candidate in sorted order, so the answer is deterministic.
-func nearest(name string, candidates []string) (string, bool) {
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	fold := strings.ToLower(strings.TrimSpace(name))
-	for _, c := range sorted {
-		if strings.ToLower(strings.TrimSpace(c)) == fold {
-			return c, true
-		}
-	}
-	limit := utf8.RuneCountInString(name) / 3
-	limit = max(1, min(limit, 3))
-	best, bestD := "", limit+1
-	for _, c := range sorted {
-		if d := editDistance(fold, strings.ToLower(strings.TrimSpace(c))); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best, bestD <= limit
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 200 || len(rb) > 200 {
-		if a == b {
-			return 0
-		}
-		return 1 << 20
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

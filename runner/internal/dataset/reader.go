@@ -5,15 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/position"
+	"galley/runner/internal/suggest"
 )
 
 // Options come in explicitly; nothing reads globals, the clock or the
@@ -23,9 +22,10 @@ type Options struct {
 	// working directory); dataset paths are relative to it. "" means ".".
 	Root string
 	// Progress, if not nil, is called now and then (about every MiB) with
-	// the bytes read so far and the total. Open reads the file twice, once
-	// through sha256 and once parsing it, so its total is twice the file's
-	// size; Sum's total is the size.
+	// the bytes of the file read so far and its size. The file is read
+	// once, through sha256 and the parser together; for a large file the
+	// reading runs a few parts ahead of the parsing, on a goroutine of its
+	// own, from which Progress is then called.
 	Progress func(read, total int64)
 	// Skip, indexed like ds.Columns, marks columns not to parse: Read gives
 	// nil for them. The columns must still be in the file.
@@ -44,6 +44,13 @@ type Options struct {
 // where the limit was passed, instead of exhausting memory. Reading a record
 // this size takes about four times as much memory.
 const MaxRecord = 8 << 20
+
+// MaxColumns is the most columns a data file may have. What reading takes
+// for each column (its name, where it is, what a run or galley init keeps
+// about it) is small, but a file of a few megabytes can have millions of
+// them: a wider header is an error positioned at its first column past the
+// limit, and a row is never kept beyond one field more than its header.
+const MaxColumns = 100_000
 
 func (o Options) maxRecord() int64 {
 	if o.MaxRecord > 0 {
@@ -115,41 +122,34 @@ func checkPin(ds *analysis.Dataset) error {
 	return nil
 }
 
-// delimiter returns the dataset's delimiter.
-func delimiter(ds *analysis.Dataset) (rune, error) {
-	if !ds.Delimiter.Set {
-		return ',', nil
-	}
-	s := ds.Delimiter.Value
-	switch s {
-	case `\t`, "tab", "TAB":
-		return '\t', nil
-	}
-	r, size := utf8.DecodeRuneInString(s)
-	if s == "" || size != len(s) || r == utf8.RuneError || r == 0 || r == '"' || r == '\r' || r == '\n' {
-		return 0, position.Errorf(or(ds.Delimiter.Pos, ds.Pos), "dataset %q: delimiter %q must be one character other than a quote or a line break, e.g. \",\", \";\" or \"\\t\"", ds.Name, s)
-	}
-	return r, nil
-}
-
 // Reader streams the rows of a dataset.
 type Reader struct {
 	ds     *analysis.Dataset
+	spec   *Spec
 	rel    string
 	in     *input
 	header []string
 	cols   []colReader
 	row    []any
 	memo   []memo // per column
-	max    int64  // MaxRecord
+	budget *memoBudget
+	texts  func(*scanner) // if set, takes each row's cells as they are instead of cols (Infer)
+	max    int64          // MaxRecord
 
-	size   int64      // the file's size
-	enc    string     // its encoding
-	comma  rune       // its delimiter
-	hash   *hashing   // the sha256 pass over a large file; nil for a small one
-	geo    *geoSource // a GeoJSON dataset's rows (geojson.go); nil for CSV
-	whole  bool       // this Reader reads the whole file: there are no chunks
-	chunks int        // chunks given by NextChunk
+	size     int64       // the file's size
+	enc      string      // its encoding
+	comma    rune        // its delimiter
+	file     io.Closer   // nil for a chunk's Reader
+	pass     pass        // the one read of the file, through sha256; nil for a chunk's Reader
+	feed     *feed       // the pass of a large file, in parts; nil for a small one
+	part     *partReader // the part this Reader reads; nil when it reads the whole file
+	whole    bool        // this Reader reads the whole file: there are no chunks
+	chunks   int         // chunks given by nextChunk
+	geo      *geoSource  // a GeoJSON dataset's rows (geojson.go); nil for CSV
+	streamed bool        // Stream reads the chunks: Read stays in this Reader's part
+
+	verified  bool
+	verifyErr error
 
 	rows int
 	line int // where the last row returned starts
@@ -178,7 +178,8 @@ type colReader struct {
 // Open checks the dataset's path and pin, opens its file for streaming and
 // maps the declared columns to the header. See the package documentation
 // for the reading rules. Close the Reader when done.
-func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
+func Open(sp *Spec, opts Options) (*Reader, error) {
+	ds := sp.ds
 	loc, err := locateDataset(ds, opts.Root)
 	if err != nil {
 		return nil, err
@@ -189,19 +190,11 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 	if ds.FileFormat() == "geojson" {
 		return openGeoJSON(ds, opts, loc)
 	}
-	enc, ok := encodingName(ds.Encoding.Value)
-	if !ok {
-		return nil, position.Errorf(or(ds.Encoding.Pos, ds.Pos), "dataset %q: unknown encoding %q (use utf-8, latin-1 or windows-1252)", ds.Name, ds.Encoding.Value)
-	}
-	comma, err := delimiter(ds)
-	if err != nil {
-		return nil, err
-	}
 	f, err := os.Open(loc.full)
 	if err != nil {
 		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
-	r, err := open(ds, opts, loc, f, enc, comma)
+	r, err := open(sp, opts, loc, f)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -209,64 +202,33 @@ func Open(ds *analysis.Dataset, opts Options) (*Reader, error) {
 	return r, nil
 }
 
-func open(ds *analysis.Dataset, opts Options, loc *located, f *os.File, enc string, comma rune) (*Reader, error) {
-	prog := &progress{fn: opts.Progress, total: 2 * loc.size}
-	r := &Reader{ds: ds, rel: loc.rel, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma}
-	if loc.size < 2*ChunkSize || ds.SkipRows.Value > 0 {
-		// A small file is hashed, and its pin checked, before it is read.
-		// Lines skipped before the header are not CSV: their quotes would
-		// throw the boundary search off, so such a file is read in one piece.
-		sum, err := hashFile(f, prog, loc.rel)
-		if err != nil {
-			return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s", ds.Name, err)
-		}
-		if err := r.checkSum(sum); err != nil {
-			return nil, err
-		}
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
-		}
-		prog.base, prog.n, prog.last = prog.n, 0, 0
-		r.whole = true
-		if err := r.begin(f, f, prog, enc, comma); err != nil {
-			return nil, err
-		}
-		return r, r.mapColumns(opts.Skip)
-	}
-
-	// A large file is hashed on a goroutine of its own while its chunks are
-	// read: the boundaries come from that pass, and its sum, once known,
-	// decides whether anything read counts (Verify). Its progress is that
-	// of the reading alone. The hash and every chunk read the one file
-	// opened here (by offset, which is safe from several goroutines), so
-	// that the bytes parsed are the bytes hashed even if the path is
-	// pointed at another file meanwhile.
-	r.hash = newHashing()
-	go func() {
-		sum, err := hashSplit(io.NewSectionReader(f, 0, math.MaxInt64), &progress{}, loc.rel, ChunkSize, r.hash.add)
-		r.hash.finish(sum, err)
-	}()
-	prog.base = loc.size
-	first, ok := r.hash.boundary(0)
-	var src io.Reader = f
-	if ok && first.off < loc.size {
-		src = io.NewSectionReader(f, 0, first.off)
+func open(sp *Spec, opts Options, loc *located, f dataFile) (*Reader, error) {
+	ds, enc, comma := sp.ds, sp.enc, sp.comma
+	r := &Reader{ds: ds, spec: sp, rel: loc.rel, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma, file: f}
+	prog := &progress{r: f, fn: opts.Progress, total: loc.size}
+	var src io.Reader
+	if loc.size < 2*ChunkSize || sp.skipRows > 0 {
+		// A small file is read in one piece, hashed as it is parsed. Lines
+		// skipped before the header are not CSV: their quotes would throw
+		// the boundary search off, so such a file is read in one piece too.
+		tee := newTeePass(prog)
+		r.pass, r.whole, src = tee, true, tee
 	} else {
-		r.whole = true
+		// A large file is read on a goroutine of its own, which hashes it
+		// and hands it out in parts (feed.go); Stream reads them on several
+		// goroutines.
+		fd := newFeed()
+		r.pass, r.feed = fd, fd
+		// A boundary never falls inside the header: it is a line break
+		// after an even number of quotes, and the header is the first
+		// record, after blank lines alone (any error in it is found
+		// before the first such line break).
+		r.part = &partReader{fd: fd, p: fd.parts[0]} // before run adds parts
+		src = r.part
+		go fd.run(prog, ChunkSize, loc.size)
 	}
-	if err := r.begin(f, src, prog, enc, comma); err != nil {
+	if err := r.begin(src, enc, comma); err != nil {
 		return nil, r.pinFirst(err)
-	}
-	if !r.whole && r.next > first.line {
-		// The header reaches past the first boundary: rare enough to read
-		// such a file in one piece.
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, r.pinFirst(position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err)))
-		}
-		r.whole = true
-		if err := r.begin(f, f, prog, enc, comma); err != nil {
-			return nil, r.pinFirst(err)
-		}
 	}
 	if err := r.mapColumns(opts.Skip); err != nil {
 		return nil, r.pinFirst(err)
@@ -284,18 +246,25 @@ func (r *Reader) checkSum(sum string) error {
 	return nil
 }
 
-// Verify waits for the sha256 pass over a large file and checks the pin: a
-// caller uses nothing read from the file before Verify returns nil. For a
-// small file, Open checked the pin already.
+// Verify ends the reading and checks the pin: it reads what is left of the
+// file through sha256 (the bytes already read were hashed as they were
+// read) and compares the sum of the whole file with the pin. A caller uses
+// nothing read from the file before Verify returns nil; no row can be read
+// after it. Stream calls it; it may be called again, and after Close.
 func (r *Reader) Verify() error {
-	if r.hash == nil {
-		return nil
+	if r.pass == nil || r.verified {
+		return r.verifyErr
 	}
-	sum, err := r.hash.wait()
-	if err != nil {
-		return position.Errorf(or(r.ds.Path.Pos, r.ds.Pos), "dataset %q: %s", r.ds.Name, err)
+	r.verified = true
+	sum, err := r.pass.sum()
+	switch {
+	case err != nil:
+		ds := r.ds
+		r.verifyErr = position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, r.rel, reason(err))
+	default:
+		r.verifyErr = r.checkSum(sum)
 	}
-	return r.checkSum(sum)
+	return r.verifyErr
 }
 
 // pinFirst returns the pin's error, if the pin is wrong, instead of err: a
@@ -307,129 +276,75 @@ func (r *Reader) pinFirst(err error) error {
 	return err
 }
 
-// ChunkSize is about how many bytes of a data file one chunk holds. A file
-// of at least two chunks is read as a sequence of chunks, each from a record
-// boundary to the next, which can be read in parallel (see NextChunk). It
-// is a constant, not a setting, so that where a file splits depends on the
-// file alone.
+// ChunkSize is about how many bytes of a data file one part holds. A file
+// of at least two parts is read as a sequence of parts, each from a record
+// boundary to the next, which Stream reads in parallel. It is a constant,
+// not a setting, so that where a file splits depends on the file alone.
 const ChunkSize = 4 << 20
 
-// NextChunk returns the next part of the file after the one this Reader
+// nextChunk returns the next part of the file after the one this Reader
 // reads, or nil when there is none: this Reader reads from the header up to
-// the first boundary, and each Chunk from one boundary to the next. Reading
-// this Reader and then each Chunk in order gives the rows of the whole
+// the first boundary, and each chunk from one boundary to the next. Reading
+// this Reader and then each chunk in order gives the rows of the whole
 // file, with the same lines and errors. A file smaller than two chunks has
-// no chunks: this Reader reads it all. NextChunk waits for the sha256 pass
-// to find the chunk's end; call it from one goroutine.
-func (r *Reader) NextChunk() *Chunk {
-	if r.whole {
+// no chunks: this Reader reads it all. nextChunk waits for the read of the
+// file to reach the chunk's start; call it from one goroutine.
+func (r *Reader) nextChunk() *chunk {
+	if r.whole || r.feed == nil {
 		return nil
 	}
-	start, ok := r.hash.boundary(r.chunks)
-	if !ok || start.off >= r.size {
+	p, ok := r.feed.part(r.chunks + 1)
+	if !ok {
 		return nil
-	}
-	end := r.size
-	if b, ok := r.hash.boundary(r.chunks + 1); ok && b.off < r.size {
-		end = b.off
 	}
 	r.chunks++
-	return &Chunk{parent: r, start: start, end: end}
+	return &chunk{parent: r, part: p}
 }
 
-// hashing is the sha256 pass over a large file, run beside the reading:
-// it hands out the chunk boundaries as it finds them, then the sum.
-type hashing struct {
-	mu     sync.Mutex
-	cond   sync.Cond
-	bounds []boundary
-	done   bool
-	sum    string
-	err    error
-}
-
-func newHashing() *hashing {
-	h := &hashing{}
-	h.cond.L = &h.mu
-	return h
-}
-
-func (h *hashing) add(b boundary) {
-	h.mu.Lock()
-	h.bounds = append(h.bounds, b)
-	h.mu.Unlock()
-	h.cond.Broadcast()
-}
-
-func (h *hashing) finish(sum string, err error) {
-	h.mu.Lock()
-	h.sum, h.err, h.done = sum, err, true
-	h.mu.Unlock()
-	h.cond.Broadcast()
-}
-
-// boundary waits for boundary i; ok is false when the file has fewer.
-func (h *hashing) boundary(i int) (b boundary, ok bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for i >= len(h.bounds) && !h.done {
-		h.cond.Wait()
-	}
-	if i < len(h.bounds) {
-		return h.bounds[i], true
-	}
-	return boundary{}, false
-}
-
-// wait waits for the end of the pass.
-func (h *hashing) wait() (string, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for !h.done {
-		h.cond.Wait()
-	}
-	return h.sum, h.err
-}
-
-// Chunk is a part of a data file that starts at a record boundary.
-type Chunk struct {
+// chunk is a part of a data file that starts at a record boundary.
+type chunk struct {
 	parent *Reader
-	start  boundary
-	end    int64
+	part   *part
 }
 
-// Offset and End are where the chunk lies in the file, in bytes.
-func (c *Chunk) Offset() int64 { return c.start.off }
-func (c *Chunk) End() int64    { return c.end }
-
-// Open returns a Reader of the chunk's rows, read from the parent's open
-// file, with its columns and reading rules; its Line and errors are
-// positions in the whole file. The pin is not checked again: the parent's
-// Verify checks the file. Each Reader needs its own goroutine; Close it
-// when done, before the parent. done, if not nil, is a closed Reader of an
+// open returns a Reader of the chunk's rows, read as the parent's read of
+// the file hands them out, with the parent's columns and reading rules; its
+// Line and errors are positions in the whole file. The pin is checked by
+// the parent's Verify. Each Reader needs its own goroutine; Close it when
+// done, before the parent. done, if not nil, is a closed Reader of an
 // earlier chunk of the same file: its buffers and remembered values are
 // taken over, so that reading chunk after chunk allocates little and values
 // seen in one chunk are known in the next.
-func (c *Chunk) Open(done *Reader) (*Reader, error) {
+func (c *chunk) open(done *Reader) (*Reader, error) {
 	p := c.parent
-	r := &Reader{ds: p.ds, rel: p.rel, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
+	r := &Reader{ds: p.ds, spec: p.spec, rel: p.rel, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
 		header: p.header, cols: p.cols, single: p.single}
 	var spare *input
 	if done != nil && done.closed && done.ds == p.ds && len(done.memo) == len(p.cols) {
-		r.row, r.memo, spare = done.row, done.memo, done.in
+		r.row, r.memo, r.budget, spare = done.row, done.memo, done.budget, done.in
 	} else {
-		r.row, r.memo = make([]any, len(p.cols)), make([]memo, len(p.cols))
+		r.row, r.memo, r.budget = make([]any, len(p.cols)), make([]memo, len(p.cols)), newMemoBudget()
 	}
-	src := io.NewSectionReader(p.in.f, c.start.off, c.end-c.start.off)
-	var err error
-	if r.in, err = openSection(nil, src, c.start.line, &progress{}, r.enc, r.comma, r.rel, pinCommand(r.ds), r.recordMax()); err != nil {
+	if err := r.enter(c, spare); err != nil {
 		return nil, err
 	}
-	if spare != nil {
-		r.in.reuse(spare)
-	}
-	r.next = c.start.line
 	return r, nil
+}
+
+// enter starts reading the chunk c, taking over the buffers of spare, an
+// input no longer read, if not nil.
+func (r *Reader) enter(c *chunk, spare *input) error {
+	pr := &partReader{fd: c.parent.feed, p: c.part}
+	in, err := openSection(pr, c.part.start.line, r.enc, r.comma, r.rel, pinCommand(r.ds), r.recordMax())
+	if err != nil {
+		return err
+	}
+	if spare != nil {
+		in.reuse(spare)
+	}
+	r.in, r.part = in, pr
+	r.next, r.blanks, r.held = c.part.start.line, 0, false
+	return nil
 }
 
 // recordMax is the most bytes a record may take: MaxRecord unless set
@@ -445,18 +360,18 @@ func (r *Reader) recordMax() int64 {
 // lines.
 func (r *Reader) skipsAll(lines int) error {
 	ds := r.ds
-	return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, ds.SkipRows.Value, r.rel, plural(lines, "line"))
+	return position.Errorf(or(ds.SkipRows.Pos, ds.Pos), "dataset %q: skip_rows: %d skips the whole file (%s has %s)", ds.Name, r.spec.skipRows, r.rel, plural(lines, "line"))
 }
 
-// begin starts reading f from its start: it skips ds.SkipRows lines and
-// reads the header.
-func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, comma rune) error {
+// begin starts reading src, the file from its start: it skips the spec's
+// skip_rows lines and reads the header.
+func (r *Reader) begin(src io.Reader, enc string, comma rune) error {
 	ds := r.ds
 	var err error
-	if r.in, err = openText(f, src, prog, enc, comma, r.rel, pinCommand(ds), r.recordMax()); err != nil {
+	if r.in, err = openText(src, enc, comma, r.rel, pinCommand(ds), r.recordMax()); err != nil {
 		return err
 	}
-	if n := ds.SkipRows.Value; n > 0 {
+	if n := r.spec.skipRows; n > 0 {
 		got, err := r.in.skipLines(n)
 		if err != nil {
 			return r.fileErr(err)
@@ -466,7 +381,7 @@ func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, co
 		}
 	}
 	err = r.in.sc.read()
-	if err == io.EOF && ds.SkipRows.Value > 0 {
+	if err == io.EOF && r.spec.skipRows > 0 {
 		return r.skipsAll(r.in.sc.line)
 	}
 	if err == io.EOF {
@@ -474,6 +389,9 @@ func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, co
 	}
 	if err != nil {
 		return r.fileErr(err)
+	}
+	if n := r.in.sc.count(); n > MaxColumns {
+		return position.Errorf(r.pos(MaxColumns), "the header has %d columns, more than %d, the limit (is the delimiter right?)", n, MaxColumns)
 	}
 	r.header = make([]string, r.in.sc.count())
 	for i := range r.header {
@@ -487,9 +405,18 @@ func (r *Reader) begin(f *os.File, src io.Reader, prog *progress, enc string, co
 // mapColumns finds each declared column in the header.
 func (r *Reader) mapColumns(skip []bool) error {
 	ds := r.ds
-	byName := make(map[string][]int, len(r.header))
+	// Where each name declared is in the header: memory for what the
+	// analysis declares, not for every column of the file.
+	byName := make(map[string][]int)
+	for _, c := range ds.Columns {
+		if c.FromIdx == 0 {
+			byName[c.Header()] = nil
+		}
+	}
 	for i, h := range r.header {
-		byName[h] = append(byName[h], i)
+		if at, ok := byName[h]; ok {
+			byName[h] = append(at, i)
+		}
 	}
 	var errs position.List
 	r.cols = make([]colReader, len(ds.Columns))
@@ -522,20 +449,14 @@ func (r *Reader) mapColumns(skip []bool) error {
 			cr.idx = at[0]
 		}
 		cr.trim = c.Type != analysis.TypeString
-		if ds.NullSet {
-			for _, n := range ds.Null {
-				cr.nulls = append(cr.nulls, n.Value)
-			}
-		} else {
-			cr.nulls = []string{""}
-		}
-		cr.nulls = append(cr.nulls, c.Null...)
+		cr.nulls = r.spec.nulls(i)
 		cr.emptyNA = len(cr.nulls) == 1 && cr.nulls[0] == ""
 		cr.ignore = cr.skip && c.Type == analysis.TypeString && !c.Required
 		r.cols[i] = cr
 	}
 	r.row = make([]any, len(r.cols))
 	r.memo = make([]memo, len(r.cols))
+	r.budget = newMemoBudget()
 	if len(errs) == 1 {
 		return errs[0]
 	}
@@ -543,7 +464,7 @@ func (r *Reader) mapColumns(skip []bool) error {
 }
 
 func (r *Reader) headerHint(name string) string {
-	if best, ok := nearest(name, r.header); ok {
+	if best := suggest.Near(name, r.header); best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	const most = 20
@@ -570,10 +491,16 @@ func times(n int) string {
 	return strconv.Itoa(n) + " times"
 }
 
+// listInts lists the columns at (0-based) as the user counts them, the
+// first ten of a longer list.
 func listInts(at []int) string {
+	const most = 10
 	var b strings.Builder
 	for i, n := range at {
 		switch {
+		case i == most:
+			fmt.Fprintf(&b, " and %d more", len(at)-most)
+			return b.String()
 		case i == 0:
 		case i == len(at)-1:
 			b.WriteString(" and ")
@@ -632,10 +559,12 @@ func (r *Reader) fileErr(err error) error {
 	return position.Errorf(position.Pos{File: r.rel}, "cannot be read (%s)", reason(err))
 }
 
-// Read returns the next row, values in ds.Columns order: string, int,
-// float64, bool, time.Time or nil. The slice is reused by the next call. At
-// the end of the file it returns io.EOF; after an error it keeps returning
-// that error. Values may be kept past the row: a string is never part of
+// Read returns the next row of the file, values in ds.Columns order:
+// string, int, float64, bool, time.Time or nil. The slice is reused by the
+// next call. At the end of the file it checks the pin (Verify) and returns
+// io.EOF only if it holds; at an error, it returns the pin's error if the
+// pin is wrong; after an error it keeps returning that error. No row counts
+// before io.EOF. Values may be kept past the row: a string is never part of
 // the reader's buffer.
 func (r *Reader) Read() ([]any, error) {
 	if r.err != nil {
@@ -644,7 +573,28 @@ func (r *Reader) Read() ([]any, error) {
 	if r.closed {
 		return nil, errors.New("dataset: Read after Close")
 	}
+	if r.verified && r.pass != nil {
+		return nil, errors.New("dataset: Read after Verify")
+	}
 	row, err := r.read()
+	for err == io.EOF && !r.streamed {
+		// One Reader read alone gives every part of the file in turn.
+		c := r.nextChunk()
+		if c == nil {
+			break
+		}
+		r.part.close()
+		if err = r.enter(c, r.in); err != nil {
+			break
+		}
+		row, err = r.read()
+	}
+	if err != nil && r.pass != nil && !r.streamed {
+		// At the end of the file, or at an error, the pin comes first.
+		if perr := r.Verify(); perr != nil {
+			err = perr
+		}
+	}
 	if err != nil {
 		r.err = err
 		return nil, err
@@ -703,26 +653,27 @@ func (r *Reader) RowsRead() int { return r.rows }
 // Path returns the dataset's path as written in the analysis (slash form).
 func (r *Reader) Path() string { return r.rel }
 
-// Size returns the file's size in bytes.
-func (r *Reader) Size() int64 { return r.size }
-
 // Header returns the file's header row.
 func (r *Reader) Header() []string { return r.header }
 
-// Close closes the file; a chunk's Reader reads its parent's, which the
-// parent closes, once the sha256 pass over it is over.
+// Close ends the reading and closes the file, once the sum of the whole
+// file is known (so that Verify can still answer). A chunk's Reader lets go
+// of what is left of its part; the parent closes the file.
 func (r *Reader) Close() error {
 	if r.closed {
 		return nil
 	}
 	r.closed = true
-	if r.in == nil || r.in.f == nil {
+	if r.part != nil {
+		r.part.close()
+	}
+	if r.file == nil {
 		return nil
 	}
-	if r.hash != nil {
-		r.hash.wait()
+	if r.pass != nil {
+		r.pass.sum()
 	}
-	return r.in.f.Close()
+	return r.file.Close()
 }
 
 // or returns p, or def when p is unknown (a key the analysis did not write).

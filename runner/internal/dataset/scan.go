@@ -41,9 +41,10 @@ type scanner struct {
 	// The record just read: rec holds it, as in the input, until the next
 	// read; a field is a part of it, unescaped only when asked for.
 	rec     []byte
-	fields  []field
-	recLine int // its first line
-	endLine int // its last line
+	fields  []field // the first maxFields fields
+	nfields int     // every field, kept or not
+	recLine int     // its first line
+	endLine int     // its last line
 	quoted  []byte
 }
 
@@ -58,8 +59,15 @@ type field struct {
 
 type fieldPos struct{ line, col int }
 
-// count returns the number of fields in the record.
-func (s *scanner) count() int { return len(s.fields) }
+// count returns the number of fields in the record. Only the first
+// maxFields have a text and a position: a record with more is an error (a
+// header wider than MaxColumns, a row longer than its header), and memory
+// stays bounded whatever the number of fields.
+func (s *scanner) count() int { return s.nfields }
+
+// maxFields is how many fields of a record the scanner keeps: enough to
+// place the error about a record with too many.
+const maxFields = MaxColumns + 1
 
 // text returns field i's text; it is valid until the next read or text.
 func (s *scanner) text(i int) []byte {
@@ -293,7 +301,7 @@ func (s *scanner) tooLong() error {
 // inside quotes, and only once the record's end is known.
 func (s *scanner) parse(b []byte, atEOF bool) (int, error) {
 	s.rec = b
-	s.fields = s.fields[:0]
+	s.fields, s.nfields = s.fields[:0], 0
 	s.recLine = s.line + 1
 	quoted := false // a quoted field may hold line breaks
 	i := 0          // where the current field starts
@@ -419,7 +427,7 @@ func (s *scanner) quotedField(b []byte, i int, atEOF bool) (end, next int, err e
 			line, col := s.lineCol(b, q)
 			return 0, 0, &csv.ParseError{StartLine: s.recLine, Line: line, Column: col, Err: csv.ErrQuote}
 		}
-		s.fields = append(s.fields, field{at: int32(i), start: int32(start), end: int32(q), quoted: true, doubled: doubled})
+		s.keep(field{at: int32(i), start: int32(start), end: int32(q), quoted: true, doubled: doubled})
 		return end, next, nil
 	}
 }
@@ -452,7 +460,13 @@ func (s *scanner) openAtEOF(b []byte, j int) error {
 }
 
 func (s *scanner) add(at, start, end int) {
-	s.fields = append(s.fields, field{at: int32(at), start: int32(start), end: int32(end)})
+	s.keep(field{at: int32(at), start: int32(start), end: int32(end)})
+}
+
+func (s *scanner) keep(f field) {
+	if s.nfields++; len(s.fields) < maxFields {
+		s.fields = append(s.fields, f)
+	}
 }
 
 // stop returns the index in b of the first line break, quote or

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -30,7 +28,6 @@ type progress struct {
 	r     io.Reader
 	fn    func(read, total int64)
 	n     int64 // bytes read through this counter
-	base  int64 // bytes read in earlier passes
 	total int64
 	last  int64
 }
@@ -40,112 +37,26 @@ func (p *progress) Read(b []byte) (int, error) {
 	p.n += int64(n)
 	if p.fn != nil && (p.n-p.last >= progressEvery || (err == io.EOF && p.n != p.last)) {
 		p.last = p.n
-		p.fn(p.base+p.n, p.total)
+		p.fn(p.n, p.total)
 	}
 	return n, err
 }
 
 // hashFile streams f through sha256 and returns the lowercase hex sum.
 func hashFile(f io.Reader, prog *progress, rel string) (string, error) {
-	return hashSplit(f, prog, rel, 0, nil)
-}
-
-// boundary is where a chunk of the file starts: just after a line break
-// that ends a record, at byte off, line line.
-type boundary struct {
-	off  int64
-	line int
-}
-
-// hashSplit is hashFile that, in the same pass, finds the chunk boundaries
-// of the file: the first record end at or after every chunk bytes. A line
-// break ends a record when the quotes before it are even in number (a
-// quoted field's quotes come in pairs, "" included) and the line it ends is
-// not blank, so that a chunk never ends in blank lines a one-column file
-// would read as rows. The boundaries depend on the file alone, never on the
-// machine, so a chunked read gives the same result everywhere. Each is
-// given to add as soon as it is known, which may be the very end of the
-// file. chunk 0 finds none.
-func hashSplit(f io.Reader, prog *progress, rel string, chunk int64, add func(boundary)) (string, error) {
 	h := sha256.New()
 	prog.r = f
-	buf := make([]byte, bufSize)
-	var (
-		off    int64 // of buf[0] in the file
-		quotes int   // before buf[0]
-		lines  = 1   // line of buf[0]
-		prev   byte  // the byte before buf[0]
-		prev2  byte
-		next   = chunk
-	)
-	for {
-		n, err := prog.Read(buf)
-		b := buf[:n]
-		h.Write(b)
-		for chunk > 0 && off+int64(n) > next {
-			from := 0
-			if next > off {
-				from = int(next - off)
-			}
-			found := false
-			q := quotes + bytes.Count(b[:from], []byte{'"'}) // quotes before b[i]
-			for i := from; i < len(b); {
-				j := bytes.IndexByte(b[i:], '\n')
-				if j < 0 {
-					break
-				}
-				at := i + j
-				q += bytes.Count(b[i:at], []byte{'"'})
-				before, before2 := prev, prev2
-				if at >= 1 {
-					before = b[at-1]
-					before2 = prev
-					if at >= 2 {
-						before2 = b[at-2]
-					}
-				}
-				blank := before == '\n' || (before == '\r' && before2 == '\n')
-				if !blank && q%2 == 0 {
-					add(boundary{off: off + int64(at) + 1, line: lines + bytes.Count(b[:at+1], []byte{'\n'})})
-					next = off + int64(at) + 1 + chunk
-					found = true
-					break
-				}
-				i = at + 1
-			}
-			if !found {
-				break
-			}
-		}
-		quotes += bytes.Count(b, []byte{'"'})
-		lines += bytes.Count(b, []byte{'\n'})
-		if n >= 2 {
-			prev2, prev = b[n-2], b[n-1]
-		} else if n == 1 {
-			prev2, prev = prev, b[0]
-		}
-		off += int64(n)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", fmt.Errorf("%s cannot be read (%s)", rel, reason(err))
-		}
+	if _, err := io.CopyBuffer(h, prog, make([]byte, bufSize)); err != nil {
+		return "", fmt.Errorf("%s cannot be read (%s)", rel, reason(err))
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// encodingName normalizes a declared encoding; ok is false when unknown.
-func encodingName(s string) (string, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "utf-8", "utf8":
-		return "utf-8", true
-	case "latin-1", "latin1", "iso-8859-1", "iso8859-1":
-		return "latin-1", true
-	case "windows-1252", "cp1252":
-		return "windows-1252", true
-	}
-	return "", false
+// boundary is where a part of the file starts: just after a line break
+// that ends a record, at byte off, line line.
+type boundary struct {
+	off  int64
+	line int
 }
 
 // checkText reads src to its end as the Reader reads a UTF-8 file (a
@@ -206,7 +117,6 @@ func textError(pos position.Pos, rest []byte, fix string) *position.Error {
 
 // input is an opened, decoded data file, split into records.
 type input struct {
-	f         *os.File
 	sc        *scanner
 	base      int    // lines of the file before the scanner's first
 	file, fix string // the file's path, and the command that re-pins it, for messages
@@ -235,26 +145,25 @@ func formatSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// openText decodes f from its start. It reports a UTF-8 byte-order mark in a
-// file declared in a single-byte encoding, which would otherwise turn into
-// mojibake.
-func openText(f *os.File, src io.Reader, prog *progress, enc string, comma rune, file, fix string, maxRecord int64) (*input, error) {
-	return openSection(f, src, 1, prog, enc, comma, file, fix, maxRecord)
+// openText decodes src, a whole file, from its start. It reports a UTF-8
+// byte-order mark in a file declared in a single-byte encoding, which would
+// otherwise turn into mojibake.
+func openText(src io.Reader, enc string, comma rune, file, fix string, maxRecord int64) (*input, error) {
+	return openSection(src, 1, enc, comma, file, fix, maxRecord)
 }
 
-// openSection decodes src, a part of f that starts at the beginning of
-// line (1 for the whole file), and splits it into records of at most
+// openSection decodes src, a part of a file that starts at the beginning
+// of line (1 for the whole file), and splits it into records of at most
 // maxRecord bytes. Only the file's own start may hold a byte-order mark;
 // elsewhere it is an error, as in the middle of the file.
-func openSection(f *os.File, src io.Reader, line int, prog *progress, enc string, comma rune, file, fix string, maxRecord int64) (*input, error) {
-	prog.r = src
-	in := &input{f: f, base: line - 1, file: file, fix: fix}
+func openSection(src io.Reader, line int, enc string, comma rune, file, fix string, maxRecord int64) (*input, error) {
+	in := &input{base: line - 1, file: file, fix: fix}
 	var text io.Reader
 	switch enc {
 	case "utf-8":
-		text = prog // checked in place by the scanner
+		text = src // checked in place by the scanner
 	default:
-		raw := bufio.NewReaderSize(prog, bufSize)
+		raw := bufio.NewReaderSize(src, bufSize)
 		if head, _ := raw.Peek(len(bom)); line == 1 && bytes.Equal(head, bom) {
 			return nil, position.Errorf(position.Pos{File: file, Line: 1, Col: 1},
 				"the file starts with a UTF-8 byte-order mark, so it is UTF-8, not %s (remove encoding: %s from the dataset)", enc, enc)
@@ -302,4 +211,11 @@ func (in *input) readErr(err error) error {
 		return pe
 	}
 	return err
+}
+
+// dataFile is the file a Reader reads: an *os.File, or in tests one whose
+// bytes change while it is read.
+type dataFile interface {
+	io.Reader
+	io.Closer
 }

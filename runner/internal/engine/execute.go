@@ -1,11 +1,8 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"reflect"
-	"sync"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/chart"
@@ -20,8 +17,9 @@ import (
 type Options struct {
 	Root   string      // the project root; dataset paths are relative to it
 	Limits view.Limits // zero means view.DefaultLimits
-	// Workers is how many chunks of a large dataset are read at once; 0
-	// or 1 reads them one after the other. The result is the same.
+	// Workers is how many parts of a large dataset are read at once
+	// (dataset.Stream); 0 or 1 reads them one after the other. The result
+	// is the same.
 	Workers  int
 	Progress func(dataset string, read, total int64)
 }
@@ -42,10 +40,10 @@ type ViewResult struct {
 }
 
 // reading is one Execute's reading of the datasets. Every dataset is
-// opened before anything is computed. A small file's pin is checked as it
-// is opened; a large file is hashed while it is read, and nothing read is
-// kept unless its pin holds: whatever the reading found, a wrong pin is the
-// error, the first in the analysis's order (verify).
+// opened (its path checked, its header read) before anything is computed.
+// Each file is hashed as it is read, and nothing read is kept unless every
+// pin holds: whatever the reading found, a wrong pin is the error, the
+// first in the analysis's order (verify).
 type reading struct {
 	c       *check.Plan
 	opts    Options
@@ -66,16 +64,16 @@ type member struct {
 	source int
 }
 
-func (rd *reading) open(ds *analysis.Dataset) (*dataset.Reader, error) {
-	r, err := open(ds, rd.opts, skipped(onDataset(rd.c, ds)))
+func (rd *reading) open(ds *check.Dataset) (*dataset.Reader, error) {
+	r, err := open(ds.Spec, rd.opts, skipped(onDataset(rd.c, ds.Source)))
 	if err == nil {
 		rd.opened = append(rd.opened, r)
 	}
 	return r, err
 }
 
-// verify waits for the pins of the files opened and returns the first
-// that does not hold.
+// verify checks the pins of the files opened (a file not read yet is read
+// through sha256 for it) and returns the first that does not hold.
 func (rd *reading) verify() error {
 	for _, r := range rd.opened {
 		if err := r.Verify(); err != nil {
@@ -94,15 +92,16 @@ func (rd *reading) close() {
 // readAll computes every view, reading each dataset once (twice for a view
 // joined to a view of its own file).
 func (rd *reading) readAll() error {
-	for _, ds := range rd.c.File.Datasets {
+	for _, ds := range rd.c.Datasets {
 		r, err := rd.open(ds)
 		if err != nil {
 			return err
 		}
-		rd.readers[ds.Name] = r
-		rd.results[ds.Name].SHA256 = ds.SHA256.Value
+		name := ds.Source.Name
+		rd.readers[name] = r
+		rd.results[name].SHA256 = ds.Source.SHA256.Value
 		if g := r.Geo(); g != nil {
-			rd.geos[ds.Name] = &chart.Geo{Collection: g.Collection, Rows: g.Rows}
+			rd.geos[name] = &chart.Geo{Collection: g.Collection, Rows: g.Rows}
 		}
 	}
 
@@ -140,7 +139,7 @@ func (rd *reading) readAll() error {
 	for _, ds := range rd.c.File.Datasets {
 		if r := rd.readers[ds.Name]; r != nil {
 			delete(rd.readers, ds.Name)
-			_, n, err := stream(r, ds, nil, rd.done, rd.opts)
+			_, n, err := stream(r, nil, rd.done, rd.opts)
 			r.Close()
 			if err != nil {
 				return err
@@ -174,12 +173,12 @@ func (rd *reading) streamFor(ds *check.Dataset, m member, i int) error {
 	r := rd.readers[name]
 	if r == nil { // read a second time, for a view joined to a view of the same file
 		var err error
-		if r, err = rd.open(ds.Source); err != nil {
+		if r, err = rd.open(ds); err != nil {
 			return err
 		}
 	}
 	delete(rd.readers, name)
-	runs, n, err := stream(r, ds.Source, group, rd.done, rd.opts)
+	runs, n, err := stream(r, group, rd.done, rd.opts)
 	r.Close()
 	if err != nil {
 		return err
@@ -269,12 +268,13 @@ func finish(done map[string]*ViewResult, p *check.View, run *view.Run) error {
 	return nil
 }
 
-func open(ds *analysis.Dataset, opts Options, skip []bool) (*dataset.Reader, error) {
+func open(sp *dataset.Spec, opts Options, skip []bool) (*dataset.Reader, error) {
 	var progress func(read, total int64)
 	if opts.Progress != nil {
-		progress = func(read, total int64) { opts.Progress(ds.Path.Value, read, total) }
+		path := sp.Dataset().Path.Value
+		progress = func(read, total int64) { opts.Progress(path, read, total) }
 	}
-	return dataset.Open(ds, dataset.Options{Root: opts.Root, Progress: progress, Skip: skip})
+	return dataset.Open(sp, dataset.Options{Root: opts.Root, Progress: progress, Skip: skip})
 }
 
 // onDataset lists the views that read ds directly, and the appends that
@@ -318,9 +318,10 @@ func skipped(group []member) []bool {
 	return skip
 }
 
-// stream reads ds once, feeding every row to each run of group, and
-// returns the runs, unfinished, and the rows read.
-func stream(r *dataset.Reader, ds *analysis.Dataset, group []member, done map[string]*ViewResult, opts Options) ([]*view.Run, int, error) {
+// stream reads the dataset r opened once, feeding every row to each run
+// of group, checks its pin, and returns the runs, unfinished, and the rows
+// read.
+func stream(r *dataset.Reader, group []member, done map[string]*ViewResult, opts Options) ([]*view.Run, int, error) {
 	lookups := make([]*view.Lookup, len(group))
 	for i, m := range group {
 		l, err := m.view.Plan.Lookup(joinTable(done, m.view))
@@ -329,143 +330,40 @@ func stream(r *dataset.Reader, ds *analysis.Dataset, group []member, done map[st
 		}
 		lookups[i] = l
 	}
-	start := func() []*view.Run {
-		runs := make([]*view.Run, len(group))
+	start := func() runs {
+		rs := make(runs, len(group))
 		for i, m := range group {
 			if m.source >= 0 {
-				runs[i] = m.view.Plan.StartSource(m.source, lookups[i], opts.Limits)
+				rs[i] = m.view.Plan.StartSource(m.source, lookups[i], opts.Limits)
 			} else {
-				runs[i] = m.view.Plan.StartWith(lookups[i], opts.Limits)
+				rs[i] = m.view.Plan.StartWith(lookups[i], opts.Limits)
 			}
 		}
-		return runs
+		return rs
 	}
-	return readChunks(r, ds, start, opts)
+	return dataset.Stream(r, opts.Workers, start)
 }
 
-// feed reads every row of r into runs.
-func feed(r *dataset.Reader, ds *analysis.Dataset, runs []*view.Run) error {
-	at := func() string { return fmt.Sprintf("%s line %d", ds.Path.Value, r.Line()) }
-	for {
-		row, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
+// runs are the runs of the views one read of a dataset feeds: a
+// dataset.Sink, one per part of the file.
+type runs []*view.Run
+
+func (rs runs) Add(row []any, at func() string) error {
+	for _, run := range rs {
+		if err := run.Add(row, at); err != nil {
 			return err
 		}
-		for _, run := range runs {
-			if err := run.Add(row, at); err != nil {
-				return err
-			}
-		}
 	}
+	return nil
 }
 
-// piece is what reading one part of a file gave.
-type piece struct {
-	chunk *dataset.Chunk // nil for the part r reads itself
-	runs  []*view.Run
-	rows  int
-	err   error
-	ready chan struct{}
-}
-
-// readChunks reads r (the file's first part, or all of a small file) and
-// its chunks on opts.Workers goroutines, each chunk into runs of its own,
-// and merges the runs in file order. The chunks are fixed by the file, so
-// the result, sums of floats included, is the same whatever the number of
-// workers; the first error in file order is the one reported, as a serial
-// read would. Chunks are read as the sha256 pass finds them, at most two
-// per worker ahead of the merge, so memory does not grow with the file.
-func readChunks(r *dataset.Reader, ds *analysis.Dataset, start func() []*view.Run, opts Options) ([]*view.Run, int, error) {
-	workers := max(opts.Workers, 1)
-	order := make(chan *piece, 2*workers) // pieces in file order, to merge
-	jobs := make(chan *piece)
-	quit := make(chan struct{}) // closed when the merge stops, early or not
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var last *dataset.Reader // this worker's last chunk, whose memory the next takes over
-			for p := range jobs {
-				select {
-				case <-quit: // the merge stopped at an error: the rest is not read
-				default:
-					p.runs, p.rows, last, p.err = readPiece(r, p.chunk, last, ds, start)
-				}
-				close(p.ready)
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		defer close(order)
-		for p := (&piece{}); p != nil; {
-			p.ready = make(chan struct{})
-			select {
-			case order <- p:
-			case <-quit:
-				return
-			}
-			select {
-			case jobs <- p:
-			case <-quit:
-				close(p.ready)
-				return
-			}
-			p = nil
-			if c := r.NextChunk(); c != nil {
-				p = &piece{chunk: c}
-			}
-		}
-	}()
-	defer wg.Wait()
-	defer close(quit)
-	var runs []*view.Run
-	rows := 0
-	for p := range order {
-		<-p.ready
-		if p.err != nil {
-			return nil, 0, p.err
-		}
-		rows += p.rows
-		if runs == nil {
-			runs = p.runs
-		} else {
-			for j := range runs {
-				if err := runs[j].Merge(p.runs[j]); err != nil {
-					return nil, 0, err
-				}
-			}
-		}
-		if size := r.Size(); opts.Progress != nil && p.chunk != nil {
-			// As the dataset package counts: the sha256 pass, then the parse.
-			opts.Progress(ds.Path.Value, size+p.chunk.End(), 2*size)
+func (rs runs) Merge(later runs) error {
+	for i := range rs {
+		if err := rs[i].Merge(later[i]); err != nil {
+			return err
 		}
 	}
-	return runs, rows, nil
-}
-
-// readPiece reads a chunk, or r's own part when c is nil. done is a closed
-// Reader of an earlier chunk, or nil; rd is the one that read c, closed.
-func readPiece(r *dataset.Reader, c *dataset.Chunk, done *dataset.Reader, ds *analysis.Dataset, start func() []*view.Run) (runs []*view.Run, rows int, rd *dataset.Reader, err error) {
-	rd = r
-	if c != nil {
-		if rd, err = c.Open(done); err != nil {
-			return nil, 0, done, err
-		}
-		defer rd.Close()
-	}
-	runs = start()
-	if err := feed(rd, ds, runs); err != nil {
-		return nil, 0, nil, err
-	}
-	if c == nil {
-		return runs, rd.RowsRead(), done, nil
-	}
-	return runs, rd.RowsRead(), rd, nil
+	return nil
 }
 
 // scope holds what values, claims and inline values read: the views, as

@@ -8,24 +8,35 @@ import (
 )
 
 // Near returns the candidate closest to name, or "" when none is close: a
-// candidate is close when it differs only in case, or when its edit distance
-// is at most a third of the longer name (at least 1, at most 3). Ties go to
-// the candidate that sorts first, so the answer is deterministic.
+// candidate is close when it differs only in case or in surrounding spaces
+// (a header written " Deaths "), or when the edit distance between the two,
+// case and surrounding spaces aside and counted in characters, is at most a
+// third of the longer (at least 1, at most 3). Ties go to the candidate that
+// sorts first, so the answer is deterministic. A candidate equal to name is
+// never the answer: it is what was not found.
 func Near(name string, candidates []string) string {
 	best, bestDist := "", -1
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
+	key := strings.ToLower(strings.TrimSpace(name))
+	n := utf8.RuneCountInString(key)
 	for _, c := range sorted {
 		if c == name {
 			continue
 		}
-		if strings.EqualFold(c, name) {
+		ck := strings.ToLower(strings.TrimSpace(c))
+		if ck == "" {
+			continue // a blank name is nobody's typo
+		}
+		if ck == key {
 			return c
 		}
-		d := distance(strings.ToLower(name), strings.ToLower(c))
-		limit := max(utf8.RuneCountInString(name), utf8.RuneCountInString(c)) / 3
-		limit = min(max(limit, 1), 3)
-		if d <= limit && (bestDist < 0 || d < bestDist) {
+		m := utf8.RuneCountInString(ck)
+		limit := min(max(max(n, m)/3, 1), 3)
+		if n-m > limit || m-n > limit {
+			continue // the distance is at least the difference in length
+		}
+		if d := distance(key, ck); d <= limit && (bestDist < 0 || d < bestDist) {
 			best, bestDist = c, d
 		}
 	}

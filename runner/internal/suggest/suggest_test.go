@@ -1,6 +1,9 @@
 package suggest
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestHint(t *testing.T) {
 	tests := []struct {
@@ -18,6 +21,14 @@ func TestHint(t *testing.T) {
 		{"hihg", []string{"high", "low"}, ` (did you mean "high"?)`},
 		{"caregory", []string{"category"}, ` (did you mean "category"?)`},
 		{"médian", []string{"median"}, ` (did you mean "median"?)`},
+		{"deaths", []string{" Deaths ", "depths"}, ` (did you mean " Deaths "?)`},
+		{"deaths", []string{"  deaths", "deaths2"}, ` (did you mean "  deaths"?)`},
+		{"  deths ", []string{"deaths"}, ` (did you mean "deaths"?)`},
+		{"région", []string{"region", "regions"}, ` (did you mean "region"?)`},
+		{"décès", []string{"deces"}, ""}, // two of five characters
+		{"x", []string{"x"}, ""},
+		{"", []string{" ", "a"}, ` (did you mean "a"?)`},
+		{"deaths", []string{strings.Repeat("deaths", 1000), "deaths_"}, ` (did you mean "deaths_"?)`},
 	}
 	for _, tt := range tests {
 		if got := Hint(tt.name, tt.candidates); got != tt.want {
