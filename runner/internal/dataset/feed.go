@@ -75,9 +75,9 @@ type feed struct {
 	spaceWait bool
 	changed   sync.Cond
 	free      []*block
-	made  int // blocks made
-	limit int // the most blocks made
-	parts []*part
+	made      int // blocks made
+	limit     int // the most blocks made
+	parts     []*part
 
 	stopped bool // nothing more is handed out: the rest is only hashed
 	done    bool // the file was read to its end, or could not be
