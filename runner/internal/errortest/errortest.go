@@ -1,6 +1,8 @@
 package errortest
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -64,5 +66,24 @@ func Check(t testing.TB, path string, src []byte, err error) {
 		if !w.seen {
 			t.Errorf("%s:%d:%d: no error matching %q", path, w.line, w.col, w.src)
 		}
+	}
+}
+
+// Files runs Check on every file matching pattern, each as a subtest:
+// stage is what the test checks, the error it reports for the file.
+func Files(t *testing.T, pattern string, stage func(path string, src []byte) error) {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test files match %s: %v", pattern, err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			Check(t, file, src, stage(file, src))
+		})
 	}
 }
