@@ -99,8 +99,19 @@ func (d *decoder) mapping(n, owner *yaml.Node, what string, allowed, required []
 // pairs returns the entries of a mapping whose keys are names chosen by the
 // author (datasets, views, columns...), in file order, refusing repeats.
 func (d *decoder) pairs(n *yaml.Node, what string) []entry {
+	return d.keyed(n, what, keyedWords{"names to definitions", "a name must be a plain word", "is defined twice (first at line %d); rename one"})
+}
+
+// keyedWords say, in keyed's messages, what a mapping holds, what its keys
+// must be, and what to do about a key written twice.
+type keyedWords struct{ holds, key, twice string }
+
+// keyed returns the entries of a mapping whose keys the author chooses, in
+// file order, refusing a key that is not a single value and a key written
+// twice, in the words w.
+func (d *decoder) keyed(n *yaml.Node, what string, w keyedWords) []entry {
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s must be a mapping of names to definitions, not %s", what, kindNames[n.Kind])
+		d.errorf(n, "%s must be a mapping of %s, not %s", what, w.holds, kindNames[n.Kind])
 		return nil
 	}
 	var out []entry
@@ -108,11 +119,11 @@ func (d *decoder) pairs(n *yaml.Node, what string) []entry {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.errorf(k, "%s: a name must be a plain word", what)
+			d.errorf(k, "%s: %s", what, w.key)
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
-			d.errorf(k, "%s: %q is defined twice (first at line %d); rename one", what, k.Value, line)
+			d.errorf(k, "%s: %q "+w.twice, what, k.Value, line)
 			continue
 		}
 		seen[k.Value] = k.Line

@@ -124,26 +124,11 @@ func (d *decoder) numbers(n *yaml.Node, what string) []Number {
 // order. What the keys name is checked by whoever knows (a column, or on a
 // chart a value); a text must not be empty.
 func (d *decoder) labels(n *yaml.Node, what string) []Label {
-	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s must be a mapping of names to texts, not %s", what, kindNames[n.Kind])
-		return nil
-	}
 	var out []Label
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			d.errorf(k, "%s: a key must be a single value", what)
-			continue
-		}
-		if line, dup := seen[k.Value]; dup {
-			d.errorf(k, "%s: %q is given twice (first at line %d); keep one", what, k.Value, line)
-			continue
-		}
-		seen[k.Value] = k.Line
-		l := Label{Key: k.Value, KeyPos: d.contentPos(k), Text: d.str(v, what+" "+strconv.Quote(k.Value))}
+	for _, e := range d.keyed(n, what, keyedWords{"names to texts", "a key must be a single value", "is given twice (first at line %d); keep one"}) {
+		l := Label{Key: e.key, KeyPos: d.contentPos(e.keyN), Text: d.str(e.value, what+" "+strconv.Quote(e.key))}
 		if l.Text.Set && strings.TrimSpace(l.Text.Value) == "" {
-			d.errorf(v, "%s: %q is given an empty text; write the text, or remove the entry", what, k.Value)
+			d.errorf(e.value, "%s: %q is given an empty text; write the text, or remove the entry", what, e.key)
 			continue
 		}
 		if l.Text.Set {
