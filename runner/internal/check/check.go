@@ -87,6 +87,7 @@ type Cell struct {
 	Source   *analysis.Cell
 	Inline   []*expression.Program // Markdown: the {{ }} values, in order
 	Scopes   []*expression.Env     // Markdown: what each is evaluated over
+	Images   []Image               // Markdown: the project's image files it shows
 	Datasets []string              // Markdown: the datasets its inline values depend on
 	Table    *Table                // Table
 	Chart    *chart.Spec           // Chart
@@ -242,7 +243,9 @@ func Analysis(f *analysis.File) (*Plan, error) {
 		c := &Cell{Source: cell}
 		switch cell.Kind {
 		case analysis.CellMarkdown:
-			add(images(cell))
+			imgs, err := images(cell)
+			add(err)
+			c.Images = imgs
 			for _, e := range cell.Inline {
 				scope := p.scope(e)
 				prog, err := expression.Compile(e, "{{ }}", scope, expression.AnyResult)

@@ -2,8 +2,11 @@ package engine
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -111,6 +114,10 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 	}
 
 	for _, pc := range c.Cells {
+		imgs, err := readImages(pc.Images, opts.Root)
+		if err != nil {
+			return nil, err
+		}
 		cell, err := newCell(pc, doc, rd.done, rd.geos, values, sc.computed, formats, func(i int) (any, error) {
 			out, err := m.Eval(pc.Inline[i], sc.env(pc.Scopes[i]))
 			return value.Normalize(out), err
@@ -118,9 +125,41 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(imgs) > 0 {
+			cell.Markdown.Images = imgs
+		}
 		doc.Body = append(doc.Body, cell)
 	}
 	return doc, failed.Err()
+}
+
+// MaxImage is the largest image file a passage may show: the report
+// carries it inside itself, a third larger in base64.
+const MaxImage = 2 << 20
+
+// imageTypes are the images a report carries: those browsers draw from a
+// data: URL and goldmark writes into an <img> (no SVG, which may hold
+// script).
+var imageTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+// readImages reads the project's image files a passage shows, confined to
+// the project root as datasets are, and makes each a data: URL, so that
+// the report carries its pictures and loads nothing.
+func readImages(imgs []check.Image, root string) ([]results.Image, error) {
+	var out []results.Image
+	for _, img := range imgs {
+		b, err := dataset.ReadFile(root, img.Src, MaxImage)
+		if err != nil {
+			return nil, position.Errorf(img.Pos, "image %s: %v (a report carries its images inside itself; keep each under %s, in the project)", img.Src, err, "2 MiB")
+		}
+		typ := http.DetectContentType(b)
+		if !slices.Contains(imageTypes, typ) {
+			return nil, position.Errorf(img.Pos, "image %s is %s, not a PNG, JPEG, GIF or WebP image (save it as one of those)", img.Src, typ)
+		}
+		out = append(out, results.Image{Src: img.Src, Type: typ, Bytes: len(b), SHA256: sha(b),
+			DataURL: "data:" + typ + ";base64," + base64.StdEncoding.EncodeToString(b)})
+	}
+	return out, nil
 }
 
 func sha(b []byte) string {

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -836,5 +838,52 @@ claims:
 	cols := res.View("by_year").Columns
 	if cols[0].Format != "0" || cols[1].Format != "" {
 		t.Errorf("column formats %q and %q, want \"0\" for year and none for deaths", cols[0].Format, cols[1].Format)
+	}
+}
+
+// TestImages: an image of the project that a passage shows travels inside
+// the report as a data: URL; one that is not an image, or lies outside the
+// project, or is missing, is refused at its place.
+func TestImages(t *testing.T) {
+	// The smallest GIF: one transparent pixel.
+	gif := "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+	head := "title: T\ndatasets:\n" + dsYAML("d", "a\n1\n", "a: int")
+	run := func(md string, files map[string]string) (*results.Document, string, error) {
+		src := head + "body:\n  - md: \"" + md + "\"\n"
+		p := project{src: src, files: map[string]string{"d": "a\n1\n"}}
+		dir := p.write(t)
+		for name, data := range files {
+			if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := Execute(compile(t, src), Options{Root: dir})
+		return res, src, err
+	}
+	res, _, err := run("A dot: ![dot](images/dot.gif)", map[string]string{"images/dot.gif": gif})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs := res.Body[0].Markdown.Images
+	if len(imgs) != 1 || imgs[0].Type != "image/gif" || imgs[0].Bytes != len(gif) || !strings.HasPrefix(imgs[0].DataURL, "data:image/gif;base64,R0lGOD") {
+		t.Errorf("images %+v", imgs)
+	}
+	for _, tt := range []struct{ name, md, want string }{
+		{"not an image", "![x](images/x.gif)", `image images/x.gif is text/plain; charset=utf-8, not a PNG, JPEG, GIF or WebP image (save it as one of those)`},
+		{"outside", "![x](../x.gif)", `image ../x.gif: path "../x.gif" leaves the project root (keep datasets inside the project, e.g. under datasets/) (a report carries its images inside itself; keep each under 2 MiB, in the project)`},
+		{"missing", "![x](images/none.gif)", `image images/none.gif: images/none.gif does not exist (there is no directory images) (a report carries its images inside itself; keep each under 2 MiB, in the project)`},
+	} {
+		files := map[string]string{}
+		if tt.name == "not an image" {
+			files["images/x.gif"] = "<svg onload=alert(1)>"
+		}
+		_, src, err := run(tt.md, files)
+		want := where(t, src, tt.md[strings.Index(tt.md, "(")+1:]) + ": " + tt.want
+		if err == nil || err.Error() != want {
+			t.Errorf("%s:\n got %v\nwant %s", tt.name, err, want)
+		}
 	}
 }

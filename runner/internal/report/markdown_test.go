@@ -30,3 +30,20 @@ func TestMarkdownIsSafe(t *testing.T) {
 		t.Errorf("the inline value is not shown as text:\n%s", got)
 	}
 }
+
+// TestMarkdownImages: an image of the project is written as the data: URL
+// the run made of it, never as a path the browser would fetch.
+func TestMarkdownImages(t *testing.T) {
+	md := &results.Markdown{
+		Parts:  []results.Part{{Markdown: "A dot ![dot](images/dot.gif) and ![again](images/dot.gif)."}},
+		Images: []results.Image{{Src: "images/dot.gif", Type: "image/gif", DataURL: "data:image/gif;base64,R0lGODlh"}},
+	}
+	html, err := markdown(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(html)
+	if strings.Count(got, `<img src="data:image/gif;base64,R0lGODlh"`) != 2 || strings.Contains(got, "images/dot.gif") {
+		t.Errorf("images not inlined:\n%s", got)
+	}
+}

@@ -14,6 +14,10 @@ import (
 
 	"github.com/gocarina/gocsv"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"galley/runner/internal/results"
 	"galley/runner/internal/table"
@@ -467,10 +471,39 @@ func markdown(md *results.Markdown) (template.HTML, error) {
 			class, in.Line, template.HTMLEscapeString(in.Expr), template.HTMLEscapeString(in.Text)))
 	}
 	var out bytes.Buffer
-	if err := goldmark.Convert([]byte(b.String()), &out); err != nil {
+	if err := markdownWith(md.Images).Convert([]byte(b.String()), &out); err != nil {
 		return "", err
 	}
 	return template.HTML(strings.NewReplacer(repl...).Replace(out.String())), nil
+}
+
+// markdownWith is goldmark, with the passage's images of the project given
+// as the data: URLs the run made of them: an <img> of the report loads
+// nothing.
+func markdownWith(imgs []results.Image) goldmark.Markdown {
+	if len(imgs) == 0 {
+		return goldmark.New()
+	}
+	urls := inlineImages{}
+	for _, img := range imgs {
+		urls[img.Src] = img.DataURL
+	}
+	return goldmark.New(goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(urls, 100))))
+}
+
+// inlineImages replaces an image's destination by its data: URL, by the
+// destination as written.
+type inlineImages map[string]string
+
+func (m inlineImages) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if img, ok := n.(*ast.Image); ok && entering {
+			if u, ok := m[string(img.Destination)]; ok {
+				img.Destination = []byte(u)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
 }
 
 // jsonLD describes each cited dataset as a schema.org Dataset.

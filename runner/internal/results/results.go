@@ -245,7 +245,19 @@ type Cell struct {
 // Markdown source and the values computed for its {{ }}.
 type Markdown struct {
 	Parts    []Part   `json:"parts"`
-	Datasets []string `json:"datasets"` // the datasets its values depend on
+	Datasets []string `json:"datasets"`         // the datasets its values depend on
+	Images   []Image  `json:"images,omitempty"` // the project's image files it shows
+}
+
+// Image is an image file of the project a passage shows, which the report
+// carries inside itself.
+type Image struct {
+	Src    string `json:"src"` // as the Markdown names it, relative to the project root
+	Type   string `json:"type"`
+	Bytes  int    `json:"bytes"`
+	SHA256 string `json:"sha256"`
+	// DataURL is the image as the page's <img> takes it.
+	DataURL string `json:"-"`
 }
 
 // Part is a piece of Markdown source, or an inline value.
