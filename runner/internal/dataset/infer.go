@@ -131,7 +131,7 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 		SkipRows: analysis.Int{Value: skipRows, Set: skipRows > 0}}
 	tee := newTeePass(f)
 	sp := &Spec{ds: ds, enc: enc, comma: comma, skipRows: skipRows}
-	r := &Reader{ds: ds, spec: sp, rel: path}
+	r := &Reader{ds: ds, spec: sp, rel: path, enc: enc, comma: comma}
 	if err := r.begin(tee, enc, comma); err != nil {
 		return nil, err
 	}
