@@ -30,7 +30,7 @@ func TestInfer(t *testing.T) {
 			{Name: "us_date", From: "US date", Type: analysis.TypeDate, Layout: "1/2/2006"},
 			{Name: "zip", From: "ZIP", Type: analysis.TypeString},
 			{Name: "date__2", From: "date", Type: analysis.TypeString},
-			{Name: "col_10", From: "", Type: analysis.TypeString},
+			{Name: "col_10", FromIdx: 10, Type: analysis.TypeString},
 			{Name: "city_2", FromIdx: 11, Type: analysis.TypeString},
 			{Name: "flag", From: "Flag", Type: analysis.TypeInt},
 		}},
