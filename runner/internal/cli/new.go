@@ -42,6 +42,12 @@ func newCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	dir := pos[0]
+	if dir == "" {
+		// Joined to the files' names, "" is the current folder, whatever
+		// it holds.
+		fmt.Fprintf(stderr, "galley new: name the folder to make (galley new DIR); an empty name is no folder\n")
+		return exitUsage
+	}
 	if st, err := os.Stat(dir); err == nil {
 		if !st.IsDir() {
 			fmt.Fprintf(stderr, "galley new: %s is a file: name a new folder\n", dir)
@@ -79,7 +85,7 @@ func newCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "galley new: %v\n", err)
 			return exitFailure
 		}
-		if err := os.WriteFile(p, files[n], 0o644); err != nil {
+		if err := writeNew(p, files[n]); err != nil {
 			fmt.Fprintf(stderr, "galley new: %v\n", err)
 			return exitFailure
 		}
@@ -91,6 +97,20 @@ func newCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprint(stdout, "  make                              write reports/\n")
 	fmt.Fprint(stdout, "  git init && git add -A && git commit -m \"A new story\"\n")
 	return exitOK
+}
+
+// writeNew writes a file that must not exist yet: galley new never writes
+// over a file, even one made after it looked at the folder.
+func writeNew(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // projectFiles is every file of a new project, by its slash path in it.

@@ -39,7 +39,7 @@ type Inferred struct {
 type InferredColumn struct {
 	Name    string              // a safe identifier, unique in the dataset
 	From    string              // the header, when it differs from Name and occurs once
-	FromIdx int                 // 1-based position, when the header occurs more than once
+	FromIdx int                 // 1-based position, when the header occurs more than once or is empty
 	Type    analysis.ColumnType // the narrowest type every non-null cell reads as
 	Layout  string              // for a date not in the form 2006-01-02
 	Nulls   int                 // cells that are null under Inferred.Null
@@ -131,7 +131,7 @@ func Infer(path string, root string, skipRows int) (*Inferred, error) {
 		SkipRows: analysis.Int{Value: skipRows, Set: skipRows > 0}}
 	tee := newTeePass(f)
 	sp := &Spec{ds: ds, enc: enc, comma: comma, skipRows: skipRows}
-	r := &Reader{ds: ds, spec: sp, rel: path}
+	r := &Reader{ds: ds, spec: sp, rel: path, enc: enc, comma: comma}
 	if err := r.begin(tee, enc, comma); err != nil {
 		return nil, err
 	}
@@ -378,7 +378,9 @@ func inferColumns(inf *Inferred, header []string, stats []colStat) {
 	for i, h := range header {
 		col := InferredColumn{Name: names.name(h, i), Type: types[i], Layout: layouts[i]}
 		switch {
-		case dup[i]:
+		case dup[i] || h == "":
+			// A header cell written twice, or left empty, names no one
+			// column: read it by its position.
 			col.FromIdx = i + 1
 		case col.Name != h:
 			col.From = h

@@ -30,7 +30,7 @@ func TestInfer(t *testing.T) {
 			{Name: "us_date", From: "US date", Type: analysis.TypeDate, Layout: "1/2/2006"},
 			{Name: "zip", From: "ZIP", Type: analysis.TypeString},
 			{Name: "date__2", From: "date", Type: analysis.TypeString},
-			{Name: "col_10", From: "", Type: analysis.TypeString},
+			{Name: "col_10", FromIdx: 10, Type: analysis.TypeString},
 			{Name: "city_2", FromIdx: 11, Type: analysis.TypeString},
 			{Name: "flag", From: "Flag", Type: analysis.TypeInt},
 		}},
@@ -101,6 +101,15 @@ func TestInfer(t *testing.T) {
 		name: "ragged",
 		data: "a,b\n1\n",
 		err:  `datasets/x.csv:2:2: row has 1 field, but the header has 2: it ends before column 2, "b"`,
+	}, {
+		// The message names the delimiter found, not the zero rune.
+		name: "a row too long",
+		data: "a,b\n1,2,3\n",
+		err:  `datasets/x.csv:2:5: row has 3 fields, but the header has 2: field 3, "3", is past the last column, "b" (is a value holding ',' not quoted?)`,
+	}, {
+		name: "a row too long, semicolons",
+		data: "a;b;c\n1;2;3\n4;5;6\n7;8;9;10\n",
+		err:  `datasets/x.csv:4:7: row has 4 fields, but the header has 3: field 4, "10", is past the last column, "c" (is a value holding ';' not quoted?)`,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -718,6 +718,21 @@ func TestLimits(t *testing.T) {
 	if _, err := Execute(c, Options{Root: dir}); err != nil {
 		t.Errorf("default limits: %v", err)
 	}
+
+	// A dataset that values or a join read whole is named as the dataset
+	// it is, not as a view the analysis does not have (issue 14, "Smaller").
+	for _, rest := range []string{
+		"values:\n  n: len(other)\n",
+		"views:\n  v:\n    from: keys\n    join: {view: other, on: [x]}\n",
+	} {
+		src := "title: T\ndatasets:\n" + dsYAML("other", otherCSV, "x: int, y: int") + dsYAML("keys", "x\n1\n", "x: int") + rest
+		dir := project{src: src, files: map[string]string{"other": otherCSV, "keys": "x\n1\n"}}.write(t)
+		_, err := Execute(compile(t, src), Options{Root: dir, Limits: view.Limits{MaxGroups: 10, MaxRows: 2}})
+		want := where(t, src, "other:") + `: dataset "other" has more than 2 rows, the most a value, a claim or a join reads whole; read it through a view that groups or filters it`
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: error:\n%v\nwant:\n%s", rest, err, want)
+		}
+	}
 }
 
 func day(s string) time.Time {

@@ -20,8 +20,9 @@ import (
 // (9223372036854775807 + 1 is -9223372036854775808) and give a float that
 // is not finite (1e308 * 10 is +Inf, 0 / 0 is NaN), so every arithmetic
 // operator, unary minus and the builtins that can overflow or leave the
-// reals (abs, int, float, sum, mean, median) are rewritten into the calls
-// below, in the null-aware program and in the fast one alike (checkPatch):
+// reals (abs, int, float, sum, mean, median, bitshl) are rewritten into
+// the calls below, in the null-aware program and in the fast one alike
+// (checkPatch):
 // a result that does not fit is an error at the operator, never a wrong
 // number, an infinity or a NaN. This is the one place the rule is
 // enforced: data holds no NaN or infinity (package dataset refuses them),
@@ -44,6 +45,7 @@ var (
 	sumOp    = checked1(sumFn)
 	meanOp   = checked1(meanFn)
 	medianOp = checked1(medianFn)
+	bitshlOp = checked2(bitshl)
 )
 
 // addOp, subOp, mulOp and divOp are the checked +, -, * and / with the
@@ -196,6 +198,10 @@ func (checkPatch) Visit(node *ast.Node) {
 				op = medianOp
 			}
 			ast.Patch(node, goCall(op, list))
+		case "bitshl":
+			if len(n.Arguments) == 2 {
+				ast.Patch(node, goCall(bitshlOp, n.Arguments...))
+			}
 		case "sum":
 			// sum(list, f) is the sum of map(list, f): expr-lang's own
 			// loop adds with the unchecked operator.
@@ -534,6 +540,27 @@ func Median(vals []float64) float64 {
 		return mid
 	}
 	return a/2 + b/2
+}
+
+// bitshl is bitshl(x, n), x shifted left n bits, refusing a result beyond
+// the int range: Go's << drops the bits shifted out, so bitshl(1, 63)
+// would be the smallest int and bitshl(1, 64) zero. Anything but two ints
+// and n >= 0 goes to expr-lang's bitshl, which explains it.
+func bitshl(a, b any) (any, error) {
+	x, okx := a.(int)
+	n, okn := b.(int)
+	if !okx || !okn || n < 0 {
+		return builtin.Builtins[builtin.Index["bitshl"]].Func(a, b)
+	}
+	if x == 0 {
+		return 0, nil
+	}
+	if n < 64 {
+		if r := x << n; r>>n == x {
+			return r, nil
+		}
+	}
+	return nil, arithErrorf("bitshl(%d, %d) = %d × 2^%d, beyond the int range, %d to %d", x, n, x, n, math.MinInt64, math.MaxInt64)
 }
 
 func floatToInt(f float64) (any, error) {

@@ -53,6 +53,14 @@ func TestIntOverflow(t *testing.T) {
 		{`date("2200-01-01") - date("1900-01-01")`, `x.yaml:12:31: derive x: 2200-01-01 - 1900-01-01 is beyond the longest duration, about 292 years (compare the years instead: a.Year() - b.Year())`},
 		{`duration("2562047h") + duration("2562047h")`, `x.yaml:12:33: derive x: 2562047h0m0s + 2562047h0m0s is beyond the longest duration, about 292 years`},
 		{`(deaths ?? 0) + 1 > 0`, `x.yaml:12:26: derive x: 9223372036854775807 + 1 = 9223372036854775808, ` + more},
+		// Go's << drops the bits shifted out: bitshl(1, 63) would be the
+		// smallest int and bitshl(1, 64) zero.
+		{`bitshl(deaths, 1)`, `x.yaml:12:12: derive x: bitshl(9223372036854775807, 1) = 9223372036854775807 × 2^1, beyond the int range, -9223372036854775808 to 9223372036854775807`},
+		{`bitshl(1, 63)`, `x.yaml:12:12: derive x: bitshl(1, 63) = 1 × 2^63, beyond the int range, -9223372036854775808 to 9223372036854775807`},
+		{`bitshl(3, 62) < 0`, `x.yaml:12:12: derive x: bitshl(3, 62) = 3 × 2^62, beyond the int range, -9223372036854775808 to 9223372036854775807`},
+		{`bitshl(low, 1)`, `x.yaml:12:12: derive x: bitshl(-9223372036854775808, 1) = -9223372036854775808 × 2^1, beyond the int range, -9223372036854775808 to 9223372036854775807`},
+		{`bitshl(-1, 64)`, `x.yaml:12:12: derive x: bitshl(-1, 64) = -1 × 2^64, beyond the int range, -9223372036854775808 to 9223372036854775807`},
+		{`bitshl(1, deaths)`, `x.yaml:12:12: derive x: bitshl(1, 9223372036854775807) = 1 × 2^9223372036854775807, beyond the int range, -9223372036854775808 to 9223372036854775807`},
 	}
 	for _, tt := range tests {
 		p, err := Compile(at(tt.src, 12, 12), "derive x", rowEnv(), AnyResult)
@@ -122,6 +130,12 @@ func TestIntEdges(t *testing.T) {
 		{`sum([0.1, 0.2, 0.3])`, 0.6},
 		{`3 * 4 - 2 ** 3 + 7 % 4`, 7.0},
 		{`(date("2200-01-01") - date("1990-01-01")).Hours()`, 1840824.0},
+		{`bitshl(1, 62)`, 1 << 62},
+		{`bitshl(-1, 63)`, math.MinInt64},
+		{`bitshl(low / 2 > 0 ? 0 : -4611686018427387904, 1)`, math.MinInt64},
+		{`bitshl(0, 100)`, 0},
+		{`bitshl(5, 0)`, 5},
+		{`bitshr(low, 70)`, -1},
 	}
 	for _, tt := range tests {
 		p, err := Compile(at(tt.src, 12, 12), "derive x", rowEnv(), AnyResult)

@@ -208,7 +208,7 @@ func FuzzArith(f *testing.F) {
 	})
 }
 
-var fuzzOps = []string{"a + b", "a - b", "a * b", "a % b", "-a", "abs(a)", "a / b", "sum([a, b])", "x + y", "x - y", "x * y", "x / y", "x ** y", "int(x)", "a + x"}
+var fuzzOps = []string{"a + b", "a - b", "a * b", "a % b", "-a", "abs(a)", "a / b", "sum([a, b])", "x + y", "x - y", "x * y", "x / y", "x ** y", "int(x)", "a + x", "bitshl(a, abs(b % 70))"}
 
 // fuzzWant computes what src gives, exactly, and whether it is refused.
 func fuzzWant(src string, a, b int64, x, y float64) (any, bool) {
@@ -261,6 +261,12 @@ func fuzzWant(src string, a, b int64, x, y float64) (any, bool) {
 		return nil, true
 	case "a + x":
 		return fl(float64(a) + x)
+	case "bitshl(a, abs(b % 70))":
+		n := b % 70
+		if n < 0 {
+			n = -n
+		}
+		return exact(new(big.Int).Lsh(A, uint(n)))
 	}
 	panic(src)
 }

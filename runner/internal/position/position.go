@@ -95,29 +95,57 @@ func (e *Error) Excerpt(line string) string {
 			to++
 		}
 	}
-	text := line[from:to]
+	// The text is written as shown prints it, and each mark takes the
+	// width of what it stands under.
+	seg := line[from:to]
+	keep := len(strings.TrimRight(seg, "\r")) // a line end's \r is not shown
+	var text, marks strings.Builder
 	if from > 0 {
-		text = "…" + text
-	}
-	if to < len(line) {
-		text += "…"
-	}
-	var marks strings.Builder
-	if from > 0 {
+		text.WriteString("…")
 		marks.WriteString(" ")
 	}
-	for _, r := range line[from:col] {
-		if r == '\t' {
+	n := 0
+	for i, r := range seg {
+		s := shown(r)
+		if i < keep {
+			text.WriteString(s)
+		}
+		switch at := from + i; {
+		case at < col && r == '\t':
 			marks.WriteByte('\t') // a tab before the span keeps the caret under it
-		} else {
-			marks.WriteByte(' ')
+		case at < col:
+			marks.WriteString(strings.Repeat(" ", utf8.RuneCountInString(s)))
+		case at < end:
+			n += utf8.RuneCountInString(s)
 		}
 	}
-	n := utf8.RuneCountInString(line[col:min(end, to)])
+	if to < len(line) {
+		text.WriteString("…")
+	}
 	marks.WriteString(strings.Repeat("^", max(n, 1)))
 	num := strconv.Itoa(e.Pos.Line)
 	gutter := strings.Repeat(" ", len(num))
-	return fmt.Sprintf(" %s | %s\n %s | %s\n", num, strings.TrimRight(text, "\r"), gutter, marks.String())
+	return fmt.Sprintf(" %s | %s\n %s | %s\n", num, text.String(), gutter, marks.String())
+}
+
+// shown is how an excerpt prints r. A line may come from a data file, and
+// it must show as text and never act on the terminal: a control character
+// (an escape sequence that would retitle the window or clear the screen,
+// a carriage return that would go back over the line) and a character that
+// reorders text (U+202E and its kind) are written as Go escapes, as galley
+// show writes them (cli's terminalText). A tab stays a tab, so that the
+// caret keeps its place under it.
+func shown(r rune) string {
+	switch {
+	case r == '\t':
+		return "\t"
+	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0,
+		r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c,
+		r == 0x2028, r == 0x2029:
+		q := strconv.QuoteRune(r)
+		return q[1 : len(q)-1]
+	}
+	return string(r)
 }
 
 // maxExcerpt is about the most characters of a line an excerpt shows.

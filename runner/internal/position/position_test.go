@@ -43,6 +43,12 @@ func TestExcerpt(t *testing.T) {
 		{"no column", "abc", Pos{Line: 7}, 0, ""},
 		{"column beyond the line", "abc", Pos{Line: 7, Col: 9}, 0, ""},
 		{"not UTF-8", "caf\xe9", Pos{Line: 1, Col: 2}, 0, ""},
+		// A line of a data file must not act on the terminal: an escape
+		// sequence would retitle the window or clear the screen, a
+		// carriage return or U+202E hide or reorder what follows.
+		{"control characters written as escapes", "x\x1b]0;PWNED\x07\x1b[2J\u202e,y\rz,\x1b[31m", Pos{Line: 2, Col: 20}, 4,
+			` 2 | x\x1b]0;PWNED\a\x1b[2J\u202e,y\rz,\x1b[31m` + "\n" +
+				"   |" + strings.Repeat(" ", 30) + "^^^^^\n"},
 	}
 	for _, tt := range tests {
 		e := &Error{Pos: tt.pos, Len: tt.len, Msg: "m"}

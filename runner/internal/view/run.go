@@ -281,10 +281,21 @@ func (r *Run) process(row []any, n int, at func() string) error {
 		return r.addToGroup(row, at)
 	}
 	if len(r.rows) >= r.limits.MaxRows {
-		return position.Errorf(p.View.Pos, "view %q outputs more than %d rows, the limit for one view; group or filter it", p.View.Name, r.limits.MaxRows)
+		return tooManyRows(p.View, r.limits.MaxRows)
 	}
 	r.rows = append(r.rows, slices.Clone(row))
 	return nil
+}
+
+// tooManyRows is the error for a view of rows past the row limit. A
+// dataset that values, claims or a join read whole is run as a view of its
+// own name reading it (check's viewOrder), which no analysis can write (a
+// view may not read itself): it is named as the dataset it is.
+func tooManyRows(v *analysis.View, max int) error {
+	if v.From.Name == v.Name {
+		return position.Errorf(v.Pos, "dataset %q has more than %d rows, the most a value, a claim or a join reads whole; read it through a view that groups or filters it", v.Name, max)
+	}
+	return position.Errorf(v.Pos, "view %q outputs more than %d rows, the limit for one view; group or filter it", v.Name, max)
 }
 
 // test runs where test k over row. A test that reads one column gives
@@ -647,7 +658,7 @@ func (r *Run) Merge(o *Run) error {
 	}
 	if r.groups == nil {
 		if len(r.rows)+len(o.rows) > r.limits.MaxRows {
-			return position.Errorf(r.p.View.Pos, "view %q outputs more than %d rows, the limit for one view; group or filter it", r.p.View.Name, r.limits.MaxRows)
+			return tooManyRows(r.p.View, r.limits.MaxRows)
 		}
 		r.rows = append(r.rows, o.rows...)
 		return nil
