@@ -335,9 +335,10 @@ func compareView(o, n *results.View, now *results.Document, rev string) *viewDif
 		vd.Note = "no table or chart shows the view now: its rows are not compared"
 	default:
 		oldRows := o.Rows
-		newRows := n.Rows[:min(len(n.Rows), results.MaxRows)]
+		newRows := n.Rows[:n.Kept()]
 		if o.Total > len(oldRows) || n.Total > len(newRows) {
-			vd.Note = fmt.Sprintf("rows compared: the first %s of each, all that a results document keeps", value.Text(results.MaxRows))
+			vd.Note = fmt.Sprintf("rows compared: the first %s of each, all that a results document keeps (at most %s rows, %s of text)",
+				value.Text(min(len(oldRows), len(newRows))), value.Text(results.MaxRows), "4 MiB")
 		}
 		project := func(rows [][]any, idx map[string]int) [][]any {
 			out := make([][]any, len(rows))

@@ -320,11 +320,21 @@ func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult
 			if err != nil {
 				return nil, err
 			}
+			if err := chartSize(src, v.Name, len(d.Options)+len(d.Geometry)); err != nil {
+				return nil, err
+			}
 			cell.Chart = results.NewMapChart(id, v, pc.Map, d)
 			break
 		}
 		d, err := chart.Options(spec, views[v.Name].Table, id, computed)
 		if err != nil {
+			return nil, err
+		}
+		size := 0
+		for _, p := range d.Panels {
+			size += len(p.Options) + len(p.Narrow)
+		}
+		if err := chartSize(src, v.Name, size); err != nil {
 			return nil, err
 		}
 		cell.Chart = results.NewChart(id, v, spec, d)
@@ -333,6 +343,22 @@ func newCell(pc *check.Cell, doc *results.Document, views map[string]*ViewResult
 		cell.Claim = src.Claim.Name
 	}
 	return cell, nil
+}
+
+// chartSize refuses a chart whose options (and outlines) would take more
+// than results.MaxChartBytes of the page: the rows a chart draws are
+// capped, but not how long a label is, nor how fine an outline.
+func chartSize(cell *analysis.Cell, view string, size int) error {
+	if size <= results.MaxChartBytes {
+		return nil
+	}
+	return position.Errorf(cell.Chart.Data.Pos, "chart of view %q: its labels, values and outlines take %s, more than the %s a chart may take in the page; shorten its labels (a label is text a reader reads), aggregate the view, or draw less detail",
+		view, sizeText(size), sizeText(results.MaxChartBytes))
+}
+
+// sizeText is a size in MiB, to one decimal.
+func sizeText(n int) string {
+	return value.MustFormat("0.0").Text(float64(n)/(1<<20)) + " MiB"
 }
 
 func describeInputs(in []results.Input) string {

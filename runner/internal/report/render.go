@@ -412,7 +412,7 @@ func newTable(v *results.View, line int, idx []int, show []table.Shown, caption 
 		}
 		td.Rows = append(td.Rows, out)
 	}
-	rows := v.Rows[:min(len(v.Rows), results.MaxRows)]
+	rows := v.Rows[:v.Kept()]
 	td.CSVRows = len(rows)
 	csv, err := exportCSV(v, rows, idx)
 	if err != nil {

@@ -28,6 +28,15 @@ const (
 	// MaxTableRows is the most rows a table prints; the rest are in its CSV
 	// download.
 	MaxTableRows = 1_000
+	// MaxRowBytes is the most text the rows of a shown view may hold in
+	// the document, each value in its machine form: a row may be as long as
+	// the data or a derive makes it, and rows alone do not bound a page.
+	// The rows past it are left out as those past MaxRows are.
+	MaxRowBytes = 4 << 20
+	// MaxChartBytes is the most a chart's options (a map's outlines too)
+	// may take in the page: labels as long as a derive makes them, or
+	// outlines too fine for the chart's size, are an error.
+	MaxChartBytes = 8 << 20
 )
 
 // Document is a computed analysis.
@@ -101,8 +110,30 @@ type View struct {
 	Shown  bool     `json:"shown"` // a table or chart of the body shows it
 	// Rows are every row of the view, in its order, for the report and
 	// `galley show`. The JSON holds the rows of a shown view only, the
-	// first MaxRows of them.
+	// first Kept() of them.
 	Rows [][]any `json:"-"`
+
+	kept int // Kept, once worked out; 0 until then
+}
+
+// Kept is how many of the view's first rows the document keeps, and its
+// report carries: at most MaxRows, and no more than MaxRowBytes of text.
+func (v *View) Kept() int {
+	if v.kept > 0 || len(v.Rows) == 0 {
+		return v.kept
+	}
+	n, size := 0, 0
+	for _, row := range v.Rows[:min(len(v.Rows), MaxRows)] {
+		for _, x := range row {
+			size += len(value.Plain(x)) + 3 // with the quotes and comma JSON adds
+		}
+		if size > MaxRowBytes && n > 0 {
+			break
+		}
+		n++
+	}
+	v.kept = n
+	return n
 }
 
 // MarshalJSON writes the view with the rows the JSON holds.
@@ -113,7 +144,7 @@ func (v *View) MarshalJSON() ([]byte, error) {
 		Rows []Row `json:"rows,omitempty"`
 	}{plain: (*plain)(v)}
 	if v.Shown {
-		rows := v.Rows[:min(len(v.Rows), MaxRows)]
+		rows := v.Rows[:v.Kept()]
 		out.Rows = make([]Row, len(rows))
 		for i, r := range rows {
 			out.Rows[i] = r
@@ -336,7 +367,7 @@ func NewTable(v *View, index []int, d table.Display, caption string, limit int) 
 		t.Formats = append(t.Formats, sh.Format.String())
 		t.show = append(t.show, sh)
 	}
-	t.Shown = min(v.Total, MaxTableRows)
+	t.Shown = min(v.Total, MaxTableRows, v.Kept())
 	if limit > 0 {
 		t.Shown = min(t.Shown, limit)
 	}

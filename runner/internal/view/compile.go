@@ -133,7 +133,7 @@ func CompileSources(v *analysis.View, sources [][]table.Column, lookup func(name
 			errs.Add(d.Pos, "%s: derive %s: %q is an expression keyword or operator, never read as a name; choose another name", what, d.Name, d.Name)
 			continue
 		}
-		prog, err := expression.Compile(d.Expr, "derive "+d.Name, rowEnv(cols), expression.AnyResult)
+		prog, err := expression.Compile(d.Expr, "derive "+d.Name, rowEnvFor(d.Expr, cols), expression.AnyResult)
 		if err != nil {
 			add(err)
 			continue
@@ -151,7 +151,7 @@ func CompileSources(v *analysis.View, sources [][]table.Column, lookup func(name
 		derived[c.Name] = true
 	}
 	for i, w := range v.Where {
-		prog, err := expression.Compile(w, "where", rowEnv(cols), expression.BoolResult)
+		prog, err := expression.Compile(w, "where", rowEnvFor(w, cols), expression.BoolResult)
 		if err != nil {
 			add(err)
 			continue
@@ -469,7 +469,13 @@ func compileAggregate(a *analysis.Named, cols []table.Column, keyEnv *expression
 		return agg, err
 	}
 	var errs position.List
-	env := rowEnv(cols)
+	var args []analysis.Expr
+	for _, c := range calls {
+		for _, a := range c.Args {
+			args = append(args, *a)
+		}
+	}
+	env := rowEnvOf(args, cols)
 	for _, c := range calls {
 		ac, err := compileCall(c, what, cols, env)
 		if err != nil {
@@ -594,6 +600,35 @@ func rowEnv(cols []table.Column) *expression.Env {
 	for _, c := range cols {
 		env.AddColumn(c.Name, c.Type)
 	}
+	return env
+}
+
+// rowEnvFor is the environment of e over a row of cols: the columns e
+// names, and no other, so that checking an expression costs the same in a
+// view of four thousand derived columns as in one of four (expr-lang
+// builds a table of every name of an environment for each compile); a
+// misspelt name is still compared with every column.
+func rowEnvFor(e analysis.Expr, cols []table.Column) *expression.Env {
+	return rowEnvOf([]analysis.Expr{e}, cols)
+}
+
+// rowEnvOf is rowEnvFor over every expression of es (the arguments of an
+// aggregate's calls). An expression expr-lang cannot parse alone (count()
+// in an aggregate) is checked against every column.
+func rowEnvOf(es []analysis.Expr, cols []table.Column) *expression.Env {
+	env := expression.NewEnv("column")
+	for _, e := range es {
+		ns := expression.Names(e)
+		if ns == nil && strings.TrimSpace(e.Src) != "" {
+			return rowEnv(cols)
+		}
+		for _, n := range ns {
+			if i := index(cols, n); i >= 0 {
+				env.AddColumn(n, cols[i].Type)
+			}
+		}
+	}
+	env.SuggestFrom(names(cols))
 	return env
 }
 

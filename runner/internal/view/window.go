@@ -88,7 +88,7 @@ func compileWindow(v *analysis.View, in []table.Column) (*windowPlan, []table.Co
 			continue
 		}
 		wd := &windowDerive{name: d.Name, pos: d.Pos}
-		env := rowEnv(cols)
+		env := rowEnvFor(d.Expr, cols)
 		bad := false
 		for _, c := range calls {
 			wc, err := compileWinCall(c, dwhat, cols, env, len(wp.order) > 0)
@@ -102,7 +102,7 @@ func compileWindow(v *analysis.View, in []table.Column) (*windowPlan, []table.Co
 		if bad {
 			continue
 		}
-		outer := rowEnv(cols)
+		outer := rowEnvFor(d.Expr, cols)
 		for _, c := range wd.calls {
 			outer.AddColumn(c.ident, c.typ)
 		}
