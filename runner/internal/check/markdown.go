@@ -35,8 +35,11 @@ func images(cell *analysis.Cell) ([]Image, error) {
 			return ast.WalkContinue, nil
 		}
 		dest := string(img.Destination)
-		switch {
-		case strings.HasPrefix(strings.ToLower(dest), "data:"):
+		switch lower := strings.ToLower(dest); {
+		case strings.HasPrefix(lower, "data:") && !strings.HasPrefix(lower, "data:image/png;") && !strings.HasPrefix(lower, "data:image/jpeg;") &&
+			!strings.HasPrefix(lower, "data:image/gif;") && !strings.HasPrefix(lower, "data:image/webp;"):
+			errs.Add(placeOf(cell, dest), "an image written as a data: URL must be a PNG, JPEG, GIF or WebP image (data:image/png;base64,...); the report would show nothing for %s", strings.SplitN(dest, ",", 2)[0])
+		case strings.HasPrefix(lower, "data:"):
 		case remote(dest):
 			errs.Add(placeOf(cell, dest), "an image would be fetched from the network (%s) each time the report is read; a report loads nothing from the network (save the image in the project, e.g. images/name.png, and show it by that path; or link to it: [caption](%s))",
 				dest, dest)

@@ -583,6 +583,9 @@ func fileError(e analysis.Expr, what string, env *Env, err error) error {
 	} else {
 		msg = fmt.Sprintf("%s: %s", what, strings.TrimSpace(msg))
 	}
+	if strings.Contains(msg, "exceeds maximum allowed nodes") {
+		msg = fmt.Sprintf("%s: the expression has more than %d parts (names, numbers, operators), the limit for one expression; split it into values or derived columns", what, MaxNodes)
+	}
 	if strings.Contains(e.Src, "?") && strings.Contains(msg, "unexpected token") {
 		hint = "a ? b : c must be quoted in YAML: 'a ? b : c'"
 	}

@@ -602,3 +602,16 @@ func TestGoTypesReworded(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
+
+// TestMaxNodes: an expression of more than MaxNodes nodes is refused when
+// compiled, at the expression (docs/security.md).
+func TestMaxNodes(t *testing.T) {
+	long := "low" + strings.Repeat(" + 1", MaxNodes) // 2·MaxNodes+1 nodes, none nested
+	_, err := Compile(at(long, 3, 8), "derive x", rowEnv(), AnyResult)
+	if err == nil || !strings.HasPrefix(err.Error(), "x.yaml:3:") || !strings.HasSuffix(err.Error(), ": derive x: the expression has more than 2000 parts (names, numbers, operators), the limit for one expression; split it into values or derived columns") {
+		t.Errorf("got %v", err)
+	}
+	if _, err := Compile(at("low"+strings.Repeat(" + 1", 900), 3, 8), "derive x", rowEnv(), AnyResult); err != nil {
+		t.Errorf("1,801 nodes refused: %v", err)
+	}
+}

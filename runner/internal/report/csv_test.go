@@ -26,6 +26,17 @@ func TestCSVFormulaInjection(t *testing.T) {
 		{"-", "'-"},
 		{"plain", "plain"},
 		{"a=b", "a=b"},
+		// Found by the second pass over the attack: spaces first, the
+		// full-width forms, NUL, and a separator a semicolon locale splits on.
+		{" =1+1", "' =1+1"},
+		{"\u00a0=1+1", "'\u00a0=1+1"},
+		{"＝1+1", "'＝1+1"},
+		{"＠SUM(1)", "'＠SUM(1)"},
+		{"\x00=1", "'\x00=1"},
+		{"a;=cmd|' /C calc'!A0", "'a;=cmd|' /C calc'!A0"},
+		{"a, -1", "'a, -1"},
+		{"1-2", "1-2"},
+		{"e-mail", "e-mail"},
 	}
 	for _, p := range payloads {
 		if got := csvText(p.in); got != p.out {
@@ -88,4 +99,31 @@ func TestDownloadKeepsRawValues(t *testing.T) {
 	if want := "pct_of_all,pay\n0.5317921639969827,110000\n"; string(dl) != want {
 		t.Errorf("download:\n%s\nwant\n%s", dl, want)
 	}
+}
+
+// FuzzCSVText: whatever the text, what csvText writes either is the text
+// (a plain number, or text no spreadsheet starts a formula with) or is it
+// behind one ', and never starts, after spaces, with a formula's first
+// character.
+func FuzzCSVText(f *testing.F) {
+	for _, s := range []string{"=1+1", " =1", "＝1", "-2", "a;=b", "plain", "\t=1", "@x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := csvText(s)
+		if out != s && out != "'"+s {
+			t.Fatalf("csvText(%q) = %q: neither the text nor the text behind a '", s, out)
+		}
+		if out == s && !plainNumber.MatchString(s) {
+			if formulaStart(strings.TrimLeft(s, " \u00a0")) || formulaStart(s) || innerFormula.MatchString(s) {
+				t.Fatalf("csvText(%q) left a formula as it is", s)
+			}
+		}
+		if strings.HasPrefix(out, "'") && out == s {
+			return // a text that starts with ' itself is no formula
+		}
+		if formulaStart(strings.TrimLeft(out, " \u00a0")) && !plainNumber.MatchString(out) {
+			t.Fatalf("csvText(%q) = %q starts with a formula", s, out)
+		}
+	})
 }
