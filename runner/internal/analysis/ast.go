@@ -87,17 +87,31 @@ type Dataset struct {
 	Name string
 	Pos  position.Pos // of the name
 
-	Path    String // relative to the project root, slash-separated
-	Format  String // csv or geojson; from the path's extension when not Set (FileFormat)
-	SHA256  String // lower-case hex; Set false before `galley pin`
+	Path    String // relative to the project root, slash-separated; a glob (IsGlob) names several files
+	Format  String // one of Formats; from the path's extension when not Set (FileFormat)
+	SHA256  String // lower-case hex; Set false before `galley pin`; a single file's pin
+	Pins    []Pin  // a glob's pins (sha256: as a map of path to sum), in the order written
+	PinsSet bool   // sha256: was written as a map (possibly empty)
 	Source  Citation
-	Columns []*Column // declared schema, in file order
+	Columns []*Column // declared schema, in file order; file_column's column last
+
+	FileColumn String // a glob's column of each row's file name (without folder and extension)
+	Sheet      String // xlsx: the sheet; the first when not Set
+	Range      String // xlsx: the cells read, e.g. A5:F120; the header is its first row
+	Records    String // json: a dotted path to the array of records
 
 	Delimiter String   // one character; "," when not Set
 	Encoding  String   // utf-8 (default), latin-1, windows-1252
 	Null      []String // null markers; nil means the default [""]
 	NullSet   bool     // `null:` was written (possibly as an empty list)
 	SkipRows  Int      // lines to skip before the header
+}
+
+// Pin is one entry of a glob's sha256 map: a file the glob matches and
+// its sum.
+type Pin struct {
+	Path   String // the key, as written
+	SHA256 String
 }
 
 // Citation is what the report prints about a dataset's origin.
@@ -143,6 +157,10 @@ type Column struct {
 	Null     []string // per-column null markers, added to the dataset's; nil if none
 
 	LayoutPos position.Pos // of the format, when written
+
+	// FileName marks the column file_column adds: no file holds it; each
+	// row's value is the name of the file it was read from.
+	FileName bool
 }
 
 // Header returns the header name the column is read from.

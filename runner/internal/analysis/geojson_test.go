@@ -18,7 +18,7 @@ func TestGeoJSONDataset(t *testing.T) {
 		{"csv by default", "title: T\ndatasets:\n  a:\n    path: a.txt\n    source: {title: S, publisher: P, accessed: 2020-01-01, license: L}\n    columns: {x: int}\n", "csv", ""},
 		{"declared csv wins", geoDataset + "    format: csv\n", "csv", ""},
 		{"unknown format", geoDataset + "    format: shapefile\n", "",
-			`x.yaml:8:13: dataset "states": unknown format "shapefile" (known: csv, geojson; without format:, the extension decides)`},
+			`x.yaml:8:13: dataset "states": unknown format "shapefile" (known: csv, xlsx, json, ndjson, geojson; without format:, the extension decides)`},
 		{"csv key", geoDataset + "    delimiter: \";\"\n", "",
 			`x.yaml:8:5: dataset "states": delimiter applies to CSV files, not to a GeoJSON dataset (remove it)`},
 		{"column position", geoDataset + "      pop: {type: int, from: 3}\n", "",

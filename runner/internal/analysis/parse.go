@@ -20,7 +20,7 @@ import (
 // docs/analysis.schema.json is tested against these lists.
 var (
 	TopKeys      = []string{"title", "dek", "byline", "date", "datasets", "views", "values", "claims", "body"}
-	DatasetKeys  = []string{"path", "format", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows"}
+	DatasetKeys  = []string{"path", "format", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows", "file_column", "sheet", "range", "records"}
 	SourceKeys   = []string{"title", "publisher", "author", "url", "published", "accessed", "license", "note"}
 	ColumnKeys   = []string{"type", "format", "from", "required", "null"}
 	ViewKeys     = []string{"from", "from_column", "join", "unpivot", "where", "derive", "group_by", "aggregate", "pivot", "complete", "window", "select", "distinct", "order_by", "limit", "labels", "formats"}
@@ -339,7 +339,12 @@ func (d *decoder) dataset(p entry) *Dataset {
 		ds.Path = d.str(e.value, what+": path")
 	}
 	if e, ok := m["sha256"]; ok {
-		ds.SHA256 = d.str(e.value, what+": sha256")
+		if e.value.Kind == yaml.MappingNode {
+			ds.PinsSet = true
+			ds.Pins = d.pins(e.value, what+": sha256")
+		} else {
+			ds.SHA256 = d.str(e.value, what+": sha256")
+		}
 	}
 	if e, ok := m["source"]; ok {
 		ds.Source = d.citation(e, what)
@@ -370,7 +375,19 @@ func (d *decoder) dataset(p entry) *Dataset {
 	if e, ok := m["format"]; ok {
 		ds.Format = d.str(e.value, what+": format")
 	}
-	d.geojsonDataset(ds, m, what)
+	if e, ok := m["file_column"]; ok {
+		ds.FileColumn = d.str(e.value, what+": file_column")
+	}
+	if e, ok := m["sheet"]; ok {
+		ds.Sheet = d.str(e.value, what+": sheet")
+	}
+	if e, ok := m["range"]; ok {
+		ds.Range = d.str(e.value, what+": range")
+	}
+	if e, ok := m["records"]; ok {
+		ds.Records = d.str(e.value, what+": records")
+	}
+	d.formatDataset(ds, m, what)
 	return ds
 }
 

@@ -15,6 +15,10 @@ type Pos struct {
 	File string
 	Line int
 	Col  int
+	// Sheet names the sheet of a spreadsheet: Line is then the row and
+	// Col the column of a cell, and the position prints as
+	// `path: sheet "NAME" C17`.
+	Sheet string
 }
 
 // IsValid reports whether p names a line.
@@ -23,6 +27,12 @@ func (p Pos) IsValid() bool { return p.Line > 0 }
 // String prints p as path:line:col, the prefix of every error message.
 func (p Pos) String() string {
 	switch {
+	case p.Sheet != "" && p.Line > 0 && p.Col > 0:
+		return fmt.Sprintf("%s: sheet %q %s%d", p.File, p.Sheet, columnName(p.Col), p.Line)
+	case p.Sheet != "" && p.Line > 0:
+		return fmt.Sprintf("%s: sheet %q row %d", p.File, p.Sheet, p.Line)
+	case p.Sheet != "":
+		return fmt.Sprintf("%s: sheet %q", p.File, p.Sheet)
 	case p.File == "":
 		return fmt.Sprintf("%d:%d", p.Line, p.Col)
 	case p.Line == 0:
@@ -31,6 +41,16 @@ func (p Pos) String() string {
 		return fmt.Sprintf("%s:%d", p.File, p.Line)
 	}
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// columnName is a spreadsheet's name of column n, counted from 1: A, Z,
+// AA, XFD.
+func columnName(n int) string {
+	var b []byte
+	for ; n > 0; n = (n - 1) / 26 {
+		b = append([]byte{byte('A' + (n-1)%26)}, b...)
+	}
+	return string(b)
 }
 
 // Error is a message about the thing at Pos, which spans Len bytes of its
@@ -76,7 +96,7 @@ func (e *Error) Error() string {
 // It is "" when e has no column or line is not where it points.
 func (e *Error) Excerpt(line string) string {
 	col := e.Pos.Col - 1
-	if e.Pos.Line <= 0 || col < 0 || col > len(line) || !utf8.ValidString(line) {
+	if e.Pos.Sheet != "" || e.Pos.Line <= 0 || col < 0 || col > len(line) || !utf8.ValidString(line) {
 		return ""
 	}
 	end := min(col+max(e.Len, 1), len(line))

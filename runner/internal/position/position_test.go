@@ -57,3 +57,24 @@ func TestExcerpt(t *testing.T) {
 		}
 	}
 }
+
+func TestSheetPos(t *testing.T) {
+	for _, c := range []struct {
+		p    Pos
+		want string
+	}{
+		{Pos{File: "d/b.xlsx", Line: 17, Col: 3, Sheet: "Table 3"}, `d/b.xlsx: sheet "Table 3" C17`},
+		{Pos{File: "d/b.xlsx", Line: 2, Col: 28, Sheet: "S"}, `d/b.xlsx: sheet "S" AB2`},
+		{Pos{File: "d/b.xlsx", Line: 1, Col: 16384, Sheet: "S"}, `d/b.xlsx: sheet "S" XFD1`},
+		{Pos{File: "d/b.xlsx", Line: 9, Sheet: "S"}, `d/b.xlsx: sheet "S" row 9`},
+		{Pos{File: "d/b.xlsx", Sheet: "S"}, `d/b.xlsx: sheet "S"`},
+	} {
+		if got := c.p.String(); got != c.want {
+			t.Errorf("%+v: got %s, want %s", c.p, got, c.want)
+		}
+	}
+	e := Errorf(Pos{File: "d/b.xlsx", Line: 1, Col: 1, Sheet: "S"}, "x")
+	if got := e.Excerpt("A,B"); got != "" {
+		t.Errorf("a cell has no excerpt, got %q", got)
+	}
+}
