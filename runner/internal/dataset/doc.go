@@ -1,4 +1,6 @@
-// Package dataset reads the CSV files an analysis declares.
+// Package dataset reads the data files an analysis declares: CSV (and
+// TSV), xlsx, JSON, NDJSON and GeoJSON, each perhaps gzip-compressed, one
+// file or every file a glob matches.
 //
 // It takes an *analysis.Dataset (path, sha256 pin, reading options and the
 // declared, typed columns) and Options (the project root, an optional progress
@@ -94,6 +96,32 @@
 //     (2017-02-30 is an error); any time of day in the layout is dropped.
 //   - String values are new strings (or remembered ones, shared between
 //     rows), never part of a buffer: callers may keep them.
+//
+// A glob (glob.go) names the files of one folder whose names match it;
+// they are read one after the other, in byte order of their paths, as one
+// dataset: every file must have a pin and every pin a file, each file is
+// checked against its own pin, a CSV or xlsx file against the first
+// file's header, file_column's column holds each row's file name, and
+// Reader.Files counts the rows of each. Stream reads the parts of every
+// file, in order, on its workers.
+//
+// A .gz file (gzip.go) is hashed as stored and inflated as it is parsed,
+// never whole: a CSV or JSON file is read in one piece, on the reader's
+// goroutine; a decompression bomb stops at the bound of the record that
+// grows past MaxRecord, as a huge record does, or at the size limit of a
+// format read whole. A stream cut short is an error at the line where the
+// inflated text stopped.
+//
+// JSON and NDJSON (jsonread.go) are streamed, token by token, through
+// encoding/json: a record at most MaxRecord bytes of text, checked as
+// UTF-8, each value typed as its column (as GeoJSON properties are), a
+// missing key null, errors at the value's line and column.
+//
+// xlsx (xlsx.go) is read whole (at most MaxSpreadsheet bytes), hashed and
+// checked against its pin, its zip archive checked part by part (at most
+// MaxUnzipped bytes inflated, every part's checksum, every XML part well
+// formed), and then opened with excelize and read row by row: cells by
+// their type, errors at `path: sheet "NAME" C17`.
 //
 // A dataset of format geojson (geojson.go) is read whole when it is opened:
 // the bytes are hashed, the pin checked, then the same bytes parsed by

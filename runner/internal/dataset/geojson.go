@@ -41,7 +41,8 @@ type geoSource struct {
 // that the rows come from exactly the bytes the pin names. Every feature's
 // properties are typed as the declared columns here, before any row is
 // given: a bad value is an error at its line and column in the file.
-func openGeoJSON(ds *analysis.Dataset, opts Options, loc *located) (*Reader, error) {
+func openGeoJSON(sp *Spec, opts Options, loc *located, pin analysis.String) (*Reader, error) {
+	ds := sp.ds
 	at := or(ds.Path.Pos, ds.Pos)
 	if loc.size > geo.MaxBytes {
 		return nil, position.Errorf(at, "dataset %q: %s is %s, over the %d MiB a GeoJSON dataset may hold; simplify it first (a map needs far less detail)", ds.Name, loc.rel, formatSize(loc.size), geo.MaxBytes>>20)
@@ -58,10 +59,16 @@ func openGeoJSON(ds *analysis.Dataset, opts Options, loc *located) (*Reader, err
 	if len(src) > geo.MaxBytes {
 		return nil, position.Errorf(at, "dataset %q: %s grew past %d MiB while it was read", ds.Name, loc.rel, geo.MaxBytes>>20)
 	}
-	r := &Reader{ds: ds, rel: loc.rel, size: int64(len(src)), whole: true}
+	r := &Reader{ds: ds, spec: sp, rel: loc.rel, size: int64(len(src)), whole: true, pin: pin}
 	sum := sha256.Sum256(src)
 	if err := r.checkSum(hex.EncodeToString(sum[:])); err != nil {
 		return nil, err
+	}
+	if sp.gz {
+		src, err = inflate(src, geo.MaxBytes, loc.rel)
+		if err != nil {
+			return nil, err
+		}
 	}
 	c, err := geo.Read(loc.rel, src)
 	if err != nil {
@@ -128,6 +135,9 @@ func geoRows(ds *analysis.Dataset, rel string, c *geo.Collection) (*GeoData, err
 	names := propertyNames(c)
 	var errs position.List
 	for _, col := range ds.Columns {
+		if col.FileName {
+			continue
+		}
 		name := col.Header()
 		if len(c.Features) == 0 || slices.Contains(names, name) {
 			continue
@@ -154,9 +164,13 @@ func geoRows(ds *analysis.Dataset, rel string, c *geo.Collection) (*GeoData, err
 	for fi, f := range c.Features {
 		row := make([]any, len(ds.Columns))
 		for i, col := range ds.Columns {
+			if col.FileName {
+				row[i] = fileTag(rel)
+				continue
+			}
 			p, ok := f.Props[col.Header()]
 			var msg string
-			row[i], msg = propertyValue(col, p.Value, nulls[i])
+			row[i], msg = propertyValue(col, p.Value, nulls[i], "property")
 			if msg == "" {
 				continue
 			}
@@ -190,13 +204,13 @@ func propertyHint(name string, names []string) string {
 // JSON's own types are kept: a string column takes text, a number column a
 // number, a bool column true or false, a date column text in its layout.
 // Null markers apply to text.
-func propertyValue(col *analysis.Column, v any, nulls []string) (any, string) {
+func propertyValue(col *analysis.Column, v any, nulls []string, noun string) (any, string) {
 	if s, ok := v.(string); ok && slices.Contains(nulls, s) {
 		v = nil
 	}
 	if v == nil {
 		if col.Required {
-			return nil, "the column is required, but the property is null or missing"
+			return nil, "the column is required, but the " + noun + " is null or missing"
 		}
 		return nil, ""
 	}
@@ -205,7 +219,7 @@ func propertyValue(col *analysis.Column, v any, nulls []string) (any, string) {
 		if strings.HasPrefix(string(c), "[") {
 			what = "a list"
 		}
-		return nil, fmt.Sprintf("the property is %s; a column holds one value", what)
+		return nil, fmt.Sprintf("the %s is %s; a column holds one value", noun, what)
 	}
 	switch col.Type {
 	case analysis.TypeString:
@@ -237,7 +251,7 @@ func propertyValue(col *analysis.Column, v any, nulls []string) (any, string) {
 			return t, ""
 		}
 	}
-	return nil, fmt.Sprintf("the property is %s, not %s%s", jsonDescribe(v), typeNoun(col.Type), retype(v))
+	return nil, fmt.Sprintf("the %s is %s, not %s%s", noun, jsonDescribe(v), typeNoun(col.Type), retype(v))
 }
 
 // jsonInt reads a JSON number as an int: 1292 and 1292.0 are read, 3.5

@@ -2,7 +2,6 @@ package dataset
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"sync"
 )
@@ -49,18 +48,51 @@ func Stream[S Sink[S]](r *Reader, workers int, newSink func() S) (S, int, error)
 
 // piece is what reading one part of a file gave.
 type piece[S any] struct {
-	chunk *chunk // nil for the part r reads itself
+	file  *Reader // the file's Reader
+	k     int     // its place among the files read
+	chunk *chunk  // nil for the part the file's Reader reads itself
 	sink  S
 	rows  int
 	err   error
 	ready chan struct{}
 }
 
+// files gives the Readers of the files r reads, in order: r itself, or
+// the files of r's glob, each opened when asked for; nil after the last.
+func (r *Reader) files() func(k int) (*Reader, error) {
+	if r.glob == nil {
+		return func(k int) (*Reader, error) {
+			if k > 0 {
+				return nil, nil
+			}
+			return r, nil
+		}
+	}
+	g := r.glob
+	return func(k int) (*Reader, error) {
+		if k == len(g.files) {
+			return nil, nil
+		}
+		return g.open(k)
+	}
+}
+
+// stopAll stops the reading of every file opened: their parts' readers
+// stop at once.
+func (r *Reader) stopAll() {
+	rds := []*Reader{r}
+	if r.glob != nil {
+		rds = r.glob.opened()
+	}
+	for _, rd := range rds {
+		if rd.feed != nil {
+			rd.feed.stop()
+		}
+	}
+}
+
 func stream[S Sink[S]](r *Reader, workers int, newSink func() S) (S, int, error) {
 	var zero S
-	if r.feed != nil {
-		r.feed.setWorkers(workers)
-	}
 	order := make(chan *piece[S], 2*workers) // pieces in file order, to merge
 	jobs := make(chan *piece[S])
 	quit := make(chan struct{}) // closed when the merge stops, early or not
@@ -74,49 +106,88 @@ func stream[S Sink[S]](r *Reader, workers int, newSink func() S) (S, int, error)
 				select {
 				case <-quit: // the merge stopped at an error: the rest is not read
 				default:
-					p.sink, p.rows, last, p.err = readPiece(r, p.chunk, last, newSink)
+					p.sink, p.rows, last, p.err = readPiece(p.file, p.chunk, last, newSink)
 				}
 				close(p.ready)
 			}
 		}()
 	}
+	next := r.files()
+	wg.Add(1)
 	go func() {
+		defer wg.Done()
 		defer close(jobs)
 		defer close(order)
-		for p := (&piece[S]{}); p != nil; {
+		// send hands p to the merge and, unless it holds an error
+		// already, to a worker; false once the merge stopped.
+		send := func(p *piece[S]) bool {
 			p.ready = make(chan struct{})
 			select {
 			case order <- p:
 			case <-quit:
-				return
+				return false
+			}
+			if p.err != nil {
+				close(p.ready)
+				return false
 			}
 			select {
 			case jobs <- p:
 			case <-quit:
 				close(p.ready)
+				return false
+			}
+			return true
+		}
+		for k := 0; ; k++ {
+			fr, err := next(k)
+			if fr == nil && err == nil {
 				return
 			}
-			p = nil
-			if c := r.nextChunk(); c != nil {
-				p = &piece[S]{chunk: c}
+			if err != nil {
+				send(&piece[S]{err: err})
+				return
+			}
+			fr.streamed = true
+			if fr.feed != nil {
+				fr.feed.setWorkers(workers)
+			}
+			for p := (&piece[S]{file: fr, k: k}); p != nil; {
+				if !send(p) {
+					return
+				}
+				p = nil
+				if c := fr.nextChunk(); c != nil {
+					p = &piece[S]{file: fr, k: k, chunk: c}
+				}
 			}
 		}
 	}()
 	defer wg.Wait()
 	defer close(quit)
-	stop := func() {
-		// Parts being read are let go of: their readers stop at once.
-		if r.feed != nil {
-			r.feed.stop()
-		}
-	}
+	stop := r.stopAll // parts being read are let go of: their readers stop at once
 	var merged S
 	rows, first := 0, true
+	var prev *Reader // the file of the pieces merged last
 	for p := range order {
 		<-p.ready
 		if p.err != nil {
 			stop()
 			return zero, 0, p.err
+		}
+		if p.file != prev && prev != nil && r.glob != nil {
+			// Every part of the file before is merged: its pin is
+			// checked now, in order, and it is closed.
+			if err := prev.Verify(); err != nil {
+				stop()
+				return zero, 0, err
+			}
+			prev.Close()
+		}
+		prev = p.file
+		p.file.total += p.rows
+		if r.glob != nil {
+			r.glob.rows[p.k] += p.rows
 		}
 		rows += p.rows
 		if first {
@@ -152,7 +223,7 @@ func readPiece[S Sink[S]](r *Reader, c *chunk, done *Reader, newSink func() S) (
 
 // readInto reads every row of the Reader's own part into add.
 func (r *Reader) readInto(add func(row []any, at func() string) error) error {
-	at := func() string { return fmt.Sprintf("%s line %d", r.rel, r.Line()) }
+	at := r.where
 	for {
 		row, err := r.Read()
 		if errors.Is(err, io.EOF) {

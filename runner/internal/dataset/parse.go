@@ -36,6 +36,10 @@ func (r *Reader) fill(sc *scanner) ([]any, error) {
 			r.row[i] = nil // any text is a string: nothing to check
 			continue
 		}
+		if c.file {
+			r.row[i] = r.fileTag
+			continue
+		}
 		var text []byte
 		if sc != nil {
 			text = sc.text(c.idx)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -136,24 +137,29 @@ type Reader struct {
 	texts  func(*scanner) // if set, takes each row's cells as they are instead of cols (Infer)
 	max    int64          // MaxRecord
 
-	size     int64       // the file's size
-	enc      string      // its encoding
-	comma    rune        // its delimiter
-	file     io.Closer   // nil for a chunk's Reader
-	pass     pass        // the one read of the file, through sha256; nil for a chunk's Reader
-	feed     *feed       // the pass of a large file, in parts; nil for a small one
-	part     *partReader // the part this Reader reads; nil when it reads the whole file
-	whole    bool        // this Reader reads the whole file: there are no chunks
-	chunks   int         // chunks given by nextChunk
-	geo      *geoSource  // a GeoJSON dataset's rows (geojson.go); nil for CSV
-	streamed bool        // Stream reads the chunks: Read stays in this Reader's part
+	size     int64           // the file's size
+	enc      string          // its encoding
+	comma    rune            // its delimiter
+	file     io.Closer       // nil for a chunk's Reader
+	pass     pass            // the one read of the file, through sha256; nil for a chunk's Reader
+	feed     *feed           // the pass of a large file, in parts; nil for a small one
+	part     *partReader     // the part this Reader reads; nil when it reads the whole file
+	whole    bool            // this Reader reads the whole file: there are no chunks
+	chunks   int             // chunks given by nextChunk
+	geo      *geoSource      // a GeoJSON dataset's rows (geojson.go); nil for CSV
+	src      rowSource       // an xlsx, JSON or NDJSON file's rows; nil for CSV and GeoJSON
+	glob     *globRead       // a glob's files (glob.go): this Reader reads them in turn
+	pin      analysis.String // the pin this file is checked against
+	fileTag  any             // file_column's value: the file's name without folder and extension
+	streamed bool            // Stream reads the chunks: Read stays in this Reader's part
 
 	verified  bool
 	verifyErr error
 
-	rows int
-	line int // where the last row returned starts
-	err  error
+	rows  int
+	total int // rows Stream read from the file, every part of it
+	line  int // where the last row returned starts
+	err   error
 
 	// A file with a single column: a blank line is a row with an empty cell,
 	// but encoding/csv skips it. next is the line after the last record.
@@ -167,7 +173,8 @@ type Reader struct {
 
 type colReader struct {
 	col     *analysis.Column
-	idx     int // in the header
+	idx     int  // in the header; -1 for file_column's column
+	file    bool // file_column's column: the Reader's fileTag
 	skip    bool
 	ignore  bool // skipped, and any text is a value: nothing to check
 	nulls   []string
@@ -178,8 +185,14 @@ type colReader struct {
 // Open checks the dataset's path and pin, opens its file for streaming and
 // maps the declared columns to the header. See the package documentation
 // for the reading rules. Close the Reader when done.
+//
+// A glob's files are checked against their pins and read in turn, in byte
+// order of their paths, as one dataset (glob.go).
 func Open(sp *Spec, opts Options) (*Reader, error) {
 	ds := sp.ds
+	if ds.IsGlob() {
+		return openGlob(sp, opts)
+	}
 	loc, err := locateDataset(ds, opts.Root)
 	if err != nil {
 		return nil, err
@@ -187,14 +200,26 @@ func Open(sp *Spec, opts Options) (*Reader, error) {
 	if err := checkPin(ds); err != nil {
 		return nil, err
 	}
-	if ds.FileFormat() == "geojson" {
-		return openGeoJSON(ds, opts, loc)
+	return openFile(sp, opts, loc, ds.SHA256, nil)
+}
+
+// openFile opens one file of the dataset, to be checked against pin. A
+// glob's files after the first are checked against first's header.
+func openFile(sp *Spec, opts Options, loc *located, pin analysis.String, first *Reader) (*Reader, error) {
+	ds := sp.ds
+	switch sp.format {
+	case "geojson":
+		return openGeoJSON(sp, opts, loc, pin)
+	case "xlsx":
+		return openXLSX(sp, opts, loc, pin, first)
+	case "json", "ndjson":
+		return openJSON(sp, opts, loc, pin)
 	}
 	f, err := os.Open(loc.full)
 	if err != nil {
 		return nil, position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
-	r, err := open(sp, opts, loc, f)
+	r, err := openCSV(sp, opts, loc, f, pin, first)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -202,12 +227,40 @@ func Open(sp *Spec, opts Options) (*Reader, error) {
 	return r, nil
 }
 
+// newReader is a Reader of the file at loc, before it is read.
+func newReader(sp *Spec, opts Options, loc *located, pin analysis.String) *Reader {
+	return &Reader{ds: sp.ds, spec: sp, rel: loc.rel, size: loc.size, max: opts.maxRecord(), enc: sp.enc, comma: sp.comma,
+		pin: pin, fileTag: fileTag(loc.rel)}
+}
+
+// fileTag is what file_column holds for the file at rel: its name without
+// folder and extensions ("KCLT" for datasets/weather/KCLT.csv.gz).
+func fileTag(rel string) string {
+	name := path.Base(rel)
+	if strings.HasSuffix(strings.ToLower(name), ".gz") {
+		name = name[:len(name)-len(".gz")]
+	}
+	return strings.TrimSuffix(name, path.Ext(name))
+}
+
+// open opens a CSV file; tests call it with files of their own.
 func open(sp *Spec, opts Options, loc *located, f dataFile) (*Reader, error) {
-	ds, enc, comma := sp.ds, sp.enc, sp.comma
-	r := &Reader{ds: ds, spec: sp, rel: loc.rel, size: loc.size, max: opts.maxRecord(), enc: enc, comma: comma, file: f}
+	return openCSV(sp, opts, loc, f, sp.ds.SHA256, nil)
+}
+
+func openCSV(sp *Spec, opts Options, loc *located, f dataFile, pin analysis.String, first *Reader) (*Reader, error) {
+	enc, comma := sp.enc, sp.comma
+	r := newReader(sp, opts, loc, pin)
+	r.file = f
 	prog := &progress{r: f, fn: opts.Progress, total: loc.size}
 	var src io.Reader
-	if loc.size < 2*ChunkSize || sp.skipRows > 0 {
+	if sp.gz {
+		// A gzip stream is read in one piece: where its records end is
+		// known only once it is inflated. The bytes hashed are the
+		// compressed bytes, inflated as the parser reads them.
+		tee := newTeePass(prog)
+		r.pass, r.whole, src = tee, true, newGunzip(tee)
+	} else if loc.size < 2*ChunkSize || sp.skipRows > 0 {
 		// A small file is read in one piece, hashed as it is parsed. Lines
 		// skipped before the header are not CSV: their quotes would throw
 		// the boundary search off, so such a file is read in one piece too.
@@ -230,6 +283,11 @@ func open(sp *Spec, opts Options, loc *located, f dataFile) (*Reader, error) {
 	if err := r.begin(src, enc, comma); err != nil {
 		return nil, r.pinFirst(err)
 	}
+	if first != nil {
+		if err := r.sameHeader(first, func(i int) position.Pos { return r.pos(i) }); err != nil {
+			return nil, r.pinFirst(err)
+		}
+	}
 	if err := r.mapColumns(opts.Skip); err != nil {
 		return nil, r.pinFirst(err)
 	}
@@ -238,10 +296,13 @@ func open(sp *Spec, opts Options, loc *located, f dataFile) (*Reader, error) {
 
 // checkSum compares the file's sha256 with the pin.
 func (r *Reader) checkSum(sum string) error {
-	ds := r.ds
-	if sum != ds.SHA256.Value {
-		return position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 of %s does not match its pin: expected %s, got %s (if the file changed on purpose, run %s)",
-			ds.Name, r.rel, ds.SHA256.Value, sum, pinCommand(ds))
+	return checkSum(r.ds, r.rel, r.pin, sum)
+}
+
+func checkSum(ds *analysis.Dataset, rel string, pin analysis.String, sum string) error {
+	if sum != pin.Value {
+		return position.Errorf(or(pin.Pos, ds.Pos), "dataset %q: sha256 of %s does not match its pin: expected %s, got %s (if the file changed on purpose, run %s)",
+			ds.Name, rel, pin.Value, sum, pinCommand(ds))
 	}
 	return nil
 }
@@ -252,6 +313,9 @@ func (r *Reader) checkSum(sum string) error {
 // nothing read from the file before Verify returns nil; no row can be read
 // after it. Stream calls it; it may be called again, and after Close.
 func (r *Reader) Verify() error {
+	if r.glob != nil {
+		return r.glob.verify()
+	}
 	if r.pass == nil || r.verified {
 		return r.verifyErr
 	}
@@ -318,7 +382,7 @@ type chunk struct {
 func (c *chunk) open(done *Reader) (*Reader, error) {
 	p := c.parent
 	r := &Reader{ds: p.ds, spec: p.spec, rel: p.rel, size: p.size, max: p.max, enc: p.enc, comma: p.comma,
-		header: p.header, cols: p.cols, single: p.single}
+		header: p.header, cols: p.cols, single: p.single, fileTag: p.fileTag, pin: p.pin}
 	var spare *input
 	if done != nil && done.closed && done.ds == p.ds && len(done.memo) == len(p.cols) {
 		r.row, r.memo, r.budget, spare = done.row, done.memo, done.budget, done.in
@@ -409,7 +473,7 @@ func (r *Reader) mapColumns(skip []bool) error {
 	// analysis declares, not for every column of the file.
 	byName := make(map[string][]int)
 	for _, c := range ds.Columns {
-		if c.FromIdx == 0 {
+		if c.FromIdx == 0 && !c.FileName {
 			byName[c.Header()] = nil
 		}
 	}
@@ -428,6 +492,8 @@ func (r *Reader) mapColumns(skip []bool) error {
 			pos = c.FromPos
 		}
 		switch {
+		case c.FileName:
+			cr.file = true
 		case c.FromIdx > 0:
 			if c.FromIdx > len(r.header) {
 				errs.Add(pos, "dataset %q: column %q: from: %d, but %s has only %d columns", ds.Name, c.Name, c.FromIdx, r.rel, len(r.header))
@@ -452,6 +518,9 @@ func (r *Reader) mapColumns(skip []bool) error {
 		cr.nulls = r.spec.nulls(i)
 		cr.emptyNA = len(cr.nulls) == 1 && cr.nulls[0] == ""
 		cr.ignore = cr.skip && c.Type == analysis.TypeString && !c.Required
+		if cr.file {
+			cr.ignore = cr.skip
+		}
 		r.cols[i] = cr
 	}
 	r.row = make([]any, len(r.cols))
@@ -534,7 +603,8 @@ func (r *Reader) fileErr(err error) error {
 		return r.in.tooLongErr(tl, r.rel)
 	}
 	var bt *badText
-	if errors.As(err, &bt) {
+	var bg *badGzip
+	if errors.As(err, &bt) || errors.As(err, &bg) {
 		return r.in.readErr(err)
 	}
 	var pe *position.Error
@@ -567,6 +637,9 @@ func (r *Reader) fileErr(err error) error {
 // before io.EOF. Values may be kept past the row: a string is never part of
 // the reader's buffer.
 func (r *Reader) Read() ([]any, error) {
+	if r.glob != nil {
+		return r.glob.read(r)
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -607,6 +680,9 @@ func (r *Reader) read() ([]any, error) {
 	if r.geo != nil {
 		return r.readGeo()
 	}
+	if r.src != nil {
+		return r.src.next(r)
+	}
 	sc := r.in.sc
 	if r.blanks == 0 && !r.held {
 		err := sc.read()
@@ -644,17 +720,50 @@ func (r *Reader) record() ([]any, error) {
 	return r.fill(r.in.sc)
 }
 
-// Line returns the line of the file where the row just returned starts.
-func (r *Reader) Line() int { return r.line }
+// Line returns the line of the file where the row just returned starts
+// (the row of a spreadsheet's cell).
+func (r *Reader) Line() int {
+	if r.glob != nil {
+		return r.glob.cur().Line()
+	}
+	return r.line
+}
+
+// where names the row just returned, for errors about it: "FILE line N",
+// or `FILE sheet "S" row N` in a spreadsheet.
+func (r *Reader) where() string {
+	if x, ok := r.src.(*xlsxSource); ok {
+		return fmt.Sprintf("%s sheet %q row %d", r.rel, x.sheet, r.line)
+	}
+	return fmt.Sprintf("%s line %d", r.rel, r.line)
+}
+
+// rowSource gives the rows of a file that is not CSV text, read as the
+// Reader's Read asks for them.
+type rowSource interface {
+	// next fills r.row with the next row, or returns io.EOF at the end.
+	next(r *Reader) ([]any, error)
+	close()
+}
 
 // RowsRead returns the number of rows returned so far.
-func (r *Reader) RowsRead() int { return r.rows }
+func (r *Reader) RowsRead() int {
+	if r.glob != nil {
+		return r.glob.rowsRead()
+	}
+	return r.rows
+}
 
 // Path returns the dataset's path as written in the analysis (slash form).
 func (r *Reader) Path() string { return r.rel }
 
 // Header returns the file's header row.
-func (r *Reader) Header() []string { return r.header }
+func (r *Reader) Header() []string {
+	if r.glob != nil {
+		return r.glob.header()
+	}
+	return r.header
+}
 
 // Close ends the reading and closes the file, once the sum of the whole
 // file is known (so that Verify can still answer). A chunk's Reader lets go
@@ -664,6 +773,12 @@ func (r *Reader) Close() error {
 		return nil
 	}
 	r.closed = true
+	if r.glob != nil {
+		return r.glob.close()
+	}
+	if r.src != nil {
+		r.src.close()
+	}
 	if r.part != nil {
 		r.part.close()
 	}

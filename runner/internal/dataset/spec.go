@@ -21,6 +21,13 @@ type Spec struct {
 	comma    rune
 	skipRows int
 	markers  []string // the dataset's null markers; a column's own add to them
+
+	format  string     // csv, xlsx, json, ndjson or geojson
+	gz      bool       // the files are gzip streams
+	sheet   string     // xlsx: the sheet, "" for the first
+	cells   cellRange  // xlsx: the cells read
+	records []string   // json: the keys leading to the array of records
+	keys    [][]string // json, ndjson: each column's key path; nil for file_column's
 }
 
 // Compile checks how ds says its file is to be read (encoding, delimiter,
@@ -29,8 +36,12 @@ type Spec struct {
 // analysis before any data is read. Every problem is reported, as a
 // position.List when there are several.
 func Compile(ds *analysis.Dataset) (*Spec, error) {
-	sp := &Spec{ds: ds, enc: "utf-8", comma: ',', skipRows: ds.SkipRows.Value}
+	sp := &Spec{ds: ds, enc: "utf-8", comma: ',', skipRows: ds.SkipRows.Value, format: ds.FileFormat(), gz: ds.Compressed()}
+	if ds.TabSeparated() {
+		sp.comma = '\t'
+	}
 	var errs position.List
+	sp.compileFormat(&errs)
 	if ds.Encoding.Set {
 		sp.enc = ds.Encoding.Value
 		if !contains(Encodings, sp.enc) {

@@ -206,6 +206,11 @@ func (in *input) readErr(err error) error {
 	if errors.As(err, &bt) {
 		return textError(position.Pos{File: in.file, Line: in.base + bt.Line, Col: bt.Col}, bt.Rest, in.fix)
 	}
+	var bg *badGzip
+	if errors.As(err, &bg) {
+		// Where the inflated text stopped: the line being read.
+		return position.Errorf(position.Pos{File: in.file, Line: in.base + in.sc.line + 1}, "%s", bg.Msg)
+	}
 	var pe *position.Error
 	if errors.As(err, &pe) {
 		return pe
