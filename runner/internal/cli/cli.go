@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"flag"
 	"fmt"
@@ -434,7 +435,21 @@ func readLines(root, file string) []string {
 		return nil
 	}
 	b, err := os.ReadFile(path)
-	if err != nil || bytes.IndexByte(b, 0) >= 0 {
+	if err != nil {
+		return nil
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		// The positions of a gzipped file's errors are in its text.
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil
+		}
+		b, err = io.ReadAll(io.LimitReader(zr, excerptMax))
+		if len(b) == 0 && err != nil {
+			return nil
+		}
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
 		return nil
 	}
 	lines := strings.Split(string(b), "\n")

@@ -151,6 +151,7 @@ func compareDatasets(old, now []*results.Dataset) []datasetDiff {
 		}
 		field("path", o.Path, n.Path)
 		field("sha256", o.SHA256, n.SHA256)
+		ch = append(ch, compareFiles(o.Files, n.Files)...)
 		field("encoding", o.Encoding, n.Encoding)
 		a, b := o.Source, n.Source
 		field("source title", a.Title, b.Title)
@@ -176,6 +177,42 @@ func compareDatasets(old, now []*results.Dataset) []datasetDiff {
 		}
 	}
 	return out
+}
+
+// compareFiles compares a glob's files: a file added or removed, and a
+// file whose pin or rows read changed.
+func compareFiles(old, now []results.File) []change {
+	var ch []change
+	byPath := map[string]results.File{}
+	for _, f := range old {
+		byPath[f.Path] = f
+	}
+	for _, n := range now {
+		o, ok := byPath[n.Path]
+		switch {
+		case !ok:
+			ch = append(ch, change{"file " + n.Path, "", n.SHA256 + ", " + fileRows(n.RowsRead)})
+		case o.SHA256 != n.SHA256:
+			ch = append(ch, change{"sha256 of " + n.Path, o.SHA256, n.SHA256})
+		}
+		if ok && o.RowsRead != n.RowsRead {
+			ch = append(ch, change{"rows read from " + n.Path, value.Text(o.RowsRead), value.Text(n.RowsRead)})
+		}
+		delete(byPath, n.Path)
+	}
+	for _, o := range old {
+		if _, gone := byPath[o.Path]; gone {
+			ch = append(ch, change{"file " + o.Path, o.SHA256 + ", " + fileRows(o.RowsRead), ""})
+		}
+	}
+	return ch
+}
+
+func fileRows(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return value.Text(n) + " rows"
 }
 
 func compareValues(old, now []*results.Value) []valueDiff {

@@ -12,10 +12,11 @@ import (
 )
 
 func initCmd(args []string, stdout, stderr io.Writer) int {
-	fs, c := newFlags("init", "init [flags] DATASET.csv", stderr)
+	fs, c := newFlags("init", "init [flags] DATASET.{csv,tsv,xlsx,json,ndjson,geojson}[.gz]", stderr)
 	accessed := fs.String("accessed", "", "the date you fetched the file, YYYY-MM-DD (default today)")
 	name := fs.String("name", "", "the dataset's name in the analysis (default: from the file name)")
 	skip := fs.Int("skip-rows", 0, "lines before the header (a title, notes) to skip")
+	sheet := fs.String("sheet", "", "the sheet of an xlsx file to read (default: the first)")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -33,7 +34,17 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "galley init: -skip-rows must be 0 or more, not %d\n", *skip)
 		return exitUsage
 	}
-	inf, err := dataset.Infer(path, c.root, *skip)
+	var inf *dataset.Inferred
+	var err error
+	if *sheet != "" {
+		if *skip > 0 {
+			fmt.Fprintf(stderr, "galley init: -skip-rows applies to CSV files, -sheet to xlsx files: give one\n")
+			return exitUsage
+		}
+		inf, err = dataset.InferSheet(path, c.root, *sheet)
+	} else {
+		inf, err = dataset.Infer(path, c.root, *skip)
+	}
 	if err != nil {
 		printErrors(stderr, err, ".")
 		return exitFailure
@@ -46,14 +57,38 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 	for _, col := range inf.Columns {
 		nulls += col.Nulls
 	}
+	what := inf.Encoding
+	switch inf.Format {
+	case "xlsx":
+		what = fmt.Sprintf("sheet %q", inf.Sheet)
+	case "json", "ndjson", "geojson":
+		what = inf.Format
+	}
 	fmt.Fprintf(stderr, "%s: %d rows, %d columns, %s, %d null cells; paste the block under datasets: and fill in source:\n",
-		path, inf.Rows, len(inf.Columns), inf.Encoding, nulls)
+		path, inf.Rows, len(inf.Columns), what, nulls)
+	if inf.Range != "" {
+		fmt.Fprintf(stderr, "%s: the table seems to start at %s: check range: (its first row is the header; the rows below it, notes included, are read)\n", path, strings.SplitN(inf.Range, ":", 2)[0])
+	}
+	if len(inf.Sheets) > 1 {
+		q := make([]string, len(inf.Sheets))
+		for i, s := range inf.Sheets {
+			q[i] = strconv.Quote(s)
+		}
+		fmt.Fprintf(stderr, "%s: the workbook has %d sheets, %s; this block reads %q (for another: galley init -sheet NAME %s)\n", path, len(inf.Sheets), strings.Join(q, ", "), inf.Sheet, path)
+	}
+	if len(inf.Skipped) > 0 {
+		fmt.Fprintf(stderr, "%s: no column proposed for %s, which hold lists or objects\n", path, strings.Join(inf.Skipped, ", "))
+	}
 	return exitOK
 }
 
 // datasetName makes an identifier from a file name.
 func datasetName(path string) string {
-	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	base := filepath.Base(path)
+	if strings.HasSuffix(strings.ToLower(base), ".gz") {
+		base = base[:len(base)-len(".gz")]
+	}
+	base = strings.TrimSuffix(base, filepath.Ext(base))
 	var b strings.Builder
 	for _, r := range strings.ToLower(base) {
 		switch {
@@ -86,6 +121,15 @@ func formatInit(inf *dataset.Inferred, name, accessed string) string {
 	fmt.Fprintf(&b, "      # published: YYYY-MM-DD\n")
 	fmt.Fprintf(&b, "      accessed: %s\n", accessed)
 	fmt.Fprintf(&b, "      license: \"TODO: the license or terms of use\"\n")
+	if inf.Sheet != "" {
+		fmt.Fprintf(&b, "    sheet: %s\n", strconv.Quote(inf.Sheet))
+	}
+	if inf.Range != "" {
+		fmt.Fprintf(&b, "    range: %s\n", inf.Range)
+	}
+	if inf.Records != "" {
+		fmt.Fprintf(&b, "    records: %s\n", strconv.Quote(inf.Records))
+	}
 	if inf.Encoding != "" && inf.Encoding != "utf-8" {
 		fmt.Fprintf(&b, "    encoding: %s\n", inf.Encoding)
 	}
@@ -117,6 +161,14 @@ func formatInit(inf *dataset.Inferred, name, accessed string) string {
 		comment := ""
 		if c.Nulls > 0 {
 			comment = fmt.Sprintf("   # %d null", c.Nulls)
+		}
+		if c.Note != "" {
+			if comment == "" {
+				comment = "   #"
+			} else {
+				comment += ";"
+			}
+			comment += " " + c.Note
 		}
 		if len(opts) == 0 {
 			fmt.Fprintf(&b, "      %s: %s%s\n", c.Name, c.Type, comment)

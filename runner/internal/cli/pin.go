@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -65,9 +67,32 @@ func pinOne(path, root string, stderr io.Writer) bool {
 	text := sourceText{src: src, lines: lineStarts(src)}
 	sums := map[string]string{}
 	was := map[string]string{}
+	globs := map[string][]dataset.FileSum{}
 	var splices []splice
 	var errs position.List
 	for _, ds := range f.Datasets {
+		if ds.IsGlob() {
+			files, err := dataset.Sums(ds, dataset.Options{Root: root})
+			if err != nil {
+				printErrors(stderr, err, root)
+				return false
+			}
+			if stale := stalePins(ds, files); len(stale) > 0 {
+				errs = append(errs, stale...)
+				continue
+			}
+			if pinnedAlready(ds, files) {
+				continue
+			}
+			globs[ds.Name] = files
+			s, why := text.pinMapSplice(datasetNode(doc, ds.Name), files)
+			if why != "" {
+				errs.Add(ds.Pos, "dataset %q: %s; write the pins by hand, one line each under sha256:, as PATH: SUM", ds.Name, why)
+				continue
+			}
+			splices = append(splices, s)
+			continue
+		}
 		sum, err := dataset.Sum(ds, dataset.Options{Root: root})
 		if err != nil {
 			printErrors(stderr, err, root)
@@ -92,7 +117,7 @@ func pinOne(path, root string, stderr io.Writer) bool {
 		printErrors(stderr, errs.Err(), root)
 		return false
 	}
-	if len(sums) == 0 {
+	if len(sums) == 0 && len(globs) == 0 {
 		fmt.Fprintf(stderr, "%s: every dataset is pinned already\n", display)
 		return true
 	}
@@ -102,17 +127,43 @@ func pinOne(path, root string, stderr io.Writer) bool {
 	for _, s := range splices {
 		out = append(out[:s.start:s.start], append([]byte(s.text), out[s.end:]...)...)
 	}
-	pinned, ok := readBack(display, src, out, f, sums)
+	pinned, ok := readBack(display, src, out, f, sums, globs)
 	if !ok {
 		for _, ds := range f.Datasets {
 			if sum, ok := sums[ds.Name]; ok {
 				errs.Add(ds.Pos, "dataset %q: galley pin could not write the pin without changing something else; write it by hand, on one line: sha256: %s", ds.Name, sum)
+			}
+			if _, ok := globs[ds.Name]; ok {
+				errs.Add(ds.Pos, "dataset %q: galley pin could not write the pins without changing something else; write them by hand, one line each under sha256:, as PATH: SUM", ds.Name)
 			}
 		}
 		printErrors(stderr, errs.Err(), root)
 		return false
 	}
 	for _, ds := range pinned.Datasets {
+		if files, ok := globs[ds.Name]; ok {
+			old := map[string]string{}
+			for _, was := range f.Datasets {
+				if was.Name == ds.Name {
+					for _, p := range was.Pins {
+						old[cleanRel(p.Path.Value)] = p.SHA256.Value
+					}
+				}
+			}
+			for _, p := range ds.Pins {
+				for _, fs := range files {
+					if fs.Path != p.Path.Value || old[cleanRel(fs.Path)] == fs.SHA256 {
+						continue
+					}
+					if prev := old[cleanRel(fs.Path)]; prev == "" {
+						fmt.Fprintf(stderr, "%s:%d: dataset %q: sha256 of %s %s (new)\n", display, p.SHA256.Pos.Line, ds.Name, fs.Path, fs.SHA256)
+					} else {
+						fmt.Fprintf(stderr, "%s:%d: dataset %q: sha256 of %s %s (was %s)\n", display, p.SHA256.Pos.Line, ds.Name, fs.Path, fs.SHA256, prev)
+					}
+				}
+			}
+			continue
+		}
 		sum, ok := sums[ds.Name]
 		if !ok {
 			continue
@@ -133,7 +184,7 @@ func pinOne(path, root string, stderr io.Writer) bool {
 // readBack parses out, the pinned file, and reports whether every dataset
 // reads back with its new pin and the same path, and the YAML is src's but
 // for the sha256 keys of the datasets.
-func readBack(display string, src, out []byte, f *analysis.File, sums map[string]string) (*analysis.File, bool) {
+func readBack(display string, src, out []byte, f *analysis.File, sums map[string]string, globs map[string][]dataset.FileSum) (*analysis.File, bool) {
 	g, _ := analysis.Parse(display, out)
 	if g == nil || len(g.Datasets) != len(f.Datasets) {
 		return nil, false
@@ -146,12 +197,26 @@ func readBack(display string, src, out []byte, f *analysis.File, sums map[string
 		if sum, ok := sums[ds.Name]; ok && (!ds.SHA256.Set || ds.SHA256.Value != sum) {
 			return nil, false
 		}
+		if files, ok := globs[ds.Name]; ok {
+			if len(ds.Pins) != len(files) {
+				return nil, false
+			}
+			for i, p := range ds.Pins {
+				if p.Path.Value != files[i].Path || p.SHA256.Value != files[i].SHA256 {
+					return nil, false
+				}
+			}
+		}
 	}
 	a, b := yamlDoc(src), yamlDoc(out)
 	if a == nil || b == nil {
 		return nil, false
 	}
 	for name := range sums {
+		dropKey(datasetNode(a, name), "sha256")
+		dropKey(datasetNode(b, name), "sha256")
+	}
+	for name := range globs {
 		dropKey(datasetNode(a, name), "sha256")
 		dropKey(datasetNode(b, name), "sha256")
 	}
@@ -348,4 +413,173 @@ func plainSum(sum string) string {
 		return `"` + sum + `"`
 	}
 	return sum
+}
+
+func cleanRel(p string) string { return path.Clean(p) }
+
+// stalePins are the errors for the pins of a glob whose files it no
+// longer matches: galley pin does not drop a pin by itself, since a file
+// gone may be a mistake.
+func stalePins(ds *analysis.Dataset, files []dataset.FileSum) position.List {
+	have := map[string]bool{}
+	for _, f := range files {
+		have[path.Clean(f.Path)] = true
+	}
+	var errs position.List
+	for _, p := range ds.Pins {
+		if !have[path.Clean(p.Path.Value)] {
+			errs.Add(p.Path.Pos, "dataset %q: the pin of %s names a file the glob %s no longer matches (it was removed or renamed: restore it, or remove its pin)", ds.Name, p.Path.Value, ds.Path.Value)
+		}
+	}
+	return errs
+}
+
+// pinnedAlready reports whether a glob's pins are its files' sums, in
+// their order.
+func pinnedAlready(ds *analysis.Dataset, files []dataset.FileSum) bool {
+	if len(ds.Pins) != len(files) {
+		return false
+	}
+	for i, p := range ds.Pins {
+		if p.Path.Value != files[i].Path || p.SHA256.Value != files[i].SHA256 {
+			return false
+		}
+	}
+	return true
+}
+
+// yamlKey writes a path as a YAML key: plain when YAML reads it back as
+// the same text, quoted otherwise.
+func yamlKey(p string) string {
+	var v any
+	if err := yaml.Unmarshal([]byte(p+": x"), &v); err == nil {
+		if m, ok := v.(map[string]any); ok && len(m) == 1 {
+			if _, ok := m[p]; ok && !strings.ContainsAny(p, "#{}[],&*!|>'\"%@`") {
+				return p
+			}
+		}
+	}
+	return strconv.Quote(p)
+}
+
+// pinMapSplice is the edit that writes a glob's pins, every file's, in
+// the order of files: a sha256: map of its own under the dataset (the map
+// as it was is replaced whole), or why there is none.
+func (t sourceText) pinMapSplice(ds *yaml.Node, files []dataset.FileSum) (splice, string) {
+	if ds == nil {
+		return splice{}, "galley pin cannot find the dataset's mapping"
+	}
+	entries := func(indent string) string {
+		var b strings.Builder
+		for _, f := range files {
+			b.WriteString(indent + yamlKey(f.Path) + ": " + plainSum(f.SHA256) + "\n")
+		}
+		return b.String()
+	}
+	flow := func() string {
+		var parts []string
+		for _, f := range files {
+			parts = append(parts, yamlKey(f.Path)+": "+plainSum(f.SHA256))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	key, old := mappingValue(ds, "sha256")
+	if old == nil {
+		key, p := mappingValue(ds, "path")
+		if p == nil {
+			return splice{}, "galley pin cannot find the dataset's path"
+		}
+		if ds.Style&yaml.FlowStyle != 0 {
+			_, end, ok := t.span(p)
+			if !ok {
+				return splice{}, "galley pin cannot find where the dataset's path ends"
+			}
+			return splice{end, end, ", sha256: " + flow()}, ""
+		}
+		keyStart, ok := t.offset(key)
+		if !ok {
+			return splice{}, "galley pin cannot find the dataset's path"
+		}
+		indent := string(t.src[t.lines[key.Line-1]:keyStart])
+		_, end, ok := t.span(p)
+		if strings.Trim(indent, " ") != "" || !ok || bytes.Contains(t.src[keyStart:end], []byte("\n")) {
+			return splice{}, "galley pin cannot place the pins beside this path: key"
+		}
+		at := len(t.src)
+		prefix := "\n"
+		if nl := bytes.IndexByte(t.src[end:], '\n'); nl >= 0 {
+			at, prefix = end+nl+1, ""
+		}
+		return splice{at, at, prefix + indent + "sha256:\n" + entries(indent+"  ")}, ""
+	}
+	keyStart, ok := t.offset(key)
+	if !ok {
+		return splice{}, "galley pin cannot find the sha256: key"
+	}
+	indent := string(t.src[t.lines[key.Line-1]:keyStart])
+	if old.Kind == yaml.MappingNode && old.Style&yaml.FlowStyle == 0 && len(old.Content) > 0 {
+		// A block map: its lines, from its first key's to its last value's,
+		// are written anew.
+		first, last := old.Content[0], old.Content[len(old.Content)-1]
+		if last.Kind != yaml.ScalarNode || last.Line < first.Line {
+			return splice{}, "galley pin cannot rewrite the pins written this way"
+		}
+		start := t.lines[first.Line-1]
+		firstStart, ok := t.offset(first)
+		if !ok {
+			return splice{}, "galley pin cannot rewrite the pins written this way"
+		}
+		end := len(t.src)
+		if last.Line < len(t.lines) {
+			end = t.lines[last.Line]
+		}
+		return splice{start, end, entries(string(t.src[start:firstStart]))}, ""
+	}
+	// A scalar or a flow map (sha256: {} written by hand): from the value
+	// to the end of its line.
+	start, ok := t.offset(old)
+	if !ok || old.Line != key.Line {
+		return splice{}, "galley pin cannot rewrite the pins written this way"
+	}
+	end := len(t.src)
+	if old.Line < len(t.lines) {
+		end = t.lines[old.Line] - 1
+	}
+	if ds.Style&yaml.FlowStyle != 0 {
+		// {path: x, sha256: {a: 1, b: 2}, ...}: the map, in braces, anew.
+		if end, ok := t.flowEnd(start); ok && old.Kind == yaml.MappingNode {
+			return splice{start, end, flow()}, ""
+		}
+		return splice{}, "galley pin cannot rewrite the pins of a dataset written on one line"
+	}
+	rest := string(t.src[start:end])
+	if i := strings.Index(rest, " #"); i >= 0 {
+		end = start + i
+	}
+	return splice{start - 1, end, "\n" + strings.TrimRight(entries(indent+"  "), "\n")}, ""
+}
+
+// flowEnd returns the offset just past the flow collection that starts
+// at start ({ or [), skipping quoted text.
+func (t sourceText) flowEnd(start int) (int, bool) {
+	s := t.src
+	depth := 0
+	for i := start; i < len(s); i++ {
+		switch s[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return i + 1, true
+			}
+		case '"', '\'':
+			q := s[i]
+			for i++; i < len(s) && s[i] != q; i++ {
+				if q == '"' && s[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return 0, false
 }

@@ -55,7 +55,7 @@ func TestReadBack(t *testing.T) {
 			if f == nil {
 				t.Fatal("the analysis does not parse")
 			}
-			_, ok := readBack("a.yaml", []byte(tt.src), []byte(tt.out), f, map[string]string{"t": sum})
+			_, ok := readBack("a.yaml", []byte(tt.src), []byte(tt.out), f, map[string]string{"t": sum}, nil)
 			if ok != tt.ok {
 				t.Errorf("readBack = %v, want %v", ok, tt.ok)
 			}

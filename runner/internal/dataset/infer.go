@@ -32,6 +32,13 @@ type Inferred struct {
 	Rows      int      // data rows
 	SkipRows  int      // lines before the header, as asked
 	Columns   []InferredColumn
+
+	Format  string   // csv, xlsx, json, ndjson or geojson (from the extension)
+	Sheet   string   // xlsx: the sheet read (the first, unless asked)
+	Sheets  []string // xlsx: every sheet of the workbook
+	Range   string   // xlsx: the cells read, when the table does not start at A1
+	Records string   // json: the path to the array of records, when not at the top
+	Skipped []string // json, geojson: keys holding lists or objects, which no column reads
 }
 
 // InferredColumn is a proposed column declaration, one per header column in
@@ -43,6 +50,7 @@ type InferredColumn struct {
 	Type    analysis.ColumnType // the narrowest type every non-null cell reads as
 	Layout  string              // for a date not in the form 2006-01-02
 	Nulls   int                 // cells that are null under Inferred.Null
+	Note    string              // what to check about it, if anything
 }
 
 // nullCandidates are the cells Infer may propose as null markers.
@@ -82,9 +90,28 @@ func init() {
 // reads are hashed: a file that changes between them is an error, so that
 // what is proposed describes the bytes pinned.
 func Infer(path string, root string, skipRows int) (*Inferred, error) {
+	return infer(path, root, skipRows, "")
+}
+
+// InferSheet is Infer for the sheet of an xlsx file.
+func InferSheet(path, root, sheet string) (*Inferred, error) {
+	return infer(path, root, 0, sheet)
+}
+
+func infer(path string, root string, skipRows int, sheet string) (*Inferred, error) {
 	loc, err := locate(path, root)
 	if err != nil {
 		return nil, position.Errorf(position.Pos{File: path}, "%s", strings.TrimPrefix(err.Error(), path+" "))
+	}
+	probe := &analysis.Dataset{Path: analysis.String{Value: path}}
+	if format := probe.FileFormat(); format != "csv" || probe.Compressed() {
+		if skipRows > 0 && format != "csv" {
+			return nil, position.Errorf(position.Pos{File: path}, "-skip-rows applies to CSV files; %s is %s file", path, formatNoun(format))
+		}
+		return inferOther(loc, format, probe.Compressed(), probe.TabSeparated(), skipRows, sheet)
+	}
+	if sheet != "" {
+		return nil, position.Errorf(position.Pos{File: path}, "-sheet applies to xlsx files; %s is a CSV file", path)
 	}
 	f, err := os.Open(loc.full)
 	if err != nil {

@@ -142,12 +142,9 @@ func openXLSX(sp *Spec, opts Options, loc *located, pin analysis.String, first *
 			return nil, err
 		}
 	}
-	if msg := checkArchive(b); msg != "" {
-		return nil, position.Errorf(position.Pos{File: loc.rel}, "%s", msg)
-	}
-	wb, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxUnzipped})
+	wb, err := openWorkbook(b, loc.rel)
 	if err != nil {
-		return nil, position.Errorf(position.Pos{File: loc.rel}, "%s", workbookError(err))
+		return nil, err
 	}
 	x := &xlsxSource{wb: wb, rel: loc.rel, cells: sp.cells}
 	if err := x.open(r, ds); err != nil {
@@ -166,6 +163,30 @@ func openXLSX(sp *Spec, opts Options, loc *located, pin analysis.String, first *
 		return nil, err
 	}
 	return r, nil
+}
+
+// sheetsHint suggests the sheet near name, or lists them.
+func sheetsHint(name string, sheets []string) string {
+	if hint := suggest.Hint(name, sheets); hint != "" {
+		return hint
+	}
+	q := make([]string, len(sheets))
+	for i, s := range sheets {
+		q[i] = strconv.Quote(s)
+	}
+	return " (its sheets: " + strings.Join(q, ", ") + ")"
+}
+
+// openWorkbook checks an xlsx file's archive and opens it.
+func openWorkbook(b []byte, rel string) (*excelize.File, error) {
+	if msg := checkArchive(b); msg != "" {
+		return nil, position.Errorf(position.Pos{File: rel}, "%s", msg)
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxUnzipped})
+	if err != nil {
+		return nil, position.Errorf(position.Pos{File: rel}, "%s", workbookError(err))
+	}
+	return wb, nil
 }
 
 // checkArchive checks an xlsx file's zip archive before excelize opens
@@ -254,15 +275,7 @@ func (x *xlsxSource) open(r *Reader, ds *analysis.Dataset) error {
 			found = found || s == x.sheet
 		}
 		if !found {
-			hint := suggest.Hint(x.sheet, sheets)
-			if hint == "" {
-				q := make([]string, len(sheets))
-				for i, s := range sheets {
-					q[i] = strconv.Quote(s)
-				}
-				hint = " (its sheets: " + strings.Join(q, ", ") + ")"
-			}
-			return position.Errorf(or(ds.Sheet.Pos, ds.Pos), "dataset %q: %s has no sheet %q%s", ds.Name, x.rel, x.sheet, hint)
+			return position.Errorf(or(ds.Sheet.Pos, ds.Pos), "dataset %q: %s has no sheet %q%s", ds.Name, x.rel, x.sheet, sheetsHint(x.sheet, sheets))
 		}
 	}
 	if props, err := wb.GetWorkbookProps(); err == nil && props.Date1904 != nil {

@@ -185,10 +185,17 @@ func newDataset(d *check.Dataset, r *DatasetResult) *results.Dataset {
 	if f := ds.FileFormat(); f != "csv" {
 		format = f
 	}
-	return &results.Dataset{Name: ds.Name, Line: ds.Pos.Line, Path: ds.Path.Value, SHA256: r.SHA256, Encoding: enc, Format: format,
+	out := &results.Dataset{Name: ds.Name, Line: ds.Pos.Line, Path: ds.Path.Value, SHA256: r.SHA256, Encoding: enc, Format: format,
 		RowsRead: r.RowsRead, Views: nonNil(d.Views), Source: results.Citation{
 			Title: c.Title.Value, Publisher: c.Publisher.Value, Author: c.Author.Value, URL: c.URL.Value,
 			Published: c.Published.Value, Accessed: c.Accessed.Value, License: c.License.Value, Note: c.Note.Value}}
+	if ds.IsGlob() {
+		out.SHA256 = ""
+		for _, f := range r.Files {
+			out.Files = append(out.Files, results.File{Path: f.Path, SHA256: f.SHA256, RowsRead: f.Rows})
+		}
+	}
+	return out
 }
 
 func newView(vr *ViewResult, pv *check.View) *results.View {

@@ -27,8 +27,9 @@ type Options struct {
 // DatasetResult is what was read of one dataset.
 type DatasetResult struct {
 	Dataset  *analysis.Dataset
-	SHA256   string
+	SHA256   string // a single file's pin; "" for a glob
 	RowsRead int
+	Files    []dataset.FileRead // each file read, with its pin and rows: one, or a glob's
 }
 
 // ViewResult is one computed view.
@@ -145,6 +146,7 @@ func (rd *reading) readAll() error {
 				return err
 			}
 			rd.results[ds.Name].RowsRead = n
+			rd.results[ds.Name].Files = r.Files()
 		}
 	}
 	return nil
@@ -184,6 +186,7 @@ func (rd *reading) streamFor(ds *check.Dataset, m member, i int) error {
 		return err
 	}
 	rd.results[name].RowsRead = n
+	rd.results[name].Files = r.Files()
 	for j, m := range group {
 		if m.source < 0 {
 			if err := finish(rd.done, m.view, runs[j]); err != nil {

@@ -295,7 +295,9 @@ type sourceData struct {
 	Line, RowsRead                                     int
 	Views                                              []viewCount
 	Encoding                                           string
-	Geometry                                           []string // how each map drew the file's geometry
+	Format                                             string         // "xlsx", "json"...; "" for CSV
+	Files                                              []results.File // a glob's files
+	Geometry                                           []string       // how each map drew the file's geometry
 }
 
 type viewCount struct {
@@ -330,6 +332,7 @@ func newSource(d *results.Dataset, doc *results.Document) *sourceData {
 		Title: c.Title, Publisher: c.Publisher, Author: c.Author, URL: c.URL,
 		Published: c.Published, Accessed: c.Accessed, License: c.License, Note: c.Note,
 		Path: d.Path, SHA256: d.SHA256, RowsRead: d.RowsRead, Encoding: d.Encoding,
+		Format: d.Format, Files: d.Files,
 	}
 	direct := func(v *results.View) bool { return v.From == d.Name || slices.Contains(v.Sources, d.Name) }
 	for _, v := range doc.Views {
@@ -519,16 +522,17 @@ func jsonLD(doc *results.Document) (template.JS, error) {
 		SHA256         string `json:"sha256,omitempty"`
 	}
 	type dataset struct {
-		Context       string       `json:"@context"`
-		Type          string       `json:"@type"`
-		Name          string       `json:"name"`
-		Description   string       `json:"description,omitempty"`
-		URL           string       `json:"url,omitempty"`
-		Publisher     org          `json:"publisher"`
-		Creator       *org         `json:"creator,omitempty"`
-		DatePublished string       `json:"datePublished,omitempty"`
-		License       string       `json:"license,omitempty"`
-		Distribution  distribution `json:"distribution"`
+		Context       string         `json:"@context"`
+		Type          string         `json:"@type"`
+		Name          string         `json:"name"`
+		Description   string         `json:"description,omitempty"`
+		URL           string         `json:"url,omitempty"`
+		Publisher     org            `json:"publisher"`
+		Creator       *org           `json:"creator,omitempty"`
+		DatePublished string         `json:"datePublished,omitempty"`
+		License       string         `json:"license,omitempty"`
+		Distribution  any            `json:"distribution"` // one file, or a glob's files
+		Files         []distribution `json:"-"`
 	}
 	var all []dataset
 	for _, d := range doc.Datasets {
@@ -537,7 +541,13 @@ func jsonLD(doc *results.Document) (template.JS, error) {
 			Context: "https://schema.org", Type: "Dataset", Name: c.Title, Description: c.Note,
 			URL: c.URL, Publisher: org{"Organization", c.Publisher},
 			DatePublished: c.Published, License: c.License,
-			Distribution: distribution{"DataDownload", d.Path, mediaType(d.Format), d.SHA256},
+			Distribution: distribution{"DataDownload", d.Path, mediaType(d.Format, d.Path), d.SHA256},
+		}
+		for _, f := range d.Files {
+			ds.Files = append(ds.Files, distribution{"DataDownload", f.Path, mediaType(d.Format, f.Path), f.SHA256})
+		}
+		if ds.Files != nil {
+			ds.Distribution = ds.Files
 		}
 		if c.Author != "" {
 			ds.Creator = &org{"Person", c.Author}
@@ -552,9 +562,19 @@ func jsonLD(doc *results.Document) (template.JS, error) {
 }
 
 // mediaType is a dataset file's IANA media type.
-func mediaType(format string) string {
-	if format == "geojson" {
+func mediaType(format, path string) string {
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		return "application/gzip"
+	}
+	switch format {
+	case "geojson":
 		return "application/geo+json"
+	case "xlsx":
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case "json":
+		return "application/json"
+	case "ndjson":
+		return "application/x-ndjson"
 	}
 	return "text/csv"
 }

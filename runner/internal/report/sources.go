@@ -28,7 +28,10 @@ type sourceRow struct {
 }
 
 // Sources writes the provenance manifest: one row per dataset, in the
-// analysis's order. Citation text is written as csvText writes it.
+// analysis's order, and for a glob one row per file, in the order read,
+// each with the file's path, pin and rows read (rows_kept, the views'
+// rows out, is the dataset's, on each of its rows). Citation text is
+// written as csvText writes it.
 func Sources(doc *results.Document) ([]byte, error) {
 	rows := make([]sourceRow, 0, len(doc.Datasets))
 	for _, d := range doc.Datasets {
@@ -39,12 +42,18 @@ func Sources(doc *results.Document) ([]byte, error) {
 				kept = append(kept, fmt.Sprintf("%s=%d", name, v.Counts.Out))
 			}
 		}
-		rows = append(rows, sourceRow{
-			Dataset: d.Name, Path: csvText(d.Path), SHA256: d.SHA256, Encoding: d.Encoding, RowsRead: d.RowsRead,
-			RowsKept: strings.Join(kept, " "), Title: csvText(c.Title), Publisher: csvText(c.Publisher),
-			Author: csvText(c.Author), URL: csvText(c.URL), Published: c.Published, Accessed: c.Accessed,
-			License: csvText(c.License), Note: csvText(c.Note),
-		})
+		files := []results.File{{Path: d.Path, SHA256: d.SHA256, RowsRead: d.RowsRead}}
+		if d.Files != nil {
+			files = d.Files
+		}
+		for _, f := range files {
+			rows = append(rows, sourceRow{
+				Dataset: d.Name, Path: csvText(f.Path), SHA256: f.SHA256, Encoding: d.Encoding, RowsRead: f.RowsRead,
+				RowsKept: strings.Join(kept, " "), Title: csvText(c.Title), Publisher: csvText(c.Publisher),
+				Author: csvText(c.Author), URL: csvText(c.URL), Published: c.Published, Accessed: c.Accessed,
+				License: csvText(c.License), Note: csvText(c.Note),
+			})
+		}
 	}
 	out, err := gocsv.MarshalBytes(&rows)
 	if err != nil {

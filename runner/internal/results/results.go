@@ -67,15 +67,26 @@ type Analysis struct {
 
 // Dataset is what was read of one dataset.
 type Dataset struct {
-	Name     string   `json:"name"`
-	Line     int      `json:"line"`
-	Path     string   `json:"path"`
-	SHA256   string   `json:"sha256"`
-	Encoding string   `json:"encoding"`
-	Format   string   `json:"format,omitempty"` // "geojson"; empty for CSV
-	RowsRead int      `json:"rows_read"`
-	Source   Citation `json:"source"`
-	Views    []string `json:"views"` // the views that read it directly, in file order
+	Name     string `json:"name"`
+	Line     int    `json:"line"`
+	Path     string `json:"path"`             // as written: one file, or a glob
+	SHA256   string `json:"sha256,omitempty"` // a single file's pin; a glob's are in Files
+	Encoding string `json:"encoding"`
+	Format   string `json:"format,omitempty"` // "xlsx", "json", "ndjson", "geojson"; empty for CSV
+	RowsRead int    `json:"rows_read"`        // from every file
+	// Files are a glob's files, in the order read (byte order of their
+	// paths), each with its pin and the rows read from it; nil for a
+	// single file.
+	Files  []File   `json:"files,omitempty"`
+	Source Citation `json:"source"`
+	Views  []string `json:"views"` // the views that read it directly, in file order
+}
+
+// File is one file of a glob's dataset, as read.
+type File struct {
+	Path     string `json:"path"`
+	SHA256   string `json:"sha256"`
+	RowsRead int    `json:"rows_read"`
 }
 
 // Citation is where a dataset comes from, as the analysis cites it.

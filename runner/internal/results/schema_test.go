@@ -48,9 +48,18 @@ func TestSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, edit := range map[string]func(m map[string]any){
-		"unknown field":      func(m map[string]any) { m["extra"] = 1 },
-		"wrong version":      func(m map[string]any) { m["version"] = 2 },
-		"bad pin":            func(m map[string]any) { m["datasets"].([]any)[0].(map[string]any)["sha256"] = "xyz" },
+		"unknown field": func(m map[string]any) { m["extra"] = 1 },
+		"wrong version": func(m map[string]any) { m["version"] = 2 },
+		"bad pin":       func(m map[string]any) { m["datasets"].([]any)[0].(map[string]any)["sha256"] = "xyz" },
+		"no pin":        func(m map[string]any) { delete(m["datasets"].([]any)[0].(map[string]any), "sha256") },
+		"pin and files": func(m map[string]any) {
+			m["datasets"].([]any)[0].(map[string]any)["files"] = []any{map[string]any{"path": "a.csv", "sha256": strings.Repeat("a", 64), "rows_read": 1}}
+		},
+		"file without rows": func(m map[string]any) {
+			ds := m["datasets"].([]any)[0].(map[string]any)
+			delete(ds, "sha256")
+			ds["files"] = []any{map[string]any{"path": "a.csv", "sha256": strings.Repeat("a", 64)}}
+		},
 		"value as an object": func(m map[string]any) { m["values"].([]any)[0].(map[string]any)["value"] = map[string]any{} },
 		"unknown cell kind":  func(m map[string]any) { m["body"].([]any)[0].(map[string]any)["kind"] = "video" },
 		"labels as an object": func(m map[string]any) {
