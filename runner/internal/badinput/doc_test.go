@@ -23,4 +23,12 @@
 //	                            write HEAD, BODY repeated to SIZE bytes (e.g. 100MB,
 //	                            1GB), then TAIL; one such file at a time, one a script
 //	pins FILE...                replace PIN(PATH) in each FILE by the sha256 of PATH
+//	gzip SRC DST                write DST, SRC compressed with gzip
+//	gzip-huge PATH SIZE 'HEAD' 'BODY'
+//	                            write a gzip file of HEAD and BODY repeated to SIZE
+//	                            bytes, compressed as written (a decompression bomb)
+//	truncate PATH N             keep the first N bytes of PATH
+//	xlsx DST SHEET=SRC.csv...   write a workbook, a sheet per CSV file (with
+//	                            excelize): numbers as number cells, DATE:2024-03-05
+//	                            as a date cell, other text as text
 package badinput

@@ -420,6 +420,10 @@ func printErrors(w io.Writer, err error, root string) {
 // data file is read again only when that is cheap.
 const excerptMax = 16 << 20
 
+// excerptGzip is the most text of a gzipped data file printErrors inflates
+// again for an excerpt.
+const excerptGzip = 4 << 20
+
 // readLines returns the lines of root/file, or nil when it is not a
 // regular file of at most excerptMax bytes of text.
 func readLines(root, file string) []string {
@@ -444,8 +448,8 @@ func readLines(root, file string) []string {
 		if err != nil {
 			return nil
 		}
-		b, err = io.ReadAll(io.LimitReader(zr, excerptMax))
-		if len(b) == 0 && err != nil {
+		b, err = io.ReadAll(io.LimitReader(zr, excerptGzip+1))
+		if len(b) > excerptGzip || (len(b) == 0 && err != nil) {
 			return nil
 		}
 	}

@@ -72,7 +72,16 @@ func openJSON(sp *Spec, opts Options, loc *located, pin analysis.String) (*Reade
 	r.row = make([]any, len(ds.Columns))
 	r.cols = make([]colReader, len(ds.Columns))
 	for i, c := range ds.Columns {
-		r.cols[i] = colReader{col: c, idx: -1, file: c.FileName, nulls: sp.nulls(i), skip: i < len(opts.Skip) && opts.Skip[i]}
+		// Null markers apply as declared: JSON has its own null, and an
+		// empty string is text, as in a GeoJSON dataset.
+		var nulls []string
+		if ds.NullSet {
+			for _, n := range ds.Null {
+				nulls = append(nulls, n.Value)
+			}
+		}
+		nulls = append(nulls, c.Null...)
+		r.cols[i] = colReader{col: c, idx: -1, file: c.FileName, nulls: nulls, skip: i < len(opts.Skip) && opts.Skip[i]}
 	}
 	// The records are found (the path to them, the array's start) before
 	// Open returns: a file that holds no records is an error of Open.
@@ -150,7 +159,7 @@ func (j *jsonSource) readErr(err error, from int64) error {
 	var bg *badGzip
 	switch {
 	case errors.Is(err, errTooLong):
-		return j.errorAt(j.in.mark, "a record is longer than %s, the limit (is a bracket or a quote left open?)", formatSize(j.in.max))
+		return j.errorAt(j.in.tokenStart(max(j.in.mark, j.in.pendOff)), "a record is longer than %s, the limit (is a bracket or a quote left open?)", formatSize(j.in.max))
 	case errors.As(err, &bt):
 		line, col := j.in.pos(j.in.badAt)
 		return textError(position.Pos{File: j.rel, Line: line, Col: col}, bt.Rest, "galley pin")

@@ -143,3 +143,30 @@ func gzipped(s string) string {
 	zw.Close()
 	return b.String()
 }
+
+// TestInputBounds: a record past MaxRecord stops the reading where it
+// starts, in JSON text and in a gzip stream that inflates without end.
+func TestInputBounds(t *testing.T) {
+	long := strings.Repeat("x", 1000)
+	for _, c := range []struct {
+		name, path, data string
+		cols             []*analysis.Column
+		want             string
+	}{
+		{"ndjson", "datasets/x.ndjson", "{\"a\": \"b\"}\n{\"a\": \"" + long + "\"}\n", []*analysis.Column{str("a")},
+			`datasets/x.ndjson:2:1: a record is longer than 256 bytes, the limit (is a bracket or a quote left open?)`},
+		{"json, white space", "datasets/x.json", "[{\"a\": \"b\"}," + strings.Repeat("\n", 1000) + "{\"a\": \"c\"}]", []*analysis.Column{str("a")},
+			`datasets/x.json:257:1: a record is longer than 256 bytes, the limit (is a bracket or a quote left open?)`},
+		{"gzip bomb", "datasets/x.csv.gz", gzipped("a\nb\n" + strings.Repeat("0", 1<<20)), []*analysis.Column{str("a")},
+			`datasets/x.csv.gz:3:257: a record is longer than 256 bytes, the limit (line 3 has no line break in its first 256 bytes: is this a CSV file?)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeFile(t, root, c.path, c.data)
+			_, _, err := readAll(jsonDataset(c.path, c.data, c.cols...), Options{Root: root, MaxRecord: 256})
+			if err == nil || err.Error() != c.want {
+				t.Errorf("got  %v\nwant %s", err, c.want)
+			}
+		})
+	}
+}
