@@ -64,7 +64,7 @@ func openGeoJSON(sp *Spec, opts Options, loc *located, pin analysis.String) (*Re
 	if err := r.checkSum(hex.EncodeToString(sum[:])); err != nil {
 		return nil, err
 	}
-	if sp.gz {
+	if loc.gzipped() {
 		src, err = inflate(src, geo.MaxBytes, loc.rel)
 		if err != nil {
 			return nil, err

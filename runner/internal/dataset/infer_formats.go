@@ -107,7 +107,7 @@ func inferGzipCSV(loc *located, f *os.File, tab bool, skipRows int) (*Inferred, 
 	ds := &analysis.Dataset{Name: path, Path: analysis.String{Value: path, Set: true}, NullSet: true,
 		SkipRows: analysis.Int{Value: skipRows, Set: skipRows > 0}}
 	tee := newTeePass(f)
-	sp := &Spec{ds: ds, enc: "utf-8", comma: comma, skipRows: skipRows, gz: true}
+	sp := &Spec{ds: ds, enc: "utf-8", comma: comma, skipRows: skipRows}
 	r := &Reader{ds: ds, spec: sp, rel: path}
 	if err := r.begin(newGunzip(tee), "utf-8", comma); err != nil {
 		return nil, err

@@ -40,7 +40,7 @@ func openJSON(sp *Spec, opts Options, loc *located, pin analysis.String) (*Reade
 	tee := newTeePass(&progress{r: f, fn: opts.Progress, total: loc.size})
 	r.pass, r.whole = tee, true
 	var src io.Reader = tee
-	if sp.gz {
+	if loc.gzipped() {
 		src = newGunzip(tee)
 	}
 	j := &jsonSource{rel: loc.rel, ndjson: sp.format == "ndjson", in: &jsonInput{src: src, max: r.recordMax(), line: 1}}

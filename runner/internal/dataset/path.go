@@ -20,6 +20,10 @@ type located struct {
 	size int64
 }
 
+// gzipped reports whether the file is a gzip stream: its name ends in
+// .gz (a glob may match plain and gzipped files alike).
+func (l *located) gzipped() bool { return strings.HasSuffix(strings.ToLower(l.rel), ".gz") }
+
 // pathProblem is a path check failure; the caller places it in the analysis.
 type pathProblem struct{ msg string }
 

@@ -254,7 +254,7 @@ func openCSV(sp *Spec, opts Options, loc *located, f dataFile, pin analysis.Stri
 	r.file = f
 	prog := &progress{r: f, fn: opts.Progress, total: loc.size}
 	var src io.Reader
-	if sp.gz {
+	if loc.gzipped() {
 		// A gzip stream is read in one piece: where its records end is
 		// known only once it is inflated. The bytes hashed are the
 		// compressed bytes, inflated as the parser reads them.

@@ -23,7 +23,6 @@ type Spec struct {
 	markers  []string // the dataset's null markers; a column's own add to them
 
 	format  string     // csv, xlsx, json, ndjson or geojson
-	gz      bool       // the files are gzip streams
 	sheet   string     // xlsx: the sheet, "" for the first
 	cells   cellRange  // xlsx: the cells read
 	records []string   // json: the keys leading to the array of records
@@ -36,7 +35,7 @@ type Spec struct {
 // analysis before any data is read. Every problem is reported, as a
 // position.List when there are several.
 func Compile(ds *analysis.Dataset) (*Spec, error) {
-	sp := &Spec{ds: ds, enc: "utf-8", comma: ',', skipRows: ds.SkipRows.Value, format: ds.FileFormat(), gz: ds.Compressed()}
+	sp := &Spec{ds: ds, enc: "utf-8", comma: ',', skipRows: ds.SkipRows.Value, format: ds.FileFormat()}
 	if ds.TabSeparated() {
 		sp.comma = '\t'
 	}

@@ -137,7 +137,7 @@ func openXLSX(sp *Spec, opts Options, loc *located, pin analysis.String, first *
 	if err := r.checkSum(hex.EncodeToString(sum[:])); err != nil {
 		return nil, err
 	}
-	if sp.gz {
+	if loc.gzipped() {
 		if b, err = inflate(b, MaxSpreadsheet, loc.rel); err != nil {
 			return nil, err
 		}
