@@ -93,3 +93,53 @@ with open(os.path.join(HERE, "crews.csv"), "w", encoding="utf-8", newline="") as
         regular = crews * 152.0
         overtime = round(rng.uniform(20, 60) + (90 if m in (1, 2, 12) else 0), 1)
         f.write(f"{y}-{m:02d};{crews};{regular:.1f};{overtime}\n")
+
+# The v2 inputs, from a random generator of their own, so that the files
+# above keep their bytes.
+rng2 = random.Random(20262)
+
+# rain/*.csv: one file per rain gauge, the same header in each, read as one
+# dataset with a glob; one of them gzipped, as archives publish old years.
+import gzip
+import io
+import json
+
+GAUGES = [("HARBOUR", 1.3), ("MILL", 1.0), ("PENON", 0.8)]
+os.makedirs(os.path.join(HERE, "rain"), exist_ok=True)
+for name, wet in GAUGES:
+    lines = ["date,rain_mm"]
+    day = dt.date(2025, 1, 1)
+    while day <= last_day:
+        rain = 0.0 if rng2.random() < 0.55 else round(rng2.expovariate(1 / (6 * wet)), 1)
+        lines.append(f"{day.isoformat()},{rain}")
+        day += dt.timedelta(days=1)
+    text = ("\n".join(lines) + "\n").encode("utf-8")
+    if name == "PENON":
+        buf = io.BytesIO()
+        with gzip.GzipFile(fileobj=buf, mode="wb", filename="", mtime=0) as z:
+            z.write(text)
+        with open(os.path.join(HERE, "rain", name + ".csv.gz"), "wb") as f:
+            f.write(buf.getvalue())
+    else:
+        with open(os.path.join(HERE, "rain", name + ".csv"), "wb") as f:
+            f.write(text)
+
+# grants.json: neighbourhood grants as an API returns them, the records
+# under data.items, each with a nested recipient and place.
+PURPOSES = ["Street trees", "Youth football", "Flood barriers", "Library hours", "Murals", "Food bank"]
+items = []
+for i in range(24):
+    code = DISTRICTS[i % len(DISTRICTS)][0]
+    awarded = dt.date(2025, 1, 1) + dt.timedelta(days=rng2.randrange(420))
+    items.append({
+        "id": f"GR-{i + 1:03d}",
+        "awarded": awarded.isoformat(),
+        "amount": round(rng2.uniform(2, 60)) * 500,
+        "purpose": PURPOSES[rng2.randrange(len(PURPOSES))],
+        "recipient": {"name": f"{PURPOSES[i % len(PURPOSES)]} group {i + 1}", "district": code},
+        "matched": rng2.random() < 0.3,
+    })
+with open(os.path.join(HERE, "grants.json"), "w", encoding="utf-8", newline="\n") as f:
+    json.dump({"meta": {"source": "Port Galley open data (fictional)", "count": len(items)},
+               "data": {"items": items}}, f, indent=1, ensure_ascii=False)
+    f.write("\n")

@@ -258,7 +258,7 @@ func inferXLSX(inf *Inferred, b []byte, sheet string) error {
 func (x *xlsxSource) typedText(raw, shown string) string {
 	f, isNum := parseFloat(strings.TrimSpace(raw))
 	switch {
-	case !isNum:
+	case !isNum, (raw == "1" || raw == "0") && (shown == "TRUE" || shown == "FALSE"): // text, a boolean cell
 		return shown
 	case shown != raw && strings.ContainsAny(shown, "-/") && f >= 1 && f < lastSerial:
 		if t, msg := x.serialDate(f); msg == "" {
