@@ -198,6 +198,10 @@ func openWorkbook(b []byte, rel string) (*excelize.File, error) {
 // checked by archive/zip), and every XML part read through encoding/xml
 // to its end. msg says what is wrong, if anything.
 func checkArchive(b []byte) (msg string) {
+	if bytes.HasPrefix(b, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")) {
+		// An OLE compound file: an encrypted workbook, or an old .xls.
+		return "the file is an encrypted workbook or an old .xls file, not an xlsx workbook (open it in a spreadsheet and save an unprotected .xlsx copy)"
+	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return workbookError(err)

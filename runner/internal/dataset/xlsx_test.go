@@ -203,6 +203,29 @@ func TestXLSXErrors(t *testing.T) {
 	}
 }
 
+// cutSheet is an xlsx whose sheet's XML is cut in the middle, stored
+// with a checksum that matches: excelize would read the rows before the
+// cut and stop there without a word.
+func cutSheet(t *testing.T) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	good := budget(t, nil)
+	zr, _ := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	for _, f := range zr.File {
+		if f.Name != "xl/worksheets/sheet2.xml" {
+			zw.Copy(f)
+			continue
+		}
+		rc, _ := f.Open()
+		var xml bytes.Buffer
+		xml.ReadFrom(rc)
+		w, _ := zw.Create(f.Name)
+		w.Write(xml.Bytes()[:xml.Len()*2/3])
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
 // zipBomb is an xlsx whose sheet declares size bytes once inflated, and
 // holds n zero bytes, deflated.
 func zipBomb(t *testing.T, size uint64, n int) []byte {
@@ -244,6 +267,10 @@ func TestXLSXBadFiles(t *testing.T) {
 			`datasets/b.xlsx: the file is not an xlsx workbook (is it an older .xls, a CSV or a web page saved under an .xlsx name? open it in a spreadsheet and save it as .xlsx)`},
 		{"cut short", budget(t, nil)[:3000],
 			`datasets/b.xlsx: the file is not an xlsx workbook (is it an older .xls, a CSV or a web page saved under an .xlsx name? open it in a spreadsheet and save it as .xlsx)`},
+		{"an encrypted workbook or an .xls", append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 512)...),
+			`datasets/b.xlsx: the file is an encrypted workbook or an old .xls file, not an xlsx workbook (open it in a spreadsheet and save an unprotected .xlsx copy)`},
+		{"XML cut short", cutSheet(t),
+			`datasets/b.xlsx: the workbook is corrupt: its part xl/worksheets/sheet2.xml is not well-formed XML (line 2: unexpected EOF)`},
 		{"a zip bomb", zipBomb(t, 1<<40, 1<<20),
 			`datasets/b.xlsx: the workbook unpacks to more than 256 MiB, the limit (is it a zip bomb? save the sheet as CSV instead)`},
 		{"a part longer than it says", zipBomb(t, 100, 8<<20),
