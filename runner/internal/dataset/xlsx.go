@@ -228,9 +228,23 @@ func checkPart(f *zip.File) string {
 	defer rc.Close()
 	lower := strings.ToLower(f.Name)
 	if strings.HasSuffix(lower, ".xml") || strings.HasSuffix(lower, ".rels") {
+		// RawToken, with the elements counted here: Token's namespace
+		// work would double the time, and an element left open at the
+		// end is all that RawToken does not see.
 		d := xml.NewDecoder(rc)
+		depth := 0
 		for {
-			_, err := d.Token()
+			tok, err := d.RawToken()
+			switch tok.(type) {
+			case xml.StartElement:
+				depth++
+			case xml.EndElement:
+				depth--
+			}
+			if err == io.EOF && depth > 0 {
+				line, _ := d.InputPos()
+				err = &xml.SyntaxError{Msg: "unexpected EOF", Line: line}
+			}
 			if err == io.EOF {
 				break
 			}
