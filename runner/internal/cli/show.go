@@ -210,7 +210,11 @@ func showSummary(w io.Writer, doc *results.Document) {
 		g := &grid{indent: "  ", right: []bool{false, true, false, false, true}}
 		g.add("name", "rows read", "path", "sha256", "line")
 		for _, d := range doc.Datasets {
-			g.add(terminalText(d.Name), value.Text(d.RowsRead), terminalText(d.Path), shortPin(d.SHA256), strconv.Itoa(d.Line))
+			pin := shortPin(d.SHA256)
+			if d.Files != nil {
+				pin = fmt.Sprintf("%d files", len(d.Files))
+			}
+			g.add(terminalText(d.Name), value.Text(d.RowsRead), terminalText(d.Path), pin, strconv.Itoa(d.Line))
 		}
 		g.write(w)
 	}
@@ -310,7 +314,12 @@ func showItem(w io.Writer, doc *results.Document, it item, limit int) {
 	case it.dataset != nil:
 		d := it.dataset
 		fmt.Fprintf(w, "dataset %s (%s:%d): %s, %s read\n", d.Name, path, d.Line, terminalText(d.Path), rowsText(d.RowsRead))
-		fmt.Fprintf(w, "  sha256 %s\n", d.SHA256)
+		if d.Files == nil {
+			fmt.Fprintf(w, "  sha256 %s\n", d.SHA256)
+		}
+		for _, f := range d.Files {
+			fmt.Fprintf(w, "  %s: sha256 %s, %s read\n", terminalText(f.Path), f.SHA256, rowsText(f.RowsRead))
+		}
 		fmt.Fprintf(w, "  source: %s, %s\n", terminalText(d.Source.Publisher), terminalText(d.Source.Title))
 		if len(d.Views) > 0 {
 			fmt.Fprintf(w, "  read by the views %s (show one to see its rows)\n", strings.Join(d.Views, ", "))
