@@ -63,15 +63,6 @@ func columnNumber(s string) int {
 	return n
 }
 
-// columnLetters writes column n's letters.
-func columnLetters(n int) string {
-	var b []byte
-	for ; n > 0; n = (n - 1) / 26 {
-		b = append([]byte{byte('A' + (n-1)%26)}, b...)
-	}
-	return string(b)
-}
-
 // keyPath splits a dotted key path; ok is false when a part is empty.
 func keyPath(s string) ([]string, bool) {
 	parts := strings.Split(s, ".")

@@ -162,9 +162,25 @@ func infer(path string, root string, skipRows int, sheet string) (*Inferred, err
 	if err := r.begin(tee, enc, comma); err != nil {
 		return nil, err
 	}
-	// Every cell is looked at as it lies in the scanner's buffer, neither
-	// converted nor kept: what Infer holds is its few hundred bytes of
-	// statistics a column.
+	stats, err := cellStats(r)
+	if err != nil {
+		return nil, err
+	}
+	if sum, err := tee.sum(); err != nil {
+		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
+	} else if sum != inf.SHA256 {
+		return nil, position.Errorf(position.Pos{File: path}, "the file changed while it was read; run galley init again once it is written")
+	}
+	inf.Rows = r.RowsRead()
+	inferColumns(inf, r.header, stats)
+	return inf, nil
+}
+
+// cellStats reads every row of r, whose header is read, and returns what
+// each column's cells could be. Every cell is looked at as it lies in the
+// scanner's buffer, neither converted nor kept: what it holds is a few
+// hundred bytes of statistics a column.
+func cellStats(r *Reader) ([]colStat, error) {
 	stats := make([]colStat, len(r.header))
 	for i := range stats {
 		stats[i] = newColStat()
@@ -181,20 +197,12 @@ func infer(path string, root string, skipRows int, sheet string) (*Inferred, err
 	for {
 		_, err := r.Read()
 		if err == io.EOF {
-			break
+			return stats, nil
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
-	if sum, err := tee.sum(); err != nil {
-		return nil, position.Errorf(position.Pos{File: path}, "cannot be read (%s)", reason(err))
-	} else if sum != inf.SHA256 {
-		return nil, position.Errorf(position.Pos{File: path}, "the file changed while it was read; run galley init again once it is written")
-	}
-	inf.Rows = r.RowsRead()
-	inferColumns(inf, r.header, stats)
-	return inf, nil
 }
 
 // sniffer sees every byte of the file in pass 1.

@@ -112,27 +112,9 @@ func inferGzipCSV(loc *located, f *os.File, tab bool, skipRows int) (*Inferred, 
 	if err := r.begin(newGunzip(tee), "utf-8", comma); err != nil {
 		return nil, err
 	}
-	stats := make([]colStat, len(r.header))
-	for i := range stats {
-		stats[i] = newColStat()
-	}
-	r.texts = func(sc *scanner) {
-		for i := range stats {
-			var text []byte
-			if sc != nil {
-				text = sc.text(i)
-			}
-			stats[i].add(text)
-		}
-	}
-	for {
-		_, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	stats, err := cellStats(r)
+	if err != nil {
+		return nil, err
 	}
 	sum, err := tee.sum()
 	if err != nil {
@@ -212,7 +194,7 @@ func inferXLSX(inf *Inferred, b []byte, sheet string) error {
 	}
 	header := first[hi].shown[col1-1:]
 	if hi > 0 || col1 > 1 {
-		inf.Range = fmt.Sprintf("%s%d:%s", columnLetters(col1), first[hi].n, columnLetters(col1+len(header)-1))
+		inf.Range = fmt.Sprintf("%s%d:%s", position.ColumnName(col1), first[hi].n, position.ColumnName(col1+len(header)-1))
 	}
 	stats := make([]colStat, len(header))
 	for i := range stats {

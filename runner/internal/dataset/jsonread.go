@@ -294,8 +294,7 @@ func (j *jsonSource) next(r *Reader) ([]any, error) {
 	}
 	for i := range r.cols {
 		c := &r.cols[i]
-		switch {
-		case c.file:
+		if c.file {
 			r.row[i] = r.fileTag
 			continue
 		}

@@ -100,12 +100,22 @@ func pinCommand(ds *analysis.Dataset) string {
 
 // checkPin checks that the pin is present and well formed.
 func checkPin(ds *analysis.Dataset) error {
-	v := ds.SHA256.Value
-	if !ds.SHA256.Set || v == "" {
+	if v := ds.SHA256.Value; !ds.SHA256.Set || v == "" {
 		return position.Errorf(ds.Pos, "dataset %q has no sha256 pin (run %s)", ds.Name, pinCommand(ds))
 	}
+	if err := checkPinValue(ds, ds.SHA256, fmt.Sprintf("dataset %q: sha256 pin", ds.Name)); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkPinValue checks that pin is 64 lowercase hex digits; what names
+// it in the message.
+func checkPinValue(ds *analysis.Dataset, pin analysis.String, what string) *position.Error {
+	v := pin.Value
+	at := or(pin.Pos, ds.Pos)
 	if n := utf8.RuneCountInString(v); n != 64 {
-		return position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 pin has %d characters, want 64 hex digits (run %s)", ds.Name, n, pinCommand(ds))
+		return position.Errorf(at, "%s has %d characters, want 64 hex digits (run %s)", what, n, pinCommand(ds))
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -113,11 +123,11 @@ func checkPin(ds *analysis.Dataset) error {
 		case '0' <= c && c <= '9', 'a' <= c && c <= 'f':
 		case 'A' <= c && c <= 'F':
 			if strings.Trim(strings.ToLower(v), "0123456789abcdef") == "" {
-				return position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 pin must be lowercase hex: %s", ds.Name, strings.ToLower(v))
+				return position.Errorf(at, "%s must be lowercase hex: %s", what, strings.ToLower(v))
 			}
 		default:
 			r, _ := utf8.DecodeRuneInString(v[i:])
-			return position.Errorf(or(ds.SHA256.Pos, ds.Pos), "dataset %q: sha256 pin has %q at character %d, not a hex digit (run %s)", ds.Name, r, utf8.RuneCountInString(v[:i])+1, pinCommand(ds))
+			return position.Errorf(at, "%s has %q at character %d, not a hex digit (run %s)", what, r, utf8.RuneCountInString(v[:i])+1, pinCommand(ds))
 		}
 	}
 	return nil

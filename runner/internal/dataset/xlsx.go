@@ -332,7 +332,7 @@ func (x *xlsxSource) open(r *Reader, ds *analysis.Dataset) error {
 		if x.width == 0 {
 			x.width = max(len(shown)-(x.cells.col1-1), 0)
 			if x.width == 0 {
-				return position.Errorf(x.cellPos(x.row, x.cells.col1), "the header row has no cell from column %s on; give the table's range, e.g. range: %s%d:F%d", columnLetters(x.cells.col1), columnLetters(x.cells.col1), x.row, x.row+100)
+				return position.Errorf(x.cellPos(x.row, x.cells.col1), "the header row has no cell from column %s on; give the table's range, e.g. range: %s%d:F%d", position.ColumnName(x.cells.col1), position.ColumnName(x.cells.col1), x.row, x.row+100)
 			}
 		}
 		r.header = make([]string, x.width)

@@ -28,7 +28,7 @@ func (p Pos) IsValid() bool { return p.Line > 0 }
 func (p Pos) String() string {
 	switch {
 	case p.Sheet != "" && p.Line > 0 && p.Col > 0:
-		return fmt.Sprintf("%s: sheet %q %s%d", p.File, p.Sheet, columnName(p.Col), p.Line)
+		return fmt.Sprintf("%s: sheet %q %s%d", p.File, p.Sheet, ColumnName(p.Col), p.Line)
 	case p.Sheet != "" && p.Line > 0:
 		return fmt.Sprintf("%s: sheet %q row %d", p.File, p.Sheet, p.Line)
 	case p.Sheet != "":
@@ -43,9 +43,9 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
-// columnName is a spreadsheet's name of column n, counted from 1: A, Z,
+// ColumnName is a spreadsheet's name of column n, counted from 1: A, Z,
 // AA, XFD.
-func columnName(n int) string {
+func ColumnName(n int) string {
 	var b []byte
 	for ; n > 0; n = (n - 1) / 26 {
 		b = append([]byte{byte('A' + (n-1)%26)}, b...)
