@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -285,5 +287,22 @@ func TestXLSXBadFiles(t *testing.T) {
 				t.Errorf("got  %v\nwant %s", err, c.want)
 			}
 		})
+	}
+}
+
+// TestXLSXTooLarge: a workbook over MaxSpreadsheet is refused before a
+// byte of it is read (a sparse file: its size alone is large).
+func TestXLSXTooLarge(t *testing.T) {
+	root := t.TempDir()
+	data := budget(t, nil)
+	writeFile(t, root, "datasets/b.xlsx", string(data))
+	if err := os.Truncate(filepath.Join(root, "datasets/b.xlsx"), MaxSpreadsheet+1); err != nil {
+		t.Fatal(err)
+	}
+	ds := xlsxDataset("datasets/b.xlsx", data, budgetColumns()...)
+	_, _, err := readAll(ds, Options{Root: root})
+	want := `analyses/a.yaml:4:11: dataset "estimates": datasets/b.xlsx is 67108865 bytes, over the 64 MiB an xlsx file may take (save the sheet as CSV instead)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
 	}
 }
