@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"galley/runner/internal/analysis"
+	"galley/runner/internal/expression"
 	"galley/runner/internal/position"
 )
 
@@ -66,22 +67,6 @@ var obviousNull = map[string]bool{"": true, "NA": true, "N/A": true, "n/a": true
 var dateLayouts = [nDateLayouts]string{"2006-01-02", "2006/01/02", "1/2/2006", "2/1/2006", "2.1.2006", "2 Jan 2006", "2 January 2006", "Jan 2, 2006", "January 2, 2006"}
 
 const monthFirst, dayFirst = 2, 3
-
-// reserved are names a column cannot take: expr-lang keywords and builtins
-// and the functions Galley adds.
-var reserved = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`true false nil in not and or matches contains startswith endswith let if else
-		date len count sum min max first last filter map all any one none abs int float string type trim upper lower split
-		keys values now round ceil floor mean median join replace repeat indexof lastindexof hasprefix hassuffix
-		trimprefix trimsuffix splitafter duration timezone tojson fromjson tobase64 frombase64 tobool
-		reduce find findindex findlast findlastindex groupby sortby sort reverse uniq concat flatten bitand bitor
-		bitxor bitnand bitnot bitshl bitshr bitushr get take toPairs frompairs count_distinct date_trunc percent
-		env ptr it index array half`) {
-		reserved[strings.ToLower(w)] = true
-	}
-}
 
 // Infer reads the file at path (slash form, relative to root), streaming it
 // twice, and proposes how to declare it: encoding, delimiter, null markers,
@@ -498,8 +483,8 @@ func (nm *namer) name(h string, i int) string {
 		name = "col_" + strconv.Itoa(i+1)
 	case name[0] >= '0' && name[0] <= '9':
 		name = "col_" + name
-	case reserved[name]:
-		name += "_"
+	case expression.Reserved(name):
+		name += "_" // a keyword; a function's name is a column's name as well (contract v2)
 	}
 	// A duplicate takes the first free suffix, from where the last
 	// duplicate of the same name stopped: each suffix is tried once, so
