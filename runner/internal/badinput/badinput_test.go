@@ -1,10 +1,8 @@
 package badinput
 
 import (
-	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -22,9 +20,9 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	"github.com/xuri/excelize/v2"
 
 	"galley/runner/internal/cli"
+	"galley/runner/internal/fixture"
 )
 
 var update = flag.Bool("update", false, "rewrite want/stderr in testdata/*.txtar with what galley prints (then read the diff)")
@@ -76,10 +74,10 @@ func TestBadInputs(t *testing.T) {
 			"bytes":      writeBytes,
 			"huge":       huge,
 			"pins":       pins,
-			"gzip":       gzipFile,
+			"gzip":       fixture.Gzip,
 			"gzip-huge":  gzipHuge,
 			"truncate":   truncate,
-			"xlsx":       xlsxFile,
+			"xlsx":       fixture.XLSX,
 		},
 	})
 }
@@ -306,22 +304,6 @@ func watchHeap() func() uint64 {
 	}
 }
 
-// gzipFile is `gzip SRC DST`: it writes DST, SRC compressed with gzip (no
-// name, no time: the same bytes on every run).
-func gzipFile(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: gzip SRC DST")
-	}
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	_, err := zw.Write([]byte(ts.ReadFile(args[0])))
-	ts.Check(err)
-	ts.Check(zw.Close())
-	p := ts.MkAbs(args[1])
-	ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
-	ts.Check(os.WriteFile(p, b.Bytes(), 0o644))
-}
-
 // gzipHuge is `gzip-huge PATH SIZE 'HEAD' 'BODY'`: a gzip file of HEAD and
 // BODY repeated to SIZE bytes, compressed as it is written: a
 // decompression bomb of a few kilobytes for gigabytes.
@@ -360,55 +342,4 @@ func truncate(ts *testscript.TestScript, neg bool, args []string) {
 	n, err := strconv.ParseInt(args[1], 10, 64)
 	ts.Check(err)
 	ts.Check(os.Truncate(ts.MkAbs(args[0]), n))
-}
-
-// xlsxFile is `xlsx DST SHEET=SRC.csv...`: a workbook with a sheet per
-// CSV file, in order, written with excelize. A cell that reads as a
-// number is a number cell; one written as DATE:2024-03-05 a date cell
-// (a number formatted as a date); any other, text.
-func xlsxFile(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: xlsx DST SHEET=SRC.csv...")
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	dates, err := f.NewStyle(&excelize.Style{NumFmt: 14})
-	ts.Check(err)
-	for i, arg := range args[1:] {
-		name, src, ok := strings.Cut(arg, "=")
-		if !ok {
-			ts.Fatalf("usage: xlsx DST SHEET=SRC.csv...")
-		}
-		if i == 0 {
-			ts.Check(f.SetSheetName("Sheet1", name))
-		} else {
-			_, err := f.NewSheet(name)
-			ts.Check(err)
-		}
-		rows, err := csv.NewReader(strings.NewReader(ts.ReadFile(src))).ReadAll()
-		ts.Check(err)
-		for r, row := range rows {
-			for c, text := range row {
-				cell, err := excelize.CoordinatesToCellName(c+1, r+1)
-				ts.Check(err)
-				if d, ok := strings.CutPrefix(text, "DATE:"); ok {
-					t, err := time.Parse(time.DateOnly, d)
-					ts.Check(err)
-					ts.Check(f.SetCellValue(name, cell, t))
-					ts.Check(f.SetCellStyle(name, cell, cell, dates))
-					continue
-				}
-				if x, err := strconv.ParseFloat(text, 64); err == nil {
-					ts.Check(f.SetCellValue(name, cell, x))
-				} else if text != "" {
-					ts.Check(f.SetCellValue(name, cell, text))
-				}
-			}
-		}
-	}
-	p := ts.MkAbs(args[0])
-	ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
-	var b bytes.Buffer
-	ts.Check(f.Write(&b))
-	ts.Check(os.WriteFile(p, b.Bytes(), 0o644))
 }

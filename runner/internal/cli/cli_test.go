@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"flag"
+	"galley/runner/internal/fixture"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,7 +36,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
-		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"exits": exits},
+		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"exits": exits, "gzip": fixture.Gzip, "xlsx": fixture.XLSX},
 		Setup: func(env *testscript.Env) error {
 			// A project holds analyses and data only: galley carries the
 			// ECharts build it inlines.
