@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -52,7 +53,9 @@ func openGeoJSON(sp *Spec, opts Options, loc *located, pin analysis.String) (*Re
 		return nil, position.Errorf(at, "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
 	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(&progress{r: f, fn: opts.Progress, total: loc.size}, geo.MaxBytes+1))
+	buf := bytes.NewBuffer(make([]byte, 0, loc.size+bytes.MinRead))
+	_, err = buf.ReadFrom(io.LimitReader(&progress{r: f, fn: opts.Progress, total: loc.size}, geo.MaxBytes+1))
+	src := buf.Bytes()
 	if err != nil {
 		return nil, position.Errorf(at, "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
 	}
@@ -70,16 +73,17 @@ func openGeoJSON(sp *Spec, opts Options, loc *located, pin analysis.String) (*Re
 			return nil, err
 		}
 	}
-	c, err := geo.Read(loc.rel, src)
+	rows := newGeoRows(ds, loc.rel)
+	c, err := geo.Read(loc.rel, src, rows.options())
 	if err != nil {
 		return nil, err
 	}
-	data, err := geoRows(ds, loc.rel, c)
+	data, err := rows.done(c)
 	if err != nil {
 		return nil, err
 	}
 	r.geo = &geoSource{data: data, skip: opts.Skip}
-	r.header = propertyNames(c)
+	r.header = c.Names
 	r.row = make([]any, len(ds.Columns))
 	return r, nil
 }
@@ -111,28 +115,75 @@ func (r *Reader) readGeo() ([]any, error) {
 	return r.row, nil
 }
 
-// propertyNames lists every property name of the features, each once, in
-// order of first appearance: a GeoJSON dataset's header.
-func propertyNames(c *geo.Collection) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, f := range c.Features {
-		for _, k := range f.Keys {
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
-		}
-	}
-	return out
+// geoRows types each feature's properties as the declared columns as
+// geo.Read reads the feature, so that what is kept of a feature is its row,
+// not its properties. A property missing from a feature is null, as a key
+// missing from a JSON record is; a column that no feature has is an error,
+// as a column missing from a CSV header is.
+type geoRows struct {
+	ds    *analysis.Dataset
+	rel   string
+	nulls [][]string
+	rows  [][]any
+	err   error // the first value that does not type, given once the whole file has read
 }
 
-// geoRows types every feature's properties as the declared columns. A
-// property missing from a feature is null, as a key missing from a JSON
-// record is; a column that no feature has is an error, as a column missing
-// from a CSV header is.
-func geoRows(ds *analysis.Dataset, rel string, c *geo.Collection) (*GeoData, error) {
-	names := propertyNames(c)
+func newGeoRows(ds *analysis.Dataset, rel string) *geoRows {
+	g := &geoRows{ds: ds, rel: rel, nulls: make([][]string, len(ds.Columns)), rows: [][]any{}}
+	for i, col := range ds.Columns {
+		if ds.NullSet {
+			for _, n := range ds.Null {
+				g.nulls[i] = append(g.nulls[i], n.Value)
+			}
+		}
+		g.nulls[i] = append(g.nulls[i], col.Null...)
+	}
+	return g
+}
+
+// options has geo.Read keep the values of the declared columns only, hand
+// each feature to g, and list at most MaxColumns property names more, for
+// the header and the hints: what reading a GeoJSON file keeps is bounded
+// whatever the number of properties.
+func (g *geoRows) options() geo.Options {
+	o := geo.Options{Props: make([]string, 0, len(g.ds.Columns)), MaxNames: MaxColumns, Feature: g.feature}
+	for _, col := range g.ds.Columns {
+		o.Props = append(o.Props, col.Header())
+	}
+	return o
+}
+
+func (g *geoRows) feature(f *geo.Feature) {
+	if g.err != nil {
+		return
+	}
+	row := make([]any, len(g.ds.Columns))
+	for i, col := range g.ds.Columns {
+		if col.FileName {
+			row[i] = fileTag(g.rel)
+			continue
+		}
+		p, ok := f.Prop(col.Header())
+		var msg string
+		row[i], msg = propertyValue(col, p.Value, g.nulls[i], "property")
+		if msg == "" {
+			continue
+		}
+		pos := p.Pos
+		if !ok {
+			pos = f.Pos
+		}
+		g.err = position.Errorf(pos, "%s, column %q (%s): %s", f.Name(), col.Name, col.Type, msg)
+		return
+	}
+	g.rows = append(g.rows, row)
+}
+
+// done gives the rows of c's features once geo.Read has read them all, or
+// the errors: first the columns no feature has, then the first value that
+// does not type.
+func (g *geoRows) done(c *geo.Collection) (*GeoData, error) {
+	ds, names := g.ds, c.Names
 	var errs position.List
 	for _, col := range ds.Columns {
 		if col.FileName {
@@ -146,43 +197,15 @@ func geoRows(ds *analysis.Dataset, rel string, c *geo.Collection) (*GeoData, err
 		if col.FromPos.IsValid() {
 			pos = col.FromPos
 		}
-		errs.Add(pos, "dataset %q: column %q is not a property of any feature in %s%s", ds.Name, name, rel, propertyHint(name, names))
+		errs.Add(pos, "dataset %q: column %q is not a property of any feature in %s%s", ds.Name, name, g.rel, propertyHint(name, names))
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	out := &GeoData{Collection: c, Rows: make([][]any, len(c.Features))}
-	nulls := make([][]string, len(ds.Columns))
-	for i, col := range ds.Columns {
-		if ds.NullSet {
-			for _, n := range ds.Null {
-				nulls[i] = append(nulls[i], n.Value)
-			}
-		}
-		nulls[i] = append(nulls[i], col.Null...)
+	if g.err != nil {
+		return nil, g.err
 	}
-	for fi, f := range c.Features {
-		row := make([]any, len(ds.Columns))
-		for i, col := range ds.Columns {
-			if col.FileName {
-				row[i] = fileTag(rel)
-				continue
-			}
-			p, ok := f.Props[col.Header()]
-			var msg string
-			row[i], msg = propertyValue(col, p.Value, nulls[i], "property")
-			if msg == "" {
-				continue
-			}
-			pos := p.Pos
-			if !ok {
-				pos = f.Pos
-			}
-			return nil, position.Errorf(pos, "%s, column %q (%s): %s", f.Name(), col.Name, col.Type, msg)
-		}
-		out.Rows[fi] = row
-	}
-	return out, nil
+	return &GeoData{Collection: c, Rows: slices.Clip(g.rows)}, nil
 }
 
 func propertyHint(name string, names []string) string {

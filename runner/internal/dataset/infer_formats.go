@@ -68,22 +68,22 @@ func inferOther(loc *located, format string, gz, tab bool, skipRows int, sheet s
 	if sheet != "" {
 		return nil, position.Errorf(position.Pos{File: path}, "-sheet applies to xlsx files; %s is %s file", path, formatNoun(format))
 	}
-	c, err := geo.Read(path, b)
-	if err != nil {
-		return nil, err
-	}
+	// Each feature's values are counted as it is read, and not kept.
 	st := newKeyStats()
-	for _, ft := range c.Features {
-		for _, k := range ft.Keys {
-			switch v := ft.Props[k].Value.(type) {
+	c, err := geo.Read(path, b, geo.Options{MaxNames: MaxColumns, Feature: func(ft *geo.Feature) {
+		for _, p := range ft.Props {
+			switch v := p.Value.(type) {
 			case geo.Number:
-				st.add(k, json.Number(v))
+				st.add(p.Name, json.Number(v))
 			case geo.Composite:
-				st.add(k, json.Delim(v[0]))
+				st.add(p.Name, json.Delim(v[0]))
 			default:
-				st.add(k, v)
+				st.add(p.Name, v)
 			}
 		}
+	}})
+	if err != nil {
+		return nil, err
 	}
 	inf.Rows = len(c.Features)
 	st.columns(inf)

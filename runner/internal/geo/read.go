@@ -3,7 +3,9 @@ package geo
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -19,24 +21,41 @@ const MaxBytes = 64 << 20
 // Collection is a GeoJSON FeatureCollection as read.
 type Collection struct {
 	Features []*Feature
+	// Names are the features' property names, each once, in order of
+	// first appearance: a GeoJSON dataset's header. Past Options.MaxNames
+	// names, only those in Options.Props are added.
+	Names []string
 }
 
-// Feature is one feature: its properties, in file order, and its geometry.
+// Feature is one feature: the properties Read kept and its geometry.
 type Feature struct {
 	Index    int          // 0-based, in the file's order
 	Pos      position.Pos // of the feature's opening brace
 	ID       string       // the feature's "id" member as written ("" when absent)
-	Keys     []string     // property names, in file order
-	Props    map[string]Property
+	Props    []Property   // the properties kept, in file order
 	Geometry orb.Geometry // orb.Point, orb.Polygon or orb.MultiPolygon
+	name     string       // what names it in errors (Name), from its properties
 }
 
-// Property is one property value: nil (JSON null), a bool, a string, a
-// Number (the number as written) or, for an object or an array, Composite
-// holding its JSON text.
+// Property is one property: its name and its value, nil (JSON null), a
+// bool, a string, a Number (the number as written) or, for an object or an
+// array, Composite holding its JSON text.
 type Property struct {
+	Name  string
 	Value any
-	Pos   position.Pos
+	Pos   position.Pos // of the value
+}
+
+// Prop returns the property named name, when the feature has it and Read
+// kept it. A feature keeps few properties (a dataset's columns): a look
+// along them is as quick as a map, and takes no memory.
+func (f *Feature) Prop(name string) (Property, bool) {
+	for _, p := range f.Props {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Property{}, false
 }
 
 // Number is a JSON number as written, so that an int column can refuse
@@ -47,15 +66,15 @@ type Number string
 // hold neither, and an error shows what it was.
 type Composite string
 
+// nameKeys are the properties that name a feature in errors (Name), the
+// first one a feature has as text.
+var nameKeys = []string{"name", "NAME", "Name", "name_en", "NAME_EN"}
+
 // Name is how errors name the feature: `feature 3 ("Ohio")`, by its 1-based
 // position and, when it has one, a name or id.
 func (f *Feature) Name() string {
-	for _, k := range []string{"name", "NAME", "Name", "name_en", "NAME_EN"} {
-		if p, ok := f.Props[k]; ok {
-			if s, ok := p.Value.(string); ok && s != "" {
-				return fmt.Sprintf("feature %d (%q)", f.Index+1, s)
-			}
-		}
+	if f.name != "" {
+		return fmt.Sprintf("feature %d (%q)", f.Index+1, f.name)
 	}
 	if f.ID != "" {
 		return fmt.Sprintf("feature %d (id %s)", f.Index+1, f.ID)
@@ -63,36 +82,65 @@ func (f *Feature) Name() string {
 	return fmt.Sprintf("feature %d", f.Index+1)
 }
 
-// reader turns byte offsets of one file into positions.
+// Options say what Read keeps of the features' properties.
+type Options struct {
+	// Props are the properties whose values are kept (a dataset's
+	// declared columns); of the others only the names are kept, in
+	// Collection.Names. nil keeps every property.
+	Props []string
+	// MaxNames is how many names Collection.Names lists before it lists
+	// only those in Props; 0 lists them all.
+	MaxNames int
+	// Feature, when not nil, is given each feature as soon as it is read,
+	// with its properties, which are valid during the call only: Read
+	// then drops them (the feature's Props are nil in the Collection), so
+	// that a caller that takes what it needs of them, as package dataset
+	// types them as its columns, does not hold every feature's properties
+	// at once.
+	Feature func(f *Feature)
+}
+
+// reader reads one file and turns its byte offsets into positions.
 type reader struct {
-	path  string
-	src   []byte
-	base  int   // bytes before src in the file (a byte-order mark)
-	lines []int // offset of the first byte of each line
+	path string
+	src  []byte
+	base int // bytes before src in the file (a byte-order mark)
+	opts Options
+	keep map[string]string // when not nil, the properties kept, each to itself
+	keys keySet
+
+	// A position counted before, from which the next one is counted:
+	// positions are asked for in file order, but for errors.
+	at, line, lineStart int
+
+	names map[string]bool
+	list  []string
+
+	// Scratch space for a feature's properties and its geometry, copied
+	// out at their exact sizes.
+	props []Property
+	pts   []orb.Point
+	rings []orb.Ring
+	polys []orb.Polygon
 }
 
 func (r *reader) pos(off int) position.Pos {
 	off = min(max(off, 0), len(r.src))
-	l := sortSearch(r.lines, off)
-	col := off - r.lines[l] + 1
-	if l == 0 {
-		col += r.base
+	if off < r.at {
+		r.at, r.line, r.lineStart = 0, 0, 0
 	}
-	return position.Pos{File: r.path, Line: l + 1, Col: col}
-}
-
-// sortSearch is the index of the last line start at or before off.
-func sortSearch(starts []int, off int) int {
-	lo, hi := 0, len(starts)-1
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if starts[mid] <= off {
-			lo = mid
-		} else {
-			hi = mid - 1
+	if seg := r.src[r.at:off]; len(seg) > 0 {
+		if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+			r.line += n
+			r.lineStart = r.at + bytes.LastIndexByte(seg, '\n') + 1
 		}
 	}
-	return lo
+	r.at = off
+	col := off - r.lineStart + 1
+	if r.line == 0 {
+		col += r.base
+	}
+	return position.Pos{File: r.path, Line: r.line + 1, Col: col}
 }
 
 func (r *reader) errorf(off int, format string, args ...any) error {
@@ -104,20 +152,25 @@ func (r *reader) errorf(off int, format string, args ...any) error {
 // geometry of longitudes and latitudes in degrees; anything else is an
 // error at the feature's line and column, naming it. Errors are
 // *position.Error values.
-func Read(path string, src []byte) (*Collection, error) {
+//
+// What Read takes beyond src grows with what it keeps: the geometries, the
+// properties opts asks for and the names. A value it does not keep is
+// skipped, never copied, whatever its size.
+func Read(path string, src []byte, opts Options) (*Collection, error) {
 	top := position.Pos{File: path, Line: 1, Col: 1}
 	if len(src) > MaxBytes {
 		return nil, position.Errorf(top, "the file is %d bytes, over the %d MiB a GeoJSON dataset may hold; simplify it before adding it (a map needs far less detail)", len(src), MaxBytes>>20)
 	}
-	r := &reader{path: path, src: src}
+	r := &reader{path: path, src: src, opts: opts, names: map[string]bool{}}
+	r.keys.seed = maphash.MakeSeed()
+	if opts.Props != nil {
+		r.keep = make(map[string]string, len(opts.Props))
+		for _, k := range opts.Props {
+			r.keep[k] = k
+		}
+	}
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		r.src, r.base = src[3:], 3
-	}
-	r.lines = []int{0}
-	for i, c := range r.src {
-		if c == '\n' {
-			r.lines = append(r.lines, i+1)
-		}
 	}
 	if !utf8.Valid(r.src) {
 		off := 0
@@ -130,129 +183,135 @@ func Read(path string, src []byte) (*Collection, error) {
 		}
 		return nil, r.errorf(off, "the file is not valid UTF-8 (GeoJSON is UTF-8; convert the file and pin it again)")
 	}
-	root, err := parseJSON(r.src)
-	if err != nil {
+	if err := checkSyntax(r.src); err != nil {
 		se := err.(*syntaxError)
 		return nil, r.errorf(se.off, "%s", se.msg)
 	}
-	if root.kind != kObject {
-		return nil, r.errorf(root.off, "a GeoJSON dataset is a FeatureCollection object, not %s", kindNames[root.kind])
+	src = r.src
+	root := space(src, 0)
+	if k := kindAt(src, root); k != kObject {
+		return nil, r.errorf(root, "a GeoJSON dataset is a FeatureCollection object, not %s", kindNames[k])
 	}
-	if err := r.unique(root, "the FeatureCollection"); err != nil {
+	m, err := r.members(root, func() string { return "the FeatureCollection" }, "type", "features")
+	if err != nil {
 		return nil, err
 	}
-	switch t := root.get("type"); {
-	case t == nil:
-		return nil, r.errorf(root.off, `the top-level object has no "type"; a GeoJSON dataset is {"type": "FeatureCollection", "features": [...]}`)
-	case t.kind != kString || t.text != "FeatureCollection":
-		return nil, r.errorf(t.off, `the top-level "type" is %s; a GeoJSON dataset is a FeatureCollection (wrap a single Feature or geometry in {"type": "FeatureCollection", "features": [...]})`, describe(t))
+	switch t := m[0]; {
+	case t < 0:
+		return nil, r.errorf(root, `the top-level object has no "type"; a GeoJSON dataset is {"type": "FeatureCollection", "features": [...]}`)
+	case kindAt(src, t) != kString || string(stringBytes(src, t)) != "FeatureCollection":
+		return nil, r.errorf(t, `the top-level "type" is %s; a GeoJSON dataset is a FeatureCollection (wrap a single Feature or geometry in {"type": "FeatureCollection", "features": [...]})`, r.describe(t))
 	}
-	fs := root.get("features")
+	fs := m[1]
 	switch {
-	case fs == nil:
-		return nil, r.errorf(root.off, `the FeatureCollection has no "features" array`)
-	case fs.kind != kArray:
-		return nil, r.errorf(fs.off, `"features" is %s, not an array of features`, kindNames[fs.kind])
+	case fs < 0:
+		return nil, r.errorf(root, `the FeatureCollection has no "features" array`)
+	case kindAt(src, fs) != kArray:
+		return nil, r.errorf(fs, `"features" is %s, not an array of features`, kindNames[kindAt(src, fs)])
 	}
-	c := &Collection{Features: make([]*Feature, 0, len(fs.elems))}
-	for i, fn := range fs.elems {
-		f, err := r.feature(i, fn)
+	c := &Collection{Features: []*Feature{}}
+	for it := walk(src, fs); it.next(); {
+		f, err := r.feature(len(c.Features), it.val)
 		if err != nil {
 			return nil, err
 		}
+		if opts.Feature != nil {
+			opts.Feature(f)
+			f.Props = nil
+		} else if len(f.Props) > 0 {
+			f.Props = slices.Clone(f.Props)
+		} else {
+			f.Props = nil
+		}
 		c.Features = append(c.Features, f)
 	}
+	c.Features = c.Features[:len(c.Features):len(c.Features)]
+	c.Names = r.list
 	return c, nil
 }
 
-// describe prints a small value as it was written, for errors.
-func describe(n *node) string {
-	switch n.kind {
-	case kString:
-		return strconv.Quote(n.text)
-	case kNumber:
-		return n.text
-	case kBool:
-		return strconv.FormatBool(n.b)
-	}
-	return kindNames[n.kind]
-}
-
-// unique refuses an object that repeats a key: JSON readers disagree on
-// which of the two counts.
-func (r *reader) unique(n *node, what string) error {
-	seen := make(map[string]bool, len(n.keys))
-	for i, k := range n.keys {
-		if seen[k] {
-			return r.errorf(n.koffs[i], "%s has the key %q twice; keep one", what, k)
+// members reads the keys of the object at off, refusing a key it repeats
+// (JSON readers disagree on which of the two counts; what names the object
+// in the error), and gives where the value of each of want starts, or -1.
+func (r *reader) members(off int, what func() string, want ...string) ([4]int, error) {
+	at := [4]int{-1, -1, -1, -1}
+	r.keys.reset()
+	for it := walk(r.src, off); it.next(); {
+		key := stringBytes(r.src, it.key)
+		if r.keys.add(r.src, it.key, key) {
+			return at, r.errorf(it.key, "%s has the key %q twice; keep one", what(), key)
 		}
-		seen[k] = true
+		for i, w := range want {
+			if string(key) == w {
+				at[i] = it.val
+			}
+		}
 	}
-	return nil
+	return at, nil
 }
 
-func (r *reader) feature(i int, n *node) (*Feature, error) {
-	f := &Feature{Index: i, Pos: r.pos(n.off), Props: map[string]Property{}}
-	what := fmt.Sprintf("feature %d", i+1)
-	if n.kind != kObject {
-		return nil, r.errorf(n.off, "%s is %s, not a Feature object", what, kindNames[n.kind])
+// describe prints a small value as it was written, for errors.
+func (r *reader) describe(off int) string {
+	switch k := kindAt(r.src, off); k {
+	case kString:
+		return strconv.Quote(stringText(r.src, off))
+	case kNumber:
+		return string(r.src[off:valueEnd(r.src, off)])
+	case kBool:
+		return strconv.FormatBool(r.src[off] == 't')
+	default:
+		return kindNames[k]
 	}
-	if err := r.unique(n, what); err != nil {
+}
+
+func (r *reader) feature(i int, off int) (*Feature, error) {
+	src := r.src
+	f := &Feature{Index: i, Pos: r.pos(off)}
+	// Until its properties are read, a feature is named by its number
+	// (the name is built only for an error).
+	what := func() string { return fmt.Sprintf("feature %d", i+1) }
+	if k := kindAt(src, off); k != kObject {
+		return nil, r.errorf(off, "%s is %s, not a Feature object", what(), kindNames[k])
+	}
+	m, err := r.members(off, what, "type", "id", "properties", "geometry")
+	if err != nil {
 		return nil, err
 	}
-	switch t := n.get("type"); {
-	case t == nil:
-		return nil, r.errorf(n.off, `%s has no "type" (a feature is {"type": "Feature", "geometry": ..., "properties": ...})`, what)
-	case t.kind != kString || t.text != "Feature":
-		return nil, r.errorf(t.off, `%s has "type" %s, not "Feature"`, what, describe(t))
+	switch t := m[0]; {
+	case t < 0:
+		return nil, r.errorf(off, `%s has no "type" (a feature is {"type": "Feature", "geometry": ..., "properties": ...})`, what())
+	case kindAt(src, t) != kString || string(stringBytes(src, t)) != "Feature":
+		return nil, r.errorf(t, `%s has "type" %s, not "Feature"`, what(), r.describe(t))
 	}
-	if id := n.get("id"); id != nil {
-		switch id.kind {
+	if id := m[1]; id >= 0 {
+		switch k := kindAt(src, id); k {
 		case kString:
-			f.ID = strconv.Quote(id.text)
+			f.ID = strconv.Quote(stringText(src, id))
 		case kNumber:
-			f.ID = id.text
+			f.ID = string(src[id:valueEnd(src, id)])
 		default:
-			return nil, r.errorf(id.off, `%s has an "id" that is %s; an id is a string or a number`, what, kindNames[id.kind])
+			return nil, r.errorf(id, `%s has an "id" that is %s; an id is a string or a number`, what(), kindNames[k])
 		}
 	}
-	if p := n.get("properties"); p != nil {
-		switch p.kind {
+	if p := m[2]; p >= 0 {
+		switch k := kindAt(src, p); k {
 		case kNull:
 		case kObject:
-			if err := r.unique(p, what+"'s properties"); err != nil {
+			if err := r.properties(f, p, func() string { return what() + "'s properties" }); err != nil {
 				return nil, err
 			}
-			for j, k := range p.keys {
-				v := p.elems[j]
-				prop := Property{Pos: r.pos(v.off)}
-				switch v.kind {
-				case kBool:
-					prop.Value = v.b
-				case kNumber:
-					prop.Value = Number(v.text)
-				case kString:
-					prop.Value = v.text
-				case kObject, kArray:
-					prop.Value = Composite(r.src[v.off:r.end(v)])
-				}
-				f.Keys = append(f.Keys, k)
-				f.Props[k] = prop
-			}
 		default:
-			return nil, r.errorf(p.off, `%s has "properties" that are %s, not an object`, what, kindNames[p.kind])
+			return nil, r.errorf(p, `%s has "properties" that are %s, not an object`, what(), kindNames[k])
 		}
 	}
-	what = f.Name()
-	g := n.get("geometry")
-	if g == nil || g.kind == kNull {
-		off := n.off
-		if g != nil {
-			off = g.off
+	g := m[3]
+	if g < 0 || kindAt(src, g) == kNull {
+		if g < 0 {
+			g = off
 		}
-		return nil, r.errorf(off, "%s has no geometry; a map needs a Polygon, MultiPolygon or Point for every feature", what)
+		return nil, r.errorf(g, "%s has no geometry; a map needs a Polygon, MultiPolygon or Point for every feature", f.Name())
 	}
-	geom, err := r.geometry(g, what)
+	geom, err := r.geometry(g, f)
 	if err != nil {
 		return nil, err
 	}
@@ -260,145 +319,201 @@ func (r *reader) feature(i int, n *node) (*Feature, error) {
 	return f, nil
 }
 
-// end is the offset just past the value n, found by reading it again.
-func (r *reader) end(n *node) int {
-	depth, inString := 0, false
-	for i := n.off; i < len(r.src); i++ {
-		c := r.src[i]
-		switch {
-		case inString:
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				inString = false
+// properties reads the properties object at off into f: of each property,
+// its name into the collection's names and, when it is kept, its value.
+func (r *reader) properties(f *Feature, off int, what func() string) error {
+	src := r.src
+	r.keys.reset()
+	r.props = r.props[:0]
+	nameRank := len(nameKeys)
+	for it := walk(src, off); it.next(); {
+		key := stringBytes(src, it.key)
+		if r.keys.add(src, it.key, key) {
+			return r.errorf(it.key, "%s has the key %q twice; keep one", what(), key)
+		}
+		name, kept := r.keep[string(key)]
+		if r.keep == nil {
+			name, kept = string(key), true
+		}
+		if !r.names[string(key)] && (r.keep != nil && kept || r.opts.MaxNames == 0 || len(r.list) < r.opts.MaxNames) {
+			if !kept {
+				name = string(key)
 			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-			if depth == 0 {
-				return i + 1
+			r.names[name] = true
+			r.list = append(r.list, name)
+		}
+		rank := slices.Index(nameKeys[:nameRank], string(key))
+		if !kept && rank < 0 {
+			continue
+		}
+		var v any
+		switch at := it.val; kindAt(src, at) {
+		case kBool:
+			v = src[at] == 't'
+		case kNumber:
+			it.end = valueEnd(src, at)
+			v = Number(src[at:it.end])
+		case kString:
+			text := stringText(src, at)
+			if rank >= 0 && text != "" {
+				f.name, nameRank = text, rank
 			}
+			v = text
+		case kObject, kArray:
+			it.end = valueEnd(src, at)
+			v = Composite(src[at:it.end])
+		}
+		if kept {
+			r.props = append(r.props, Property{Name: name, Value: v, Pos: r.pos(it.val)})
 		}
 	}
-	return len(r.src)
+	f.Props = r.props // until Read hands the feature on, or copies them
+	return nil
 }
 
-func (r *reader) geometry(g *node, what string) (orb.Geometry, error) {
-	if g.kind != kObject {
-		return nil, r.errorf(g.off, "%s has a geometry that is %s, not a geometry object", what, kindNames[g.kind])
+func (r *reader) geometry(g int, f *Feature) (orb.Geometry, error) {
+	src := r.src
+	if k := kindAt(src, g); k != kObject {
+		return nil, r.errorf(g, "%s has a geometry that is %s, not a geometry object", f.Name(), kindNames[k])
 	}
-	if err := r.unique(g, what+"'s geometry"); err != nil {
+	m, err := r.members(g, func() string { return f.Name() + "'s geometry" }, "type", "coordinates")
+	if err != nil {
 		return nil, err
 	}
-	t := g.get("type")
-	if t == nil || t.kind != kString {
-		return nil, r.errorf(g.off, `%s has a geometry with no "type"`, what)
+	t, coords := m[0], m[1]
+	if t < 0 || kindAt(src, t) != kString {
+		return nil, r.errorf(g, `%s has a geometry with no "type"`, f.Name())
 	}
-	coords := g.get("coordinates")
-	switch t.text {
+	typ := stringText(src, t)
+	switch typ {
 	case "Point", "Polygon", "MultiPolygon":
 	case "LineString", "MultiLineString", "MultiPoint", "GeometryCollection":
-		return nil, r.errorf(t.off, "%s has a %s geometry; a map draws Polygon, MultiPolygon and Point geometries only (convert or remove the feature, and pin the file again)", what, t.text)
+		return nil, r.errorf(t, "%s has a %s geometry; a map draws Polygon, MultiPolygon and Point geometries only (convert or remove the feature, and pin the file again)", f.Name(), typ)
 	default:
-		return nil, r.errorf(t.off, "%s has a geometry of type %s, which GeoJSON does not define (a map draws Polygon, MultiPolygon and Point geometries)", what, describe(t))
+		return nil, r.errorf(t, "%s has a geometry of type %s, which GeoJSON does not define (a map draws Polygon, MultiPolygon and Point geometries)", f.Name(), r.describe(t))
 	}
-	if coords == nil {
-		return nil, r.errorf(g.off, `%s has a %s with no "coordinates"`, what, t.text)
+	if coords < 0 {
+		return nil, r.errorf(g, `%s has a %s with no "coordinates"`, f.Name(), typ)
 	}
-	switch t.text {
+	switch typ {
 	case "Point":
-		return r.position(coords, what)
+		p, _, err := r.position(coords, f)
+		return p, err
 	case "Polygon":
-		return r.polygon(coords, what)
+		return r.polygon(coords, f)
 	}
-	polys, err := r.array(coords, what, "a MultiPolygon's coordinates", "a list of polygons")
-	if err != nil {
+	if err := r.array(coords, f, "a MultiPolygon's coordinates", "a list of polygons"); err != nil {
 		return nil, err
 	}
-	mp := make(orb.MultiPolygon, 0, len(polys))
-	for _, pn := range polys {
-		p, err := r.polygon(pn, what)
+	r.polys = r.polys[:0]
+	for it := walk(src, coords); it.next(); {
+		p, err := r.polygon(it.val, f)
 		if err != nil {
 			return nil, err
 		}
-		mp = append(mp, p)
+		r.polys = append(r.polys, p)
 	}
-	return mp, nil
+	return append(make(orb.MultiPolygon, 0, len(r.polys)), r.polys...), nil
 }
 
-// array checks that n is a non-empty array.
-func (r *reader) array(n *node, what, part, want string) ([]*node, error) {
-	if n.kind != kArray {
-		return nil, r.errorf(n.off, "%s: %s must be %s, not %s", what, part, want, kindNames[n.kind])
+// array checks that the value at off is a non-empty array.
+func (r *reader) array(off int, f *Feature, part, want string) error {
+	if k := kindAt(r.src, off); k != kArray {
+		return r.errorf(off, "%s: %s must be %s, not %s", f.Name(), part, want, kindNames[k])
 	}
-	if len(n.elems) == 0 {
-		return nil, r.errorf(n.off, "%s: %s is empty (a map has nothing to draw)", what, part)
+	if src := r.src; src[space(src, off+1)] == ']' {
+		return r.errorf(off, "%s: %s is empty (a map has nothing to draw)", f.Name(), part)
 	}
-	return n.elems, nil
+	return nil
 }
 
-func (r *reader) polygon(n *node, what string) (orb.Polygon, error) {
-	rings, err := r.array(n, what, "a polygon", "a list of rings")
-	if err != nil {
+func (r *reader) polygon(off int, f *Feature) (orb.Polygon, error) {
+	src := r.src
+	if err := r.array(off, f, "a polygon", "a list of rings"); err != nil {
 		return nil, err
 	}
-	p := make(orb.Polygon, 0, len(rings))
-	for _, rn := range rings {
-		pts, err := r.array(rn, what, "a ring", "a list of positions")
-		if err != nil {
+	r.rings = r.rings[:0]
+	for rt := walk(src, off); rt.next(); {
+		ring := rt.val
+		if err := r.array(ring, f, "a ring", "a list of positions"); err != nil {
 			return nil, err
 		}
-		if len(pts) < 4 {
-			return nil, r.errorf(rn.off, "%s: a ring has %d positions; a ring needs at least 4, the last equal to the first", what, len(pts))
-		}
-		ring := make(orb.Ring, len(pts))
-		for i, pn := range pts {
-			if ring[i], err = r.position(pn, what); err != nil {
-				return nil, err
+		// The number of positions is checked before any of them: read
+		// them all, keeping the first error for after the count.
+		r.pts = r.pts[:0]
+		n, last := 0, 0
+		var first error
+		for it := walk(src, ring); it.next(); n++ {
+			last = it.val
+			if first != nil {
+				continue
 			}
+			p, end, err := r.position(it.val, f)
+			if err != nil {
+				first = err
+				continue
+			}
+			r.pts = append(r.pts, p)
+			it.end = end
 		}
-		if ring[0] != ring[len(ring)-1] {
-			return nil, r.errorf(pts[len(pts)-1].off, "%s: a ring is not closed: its last position %s differs from its first %s (repeat the first position at the end)",
-				what, pointText(ring[len(ring)-1]), pointText(ring[0]))
+		if n < 4 {
+			return nil, r.errorf(ring, "%s: a ring has %d positions; a ring needs at least 4, the last equal to the first", f.Name(), n)
 		}
-		p = append(p, ring)
+		if first != nil {
+			return nil, first
+		}
+		pts := r.pts
+		if pts[0] != pts[len(pts)-1] {
+			return nil, r.errorf(last, "%s: a ring is not closed: its last position %s differs from its first %s (repeat the first position at the end)",
+				f.Name(), pointText(pts[len(pts)-1]), pointText(pts[0]))
+		}
+		r.rings = append(r.rings, append(make(orb.Ring, 0, len(pts)), pts...))
 	}
-	return p, nil
+	return append(make(orb.Polygon, 0, len(r.rings)), r.rings...), nil
 }
 
 func pointText(p orb.Point) string {
 	return "[" + strconv.FormatFloat(p[0], 'g', -1, 64) + ", " + strconv.FormatFloat(p[1], 'g', -1, 64) + "]"
 }
 
-// position reads [longitude, latitude], with an altitude ignored.
-func (r *reader) position(n *node, what string) (orb.Point, error) {
-	if n.kind != kArray {
-		return orb.Point{}, r.errorf(n.off, "%s: a position must be [longitude, latitude], not %s", what, kindNames[n.kind])
+// position reads [longitude, latitude], with an altitude ignored, and
+// gives where it ends.
+func (r *reader) position(off int, f *Feature) (orb.Point, int, error) {
+	src := r.src
+	if k := kindAt(src, off); k != kArray {
+		return orb.Point{}, 0, r.errorf(off, "%s: a position must be [longitude, latitude], not %s", f.Name(), kindNames[k])
 	}
-	if len(n.elems) < 2 || len(n.elems) > 3 {
-		return orb.Point{}, r.errorf(n.off, "%s: a position has %d numbers; write [longitude, latitude]", what, len(n.elems))
+	var at [3]int
+	n := 0
+	it := walk(src, off)
+	for ; it.next(); n++ {
+		if n < len(at) {
+			at[n] = it.val
+		}
+	}
+	if n < 2 || n > 3 {
+		return orb.Point{}, 0, r.errorf(off, "%s: a position has %d numbers; write [longitude, latitude]", f.Name(), n)
 	}
 	var xy [2]float64
-	for i, e := range n.elems {
-		if e.kind != kNumber {
-			return orb.Point{}, r.errorf(e.off, "%s: a position holds %s, not a number", what, describe(e))
+	var text [2][]byte
+	for i, e := range at[:n] {
+		if kindAt(src, e) != kNumber {
+			return orb.Point{}, 0, r.errorf(e, "%s: a position holds %s, not a number", f.Name(), r.describe(e))
 		}
-		f, err := strconv.ParseFloat(e.text, 64)
-		if err != nil || math.IsInf(f, 0) {
-			return orb.Point{}, r.errorf(e.off, "%s: the coordinate %s is out of range", what, e.text)
+		num := src[e:valueEnd(src, e)]
+		v, err := strconv.ParseFloat(string(num), 64)
+		if err != nil || math.IsInf(v, 0) {
+			return orb.Point{}, 0, r.errorf(e, "%s: the coordinate %s is out of range", f.Name(), num)
 		}
 		if i < 2 {
-			xy[i] = f
+			xy[i], text[i] = v, num
 		}
 	}
 	switch {
 	case xy[0] < -180 || xy[0] > 180:
-		return orb.Point{}, r.errorf(n.elems[0].off, "%s: longitude %s is outside -180 to 180 (a GeoJSON dataset holds longitude and latitude in degrees, WGS 84; is the file projected?)", what, n.elems[0].text)
+		return orb.Point{}, 0, r.errorf(at[0], "%s: longitude %s is outside -180 to 180 (a GeoJSON dataset holds longitude and latitude in degrees, WGS 84; is the file projected?)", f.Name(), text[0])
 	case xy[1] < -90 || xy[1] > 90:
-		return orb.Point{}, r.errorf(n.elems[1].off, "%s: latitude %s is outside -90 to 90 (a GeoJSON dataset holds longitude and latitude in degrees, in that order)", what, n.elems[1].text)
+		return orb.Point{}, 0, r.errorf(at[1], "%s: latitude %s is outside -90 to 90 (a GeoJSON dataset holds longitude and latitude in degrees, in that order)", f.Name(), text[1])
 	}
-	return orb.Point(xy), nil
+	return orb.Point(xy), it.done, nil
 }

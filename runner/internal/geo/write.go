@@ -24,13 +24,13 @@ func Encode(c *Collection) []byte {
 			b.WriteString(`"id":` + f.ID + `,`)
 		}
 		b.WriteString(`"properties":{`)
-		for j, k := range f.Keys {
+		for j, p := range f.Props {
 			if j > 0 {
 				b.WriteByte(',')
 			}
-			writeString(&b, k)
+			writeString(&b, p.Name)
 			b.WriteByte(':')
-			switch v := f.Props[k].Value.(type) {
+			switch v := p.Value.(type) {
 			case nil:
 				b.WriteString("null")
 			case bool:
