@@ -71,7 +71,9 @@ fuzz:
 	  done; \
 	done; exit $$fail
 
-bench: $(GALLEY)
+# The benchmark suite (docs/performance.md): Galley, DuckDB and a plain Go
+# program on the same generated files, each task's results compared.
+bench: $(GALLEY) $(DUCKDB)
 	./runner/bench/bench.sh
 
 # The CPU profile go build optimizes galley with (profile-guided

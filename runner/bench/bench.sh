@@ -1,67 +1,135 @@
 #!/usr/bin/env bash
-# make bench: task T (docs/performance.md) on generated incident files of 1M
-# and 10M rows, Galley against a plain encoding/csv program and, where they
-# are installed, Miller, DuckDB and pandas. Prints medians of RUNS runs,
-# MB/s, peak memory, the ratio to the plain program and the median CPU
-# time (user + system, all cores). Runs alternate
-# between the tools so that both see the same machine.
+# make bench: the benchmark suite (docs/performance.md) on generated incident
+# files of 1M and 10M rows. Each task is written three ways: a Galley
+# analysis (task-NAME.yaml), the same query in DuckDB (task-NAME.sql, run by
+# duckdb.mjs through node on 2 threads, reading the same CSV), and a plain
+# encoding/csv program on one core (baseline/, -task NAME):
 #
-#   ROWS="1000000 10000000" RUNS=5 ./runner/bench/bench.sh
+#   t         task T: Mosul incidents during the battle, by belligerent
+#   glob      task T over the same rows split in ten files, read by a glob
+#   window    the three deadliest days of each city (summed, then ranked)
+#   pivot     deaths by month, a column per belligerent
+#   quantile  the median, 90th and 99th percentiles of deaths per city
+#
+# After the first run of a task, every tool's rows are checked against
+# Galley's (compare.mjs): a difference stops the script with exit 1. Prints,
+# per task and tool, the median wall time of RUNS runs and its spread
+# (fastest, slowest), MB/s, the median CPU time (user + system, all cores),
+# the peak memory (the largest of the runs, /usr/bin/time's maximum resident
+# set) and the ratios of the median to DuckDB's and to the plain program's.
+# Runs alternate between the tools so that all see the same machine.
+#
+#   ROWS="1000000 10000000" RUNS=5 TASKS="t glob window pivot quantile" ./runner/bench/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${ROWS:-"1000000 10000000"}
 RUNS=${RUNS:-5}
-data=runner/bench/data
+TASKS=${TASKS:-"t glob window pivot quantile"}
+bench=runner/bench
+data=$bench/data
 mkdir -p "$data" bin
+[ -f node_modules/@duckdb/node-api/package.json ] ||
+  { echo "bench: DuckDB is missing: run npm ci (make bench does)" >&2; exit 1; }
 go build -o bin/galley ./runner/cmd/galley
 go build -o bin/bench-gen ./runner/bench/gen
 go build -o bin/bench-baseline ./runner/bench/baseline
-time_cmd() { # prints "seconds kilobytes cpu-seconds" for one run of "$@"
-  /usr/bin/time -f "%e %M %U %S" -o "$data/.time" "$@" >/dev/null 2>"$data/.err" || { cat "$data/.err" >&2; exit 1; }
+
+time_cmd() { # OUT CMD...: runs CMD, its stdout to OUT; prints "seconds kilobytes cpu-seconds"
+  local out=$1; shift
+  /usr/bin/time -f "%e %M %U %S" -o "$data/.time" "$@" >"$out" 2>"$data/.err" ||
+    { echo "bench: failed: $*" >&2; cat "$data/.err" >&2; exit 1; }
   awk '{print $1, $2, $3 + $4}' "$data/.time"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf '%-10s %-22s %9s %9s %10s %8s %8s\n' rows tool median_s MB/s peak_MiB ratio cpu_s
+view_of() { # the view whose rows a task's analysis shows
+  case $1 in t | glob) echo mosul ;; window) echo top3 ;; pivot) echo by_month ;; quantile) echo by_city ;; esac
+}
+
+printf '%-9s %-9s %-9s %8s %8s %8s %6s %7s %8s %8s %8s\n' \
+  rows task tool median_s min_s max_s MB/s cpu_s peak_MiB x_duckdb x_plain
 for n in $ROWS; do
   csv="$data/incidents-$n.csv"
   [ -f "$csv" ] || bin/bench-gen -rows "$n" -o "$csv"
-  mb=$(( $(stat -c %s "$csv") / 1000000 ))
+  mb=$(($(stat -c %s "$csv") / 1000000))
+  # The glob's ten files: the same rows in order, each file with the header.
+  parts="$data/parts-$n"
+  if [ ! -f "$parts/incidents-09.csv" ]; then
+    rm -rf "$parts" && mkdir -p "$parts"
+    tail -n +2 "$csv" | split -l $(((n + 9) / 10)) -d -a 2 --additional-suffix=.csv \
+      --filter="{ head -1 '$csv'; cat; } > \$FILE" - "$parts/incidents-"
+  fi
   proj="$data/project-$n"
-  rm -rf "$proj" && mkdir -p "$proj/analyses" "$proj/datasets" "$proj/node_modules/echarts/dist"
+  rm -rf "$proj" && mkdir -p "$proj/analyses" "$proj/datasets/parts" "$proj/out"
   ln -f "$csv" "$proj/datasets/incidents.csv"
-  cp node_modules/echarts/dist/echarts.min.js "$proj/node_modules/echarts/dist/"
-  cp runner/bench/task-t.yaml "$proj/analyses/task-t.yaml"
-  bin/galley pin -root "$proj" "$proj/analyses/task-t.yaml" 2>/dev/null
-  cat "$csv" >/dev/null # warm the page cache, as for wc -l
-  declare -A secs=() mem=() cpu=()
-  tools="galley baseline"
-  command -v mlr >/dev/null && tools="$tools miller"
-  command -v duckdb >/dev/null && tools="$tools duckdb"
-  python3 -c 'import pandas' 2>/dev/null && tools="$tools pandas"
-  for i in $(seq "$RUNS"); do
-    for t in $tools; do
-      case $t in
-        galley) r=$(time_cmd bin/galley run -root "$proj" -out "$proj/reports" "$proj/analyses/task-t.yaml") ;;
-        baseline) r=$(time_cmd bin/bench-baseline "$csv") ;;
-        miller) r=$(time_cmd mlr --icsv --ocsv filter '$city == "Mosul" && $date >= "2016-10-17" && $date <= "2017-07-20" && $deaths_max >= 1' then stats1 -a count,sum,max -f deaths_min,deaths_max -g belligerent "$csv") ;;
-        duckdb) r=$(time_cmd duckdb -c "select belligerent, count(*), sum(deaths_min), sum(deaths_max), max(deaths_max) from read_csv_auto('$csv') where city = 'Mosul' and date between '2016-10-17' and '2017-07-20' and deaths_max >= 1 group by belligerent order by belligerent") ;;
-        pandas) r=$(time_cmd python3 -c "
+  ln -f "$parts"/*.csv "$proj/datasets/parts/"
+  cat "$csv" "$parts"/*.csv >/dev/null # warm the page cache, as for wc -l
+  for task in $TASKS; do
+    [ -f "$bench/task-$task.yaml" ] || { echo "bench: no task $task (runner/bench/task-$task.yaml)" >&2; exit 2; }
+    cp "$bench/task-$task.yaml" "$proj/analyses/"
+    analysis="$proj/analyses/task-$task.yaml"
+    tools="galley baseline duckdb"
+    if ! pinned=$(bin/galley pin -root "$proj" "$analysis" 2>&1); then
+      # Until Galley reads a glob (issue 11, item 1), it takes the path
+      # literally; the task's other tools still run and are compared.
+      if [ "$task" = glob ] && grep -q 'incidents-\*\.csv does not exist' <<<"$pinned"; then
+        echo "bench: glob: galley skipped: this build reads path: literally, it has no glob yet:" >&2
+        echo "$pinned" | head -1 >&2
+        tools="baseline duckdb"
+      else
+        echo "$pinned" >&2
+        exit 1
+      fi
+    fi
+    files=("$csv") source=$csv sql="$bench/task-$task.sql" btask=$task
+    if [ "$task" = glob ]; then
+      files=("$parts"/incidents-*.csv) source="$parts/incidents-*.csv" sql="$bench/task-t.sql" btask=t
+    fi
+    if [ "$task" = t ]; then
+      command -v mlr >/dev/null && tools="$tools miller"
+      python3 -c 'import pandas' 2>/dev/null && tools="$tools pandas"
+    fi
+    declare -A secs=() mem=() cpu=()
+    for i in $(seq "$RUNS"); do
+      for t in $tools; do
+        out="$proj/out/$task-$t.json"
+        case $t in
+          galley) r=$(time_cmd /dev/null bin/galley run -root "$proj" -out "$proj/reports" "$analysis") ;;
+          baseline) r=$(time_cmd "$out" bin/bench-baseline -task "$btask" "${files[@]}") ;;
+          duckdb) r=$(time_cmd /dev/null node "$bench/duckdb.mjs" "$sql" "$source" "$out") ;;
+          miller) r=$(time_cmd /dev/null mlr --icsv --ocsv filter '$city == "Mosul" && $date >= "2016-10-17" && $date <= "2017-07-20" && $deaths_max >= 1' then stats1 -a count,sum,max -f deaths_min,deaths_max -g belligerent "$csv") ;;
+          pandas) r=$(time_cmd /dev/null python3 -c "
 import pandas as pd
 d = pd.read_csv('$csv', usecols=['date','city','belligerent','deaths_min','deaths_max'])
 d = d[(d.city == 'Mosul') & (d.date >= '2016-10-17') & (d.date <= '2017-07-20') & (d.deaths_max >= 1)]
 print(d.groupby('belligerent').agg({'deaths_min': ['count', 'sum'], 'deaths_max': ['sum', 'max']}))") ;;
-      esac
-      read -r s m c <<<"$r"
-      secs[$t]+="$s "; mem[$t]+="$m "; cpu[$t]+="$c "
+        esac
+        read -r s m c <<<"$r"
+        secs[$t]+="$s " mem[$t]+="$m " cpu[$t]+="$c "
+      done
+      if [ "$i" = 1 ]; then # the same rows from every tool, or stop here
+        ref="galley=$proj/reports/task-$task.results.json#$(view_of "$task")"
+        [[ " $tools " == *" galley "* ]] || ref="duckdb=$proj/out/$task-duckdb.json"
+        others=()
+        for t in baseline duckdb; do
+          [ "${ref%%=*}" = "$t" ] || others+=("$t=$proj/out/$task-$t.json")
+        done
+        node "$bench/compare.mjs" "$task" "$ref" "${others[@]}" >&2 ||
+          { echo "bench: $n rows, task $task: the tools do not agree (above); no figures" >&2; exit 1; }
+      fi
     done
-  done
-  base=$(echo ${secs[baseline]} | tr ' ' '\n' | median)
-  for t in $tools; do
-    s=$(echo ${secs[$t]} | tr ' ' '\n' | median)
-    m=$(echo ${mem[$t]} | tr ' ' '\n' | sort -n | tail -1)
-    c=$(echo ${cpu[$t]} | tr ' ' '\n' | median)
-    awk -v n="$n" -v t="$t" -v s="$s" -v mb="$mb" -v m="$m" -v b="$base" -v c="$c" \
-      'BEGIN { printf "%-10s %-22s %9.2f %9.0f %10.1f %8.2f %8.2f\n", n, t, s, (s > 0 ? mb / s : 0), m / 1024, (b > 0 ? s / b : 0), c }'
+    duck=$(echo ${secs[duckdb]} | tr ' ' '\n' | median)
+    base=$(echo ${secs[baseline]} | tr ' ' '\n' | median)
+    for t in $tools; do
+      s=$(echo ${secs[$t]} | tr ' ' '\n' | median)
+      lo=$(echo ${secs[$t]} | tr ' ' '\n' | sort -n | head -1)
+      hi=$(echo ${secs[$t]} | tr ' ' '\n' | sort -n | tail -1)
+      m=$(echo ${mem[$t]} | tr ' ' '\n' | sort -n | tail -1)
+      c=$(echo ${cpu[$t]} | tr ' ' '\n' | median)
+      awk -v n="$n" -v task="$task" -v t="$t" -v s="$s" -v lo="$lo" -v hi="$hi" -v mb="$mb" -v m="$m" -v c="$c" -v d="$duck" -v b="$base" \
+        'BEGIN { printf "%-9s %-9s %-9s %8.2f %8.2f %8.2f %6.0f %7.2f %8.1f %8.2f %8.2f\n", n, task, t, s, lo, hi, (s > 0 ? mb / s : 0), c, m / 1024, (d > 0 ? s / d : 0), (b > 0 ? s / b : 0) }'
+    done
+    unset secs mem cpu
   done
 done
-echo "machine: $(nproc) cores; $(go version); reproduce with: make bench (ROWS=... RUNS=... to change)"
+echo "machine: $(nproc) cores; $(go version); DuckDB $(node -p 'require("./node_modules/@duckdb/node-api/package.json").version') through node $(node --version), 2 threads"
+echo "reproduce with: make bench (ROWS=... RUNS=... TASKS=... to change)"

@@ -73,3 +73,31 @@ func incidents(rows int) string {
 	}
 	return b.String()
 }
+
+// TestBenchTasks checks the analyses of the benchmark suite
+// (runner/bench/task-*.yaml, run by make bench) against the language, so
+// that a change to it that breaks them fails here rather than in the next
+// make bench. It reads no data and times nothing.
+func TestBenchTasks(t *testing.T) {
+	paths, err := filepath.Glob("../../bench/task-*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) < 5 {
+		t.Fatalf("found %d analyses in runner/bench, want the 5 tasks of bench.sh", len(paths))
+	}
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := analysis.Parse("analyses/"+filepath.Base(path), src)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		if _, err := check.Analysis(f); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
+}
