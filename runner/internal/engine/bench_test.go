@@ -19,8 +19,19 @@ import (
 // workers: what `make bench` measures, without starting a process or
 // writing a report. The file is hashed, split, parsed and aggregated in
 // every iteration.
-func BenchmarkTaskT(b *testing.B) {
-	src, err := os.ReadFile("../../bench/task-t.yaml")
+func BenchmarkTaskT(b *testing.B) { benchmarkTask(b, "t") }
+
+// BenchmarkTasks runs the other tasks of make bench's suite that read one
+// file (runner/bench/task-NAME.yaml) likewise.
+func BenchmarkTasks(b *testing.B) {
+	for _, task := range []string{"window", "pivot", "quantile"} {
+		b.Run(task, func(b *testing.B) { benchmarkTask(b, task) })
+	}
+}
+
+func benchmarkTask(b *testing.B, task string) {
+	name := "task-" + task + ".yaml"
+	src, err := os.ReadFile("../../bench/" + name)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,7 +46,7 @@ func BenchmarkTaskT(b *testing.B) {
 	sum := sha256.Sum256([]byte(data))
 	pinned := strings.Replace(string(src), "    path: datasets/incidents.csv\n",
 		"    path: datasets/incidents.csv\n    sha256: "+hex.EncodeToString(sum[:])+"\n", 1)
-	f, err := analysis.Parse("analyses/task-t.yaml", []byte(pinned))
+	f, err := analysis.Parse("analyses/"+name, []byte(pinned))
 	if err != nil {
 		b.Fatal(err)
 	}
