@@ -71,6 +71,7 @@ type Run struct {
 // value taken, how many rows gave one (0, 1, or 2 for more), and the
 // second value, for the error.
 type pivotRow struct {
+	enc    string // the key encoded (appendKey): the row's key in Run.pivots
 	key    []any
 	cells  []any
 	count  []uint8
@@ -78,6 +79,7 @@ type pivotRow struct {
 }
 
 type group struct {
+	enc   string // the key encoded (appendKey): the group's key in Run.groups
 	key   []any
 	state []state // per slot (Plan.slots)
 }
@@ -404,11 +406,11 @@ func (r *Run) addToGroup(row []any, at func() string) error {
 		if len(r.groups) >= r.limits.MaxGroups {
 			return position.Errorf(p.View.Pos, "view %q has more than %d groups, the limit; group by fewer or coarser columns", p.View.Name, r.limits.MaxGroups)
 		}
-		g = &group{key: make([]any, len(p.groupIdx)), state: make([]state, len(p.slots))}
+		g = &group{enc: string(r.key), key: make([]any, len(p.groupIdx)), state: make([]state, len(p.slots))}
 		for i, idx := range p.groupIdx {
 			g.key[i] = row[idx]
 		}
-		r.groups[string(r.key)] = g
+		r.groups[g.enc] = g
 		r.order = append(r.order, g)
 	}
 	for i, c := range p.slots {
@@ -664,13 +666,12 @@ func (r *Run) Merge(o *Run) error {
 		return nil
 	}
 	for _, g := range o.order {
-		k := keyOf(g.key, identity(len(g.key)))
-		mine, ok := r.groups[k]
+		mine, ok := r.groups[g.enc]
 		if !ok {
 			if len(r.groups) >= r.limits.MaxGroups {
 				return position.Errorf(r.p.View.Pos, "view %q has more than %d groups, the limit; group by fewer or coarser columns", r.p.View.Name, r.limits.MaxGroups)
 			}
-			r.groups[k] = g
+			r.groups[g.enc] = g
 			r.order = append(r.order, g)
 			continue
 		}

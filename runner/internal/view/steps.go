@@ -419,11 +419,11 @@ func (r *Run) addToPivot(row []any, at func() string) error {
 		if len(r.pivots) >= r.limits.MaxGroups {
 			return position.Errorf(p.View.Pos, "view %q: pivot has more than %d rows, the limit of groups; leave out columns that are not row keys (select them in the view it reads)", p.View.Name, r.limits.MaxGroups)
 		}
-		pr = &pivotRow{key: make([]any, len(pp.keyIdx)), cells: make([]any, pp.cols), count: make([]uint8, pp.cols), second: make([]any, pp.cols)}
+		pr = &pivotRow{enc: string(r.key), key: make([]any, len(pp.keyIdx)), cells: make([]any, pp.cols), count: make([]uint8, pp.cols), second: make([]any, pp.cols)}
 		for i, idx := range pp.keyIdx {
 			pr.key[i] = row[idx]
 		}
-		r.pivots[string(r.key)] = pr
+		r.pivots[pr.enc] = pr
 		r.pivotOrder = append(r.pivotOrder, pr)
 	}
 	pr.put(col, row[pp.valueIdx], 1)
@@ -443,13 +443,12 @@ func (pr *pivotRow) put(col int, v any, n uint8) {
 
 func (r *Run) mergePivot(o *Run) error {
 	for _, pr := range o.pivotOrder {
-		k := keyOf(pr.key, identity(len(pr.key)))
-		mine, ok := r.pivots[k]
+		mine, ok := r.pivots[pr.enc]
 		if !ok {
 			if len(r.pivots) >= r.limits.MaxGroups {
 				return position.Errorf(r.p.View.Pos, "view %q: pivot has more than %d rows, the limit of groups; leave out columns that are not row keys (select them in the view it reads)", r.p.View.Name, r.limits.MaxGroups)
 			}
-			r.pivots[k] = pr
+			r.pivots[pr.enc] = pr
 			r.pivotOrder = append(r.pivotOrder, pr)
 			continue
 		}
