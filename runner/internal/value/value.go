@@ -1,6 +1,7 @@
 package value
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"reflect"
@@ -207,9 +208,11 @@ func AppendKey(b []byte, v any) []byte {
 		b = strconv.AppendBool(b, x)
 		return append(b, ';')
 	case time.Time:
-		b = append(b, 'd')
-		b = x.AppendFormat(b, time.DateOnly)
-		return append(b, ';')
+		// The day as one number, in 8 bytes: the same days as the text
+		// YYYY-MM-DD would give, without formatting it (a date column
+		// keying the groups of 10M rows formats 10M dates).
+		y, m, d := x.Date()
+		return binary.BigEndian.AppendUint64(append(b, 'd'), uint64(int64(y)*10000+int64(m)*100+int64(d)))
 	}
 	return fmt.Appendf(b, "x%v;", v)
 }

@@ -178,12 +178,17 @@ func TestCompare(t *testing.T) {
 
 func TestAppendKey(t *testing.T) {
 	seen := map[string]any{}
-	for _, v := range []any{nil, "", "1", 1, 1.0, 1.5, true, "true", time.Date(2017, 3, 17, 0, 0, 0, 0, time.UTC), "2017-03-17", "s1:", "s1:x"} {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	for _, v := range []any{nil, "", "1", 1, 1.0, 1.5, true, "true", day(2017, 3, 17), "2017-03-17", "s1:", "s1:x",
+		day(2017, 3, 18), day(2018, 3, 17), day(2017, 4, 17), day(1, 1, 1), day(9999, 12, 31), day(2017, 12, 31), day(2018, 1, 1)} {
 		k := string(AppendKey(nil, v))
 		if prev, dup := seen[k]; dup {
 			t.Errorf("%#v and %#v share the key %q", prev, v, k)
 		}
 		seen[k] = v
+	}
+	if a, b := AppendKey(nil, day(2017, 3, 17)), AppendKey(nil, day(2017, 3, 17)); string(a) != string(b) {
+		t.Errorf("one date, two keys: %q and %q", a, b)
 	}
 }
 
