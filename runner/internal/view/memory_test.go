@@ -65,8 +65,9 @@ func held(t *testing.T, p *Plan, n int) uint64 {
 }
 
 // TestStreamingMemory: what an append with where, derive and group_by, a
-// pivot and an unpivot into groups hold does not grow with the rows: ten
-// times the rows, at most 64 KiB more.
+// pivot, an unpivot into groups and the median and quantile of repeating
+// values hold does not grow with the rows: ten times the rows, at most 64
+// KiB more.
 func TestStreamingMemory(t *testing.T) {
 	appendGroup := appendView("a", "b")
 	appendGroup.FromColumn = analysis.String{Value: "src", Pos: at(4, 18), Set: true}
@@ -87,7 +88,12 @@ func TestStreamingMemory(t *testing.T) {
 	unpivot.GroupBy = refs(6, "k", "year")
 	unpivot.Aggregate = []*analysis.Named{nm(7, "total", "sum(v)")}
 
-	for name, v := range map[string]*analysis.View{"append+where+derive+group": appendGroup, "unpivot+group": unpivot} {
+	// A median and a quantile keep each distinct value and its count once
+	// the values repeat: n has 7 values, x 1,000.
+	quantiles := newView()
+	quantiles.Aggregate = []*analysis.Named{nm(5, "mid", "median(n)"), nm(6, "p90", "quantile(x, 0.9)")}
+
+	for name, v := range map[string]*analysis.View{"append+where+derive+group": appendGroup, "unpivot+group": unpivot, "median+quantile": quantiles} {
 		t.Run(name, func(t *testing.T) {
 			inputs := [][]table.Column{memCols()}
 			if v.Append {

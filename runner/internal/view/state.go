@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"sort"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/expression"
@@ -54,8 +53,7 @@ type state struct {
 	n        int
 	sum      expression.Sum // sum, mean, sum_if; Σx of the moments
 	float    bool           // a float was summed
-	vals     []float64      // median and quantile: every value
-	sorted   bool
+	vals     values         // median and quantile: every value, listed or counted
 	distinct map[string]struct{}
 	modes    map[string]*modeCount
 	mom      *moments // stddev, variance, corr, weighted_mean
@@ -143,13 +141,12 @@ func (s *state) add(fn string, vals []any) error {
 	case "median", "quantile":
 		switch x := v.(type) {
 		case int:
-			s.vals = append(s.vals, float64(x))
+			s.vals.add(float64(x))
 		case float64:
-			s.vals = append(s.vals, x)
+			s.vals.add(x)
 		default:
 			return fmt.Errorf("%s needs numbers, got %s", fn, value.Describe(v))
 		}
-		s.sorted = false
 	case "stddev", "variance":
 		if err := number(fn, v); err != nil {
 			return err
@@ -256,17 +253,15 @@ func (s *state) result(c *aggCall) (any, error) {
 		}
 		return s.sum.Mean(s.n), nil
 	case "median":
-		if len(s.vals) == 0 {
+		if s.vals.n == 0 {
 			return nil, nil
 		}
-		s.sort()
-		return expression.Median(s.vals), nil
+		return s.vals.median(), nil
 	case "quantile":
-		if len(s.vals) == 0 {
+		if s.vals.n == 0 {
 			return nil, nil
 		}
-		s.sort()
-		return quantile(s.vals, c.p), nil
+		return s.vals.quantile(c.p), nil
 	case "variance", "stddev":
 		if s.n < 2 {
 			return nil, nil
@@ -314,30 +309,6 @@ func finite(f float64) (any, error) {
 		return nil, errRange
 	}
 	return f, nil
-}
-
-func (s *state) sort() {
-	if !s.sorted {
-		sort.Float64s(s.vals)
-		s.sorted = true
-	}
-}
-
-// quantile is the p-quantile of sorted, non-empty values, linear between
-// the closest ranks: R's type 7, the default of R, NumPy and pandas, and
-// DuckDB's quantile_cont.
-func quantile(sorted []float64, p float64) float64 {
-	h := float64(len(sorted)-1) * p
-	lo := math.Floor(h)
-	i := int(lo)
-	if i+1 >= len(sorted) || h == lo {
-		return sorted[i]
-	}
-	a, b, f := sorted[i], sorted[i+1], h-lo
-	if d := b - a; !math.IsInf(d, 0) {
-		return a + f*d
-	}
-	return (1-f)*a + f*b // never beyond the range, when b - a is
 }
 
 // Exact statistics: the sums are exact, and each result is computed from
@@ -399,8 +370,7 @@ func (s *state) merge(fn string, o *state) {
 		s.sum.Merge(&o.sum)
 		s.float = s.float || o.float
 	case "median", "quantile":
-		s.vals = append(s.vals, o.vals...)
-		s.sorted = false
+		s.vals.merge(&o.vals)
 	case "stddev", "variance", "corr", "weighted_mean":
 		s.n += o.n
 		s.sum.Merge(&o.sum)
