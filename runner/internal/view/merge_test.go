@@ -1,8 +1,12 @@
 package view
 
 import (
+	"fmt"
+	"math"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/table"
@@ -108,5 +112,77 @@ func TestDeriveDurationRefused(t *testing.T) {
 	want := `a.yaml:5:12: derive age gives a duration, which no column type holds; take a number of it, e.g. (a - b).Hours() or .Minutes() (evaluating datasets/x.csv line 2)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestDeriveRemembered: a derive that reads one column gives, remembered,
+// what it gives computed: each row's value beside the same expression made
+// to read a second column (never remembered); a float is never taken for
+// another (-0 and 0 are equal keys, string() tells them apart); an error
+// still names its row; and values that do not repeat stop being
+// remembered.
+func TestDeriveRemembered(t *testing.T) {
+	cols := []table.Column{col("d", analysis.TypeDate), col("n", analysis.TypeInt), col("x", analysis.TypeFloat), col("s", analysis.TypeString)}
+	var rows [][]any
+	for i := range 3000 {
+		x := []float64{0, math.Copysign(0, -1), 1.5}[i%3]
+		rows = append(rows, []any{day(2016, time.Month(1+i%12), 1+i%28), i % 5, x, fmt.Sprint("k", i%40)})
+	}
+	v := newView()
+	v.Derive = []*analysis.Named{
+		nm(5, "month", `date_trunc("month", d)`), nm(6, "month2", `n == n ? date_trunc("month", d) : nil`),
+		nm(7, "xs", `string(x)`), nm(8, "xs2", `n == n ? string(x) : ""`),
+		nm(9, "upper", `upper(s) + "!"`), nm(10, "upper2", `n == n ? upper(s) + "!" : ""`),
+	}
+	feed := func(v *analysis.View, rows [][]any) *Run {
+		t.Helper()
+		p, err := Compile(v, cols, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := p.Start(nil, DefaultLimits)
+		for _, row := range rows {
+			if err := r.Add(row, func() string { return "x" }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r
+	}
+	r := feed(v, rows)
+	if m := r.derivs[0]; m == nil || m.hits < 2000 {
+		t.Errorf("date_trunc of 336 dates over 3,000 rows: remembered %+v, want more than 2,000 hits", m)
+	}
+	out, err := r.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range out.Rows {
+		for k := 4; k < len(row); k += 2 {
+			if !reflect.DeepEqual(row[k], row[k+1]) {
+				t.Fatalf("row %d: %s = %#v remembered, %#v computed", i, out.Columns[k].Name, row[k], row[k+1])
+			}
+		}
+		if want := []string{"0", "-0", "1.5"}[i%3]; row[6] != want {
+			t.Fatalf("row %d: string(x) = %#v, want %q", i, row[6], want)
+		}
+	}
+
+	// A value that fails fails on its row, after others were remembered.
+	bad := newView()
+	bad.Derive = []*analysis.Named{nm(5, "r", `n == 3 ? 1 / 0 : n`)}
+	_, _, err = run(bad, cols, rows, Limits{})
+	if err == nil || !strings.Contains(err.Error(), "(evaluating datasets/x.csv line 5)") {
+		t.Errorf("got %v, want the error of line 5 (n = 3)", err)
+	}
+
+	// Values that never repeat are not remembered for long.
+	var unique [][]any
+	for i := range 5000 {
+		unique = append(unique, []any{day(2016, 1, 1), i, 0.0, fmt.Sprint("id", i)})
+	}
+	ids := newView()
+	ids.Derive = []*analysis.Named{nm(5, "u", `upper(s)`)}
+	if m := feed(ids, unique).derivs[0]; m.seen != nil {
+		t.Errorf("after 5,000 values that never repeat, %d are remembered; want none", len(m.seen))
 	}
 }

@@ -48,9 +48,10 @@ type Run struct {
 	limits Limits
 	vm     expression.VM
 	env    map[string]any
-	tests  []*testCache // for each where test that reads one column
-	stamp  []uint64     // for each of rowCols, the row whose value env holds
-	gen    uint64       // the current row, counted from 1
+	tests  []*testCache  // for each where test that reads one column
+	derivs []*deriveMemo // for each derive that reads one column
+	stamp  []uint64      // for each of rowCols, the row whose value env holds
+	gen    uint64        // the current row, counted from 1
 	row    []any
 	lookup map[string][]any
 	Counts Counts
@@ -127,6 +128,12 @@ func (p *Plan) StartWith(l *Lookup, limits Limits) *Run {
 	for k, w := range p.wheres {
 		if len(w.reads) == 1 {
 			r.tests[k] = new(testCache)
+		}
+	}
+	r.derivs = make([]*deriveMemo, len(p.derive))
+	for i, in := range p.deriveIn {
+		if len(in) == 1 {
+			r.derivs[i] = &deriveMemo{seen: map[any]any{}}
 		}
 	}
 	if len(p.groupIdx) > 0 || len(p.aggs) > 0 {
@@ -235,6 +242,15 @@ func (r *Run) process(row []any, n int, at func() string) error {
 	derived := false
 	derive := func() error {
 		for i, d := range p.derive {
+			m, in := r.derivs[i], any(nil)
+			if m != nil {
+				in = row[p.deriveIn[i][0]]
+				if v, ok := m.lookup(in); ok {
+					row[n] = v
+					n++
+					continue
+				}
+			}
 			v, err := r.eval(d, p.deriveIn[i], row)
 			if err != nil {
 				return withRow(err, at)
@@ -250,6 +266,9 @@ func (r *Run) process(row []any, n int, at func() string) error {
 			}
 			row[n] = v
 			n++
+			if m != nil {
+				m.remember(in, v)
+			}
 		}
 		derived = true
 		return nil
@@ -341,6 +360,49 @@ type testCache struct {
 }
 
 const testTrial = 1024 // answers computed before deciding whether to go on
+
+// deriveMemo remembers the values of a derive that reads one column by
+// the column's value, as testCache the answers of a where test: a derive
+// of a date column (date_trunc("month", day)) over 10M rows runs the VM
+// once for each date a chunk holds, not once a row. Floats are not
+// remembered: -0 and 0 are equal keys but may derive differently
+// (string(x)), and a float column rarely repeats.
+type deriveMemo struct {
+	seen        map[any]any
+	tries, hits int // values computed, and found
+}
+
+// deriveRemember bounds the values a deriveMemo holds.
+const deriveRemember = 4096
+
+func (m *deriveMemo) lookup(in any) (any, bool) {
+	if m.seen == nil {
+		return nil, false
+	}
+	if _, ok := in.(float64); ok {
+		return nil, false
+	}
+	v, ok := m.seen[in]
+	if ok {
+		m.hits++
+	}
+	return v, ok
+}
+
+func (m *deriveMemo) remember(in, v any) {
+	if m.seen == nil {
+		return
+	}
+	if _, ok := in.(float64); ok {
+		return
+	}
+	if len(m.seen) < deriveRemember {
+		m.seen[in] = v
+	}
+	if m.tries++; m.tries == testTrial && m.hits < testTrial/2 {
+		m.seen = nil // the values rarely repeat: not worth remembering
+	}
+}
 
 // testSlot picks v's place in a testCache. Row values are scalars, so ==
 // on them never panics.
