@@ -16,8 +16,13 @@
 # per task and tool, the median wall time of RUNS runs and its spread
 # (fastest, slowest), MB/s, the median CPU time (user + system, all cores),
 # the peak memory (the largest of the runs, /usr/bin/time's maximum resident
-# set) and the ratios of the median to DuckDB's and to the plain program's.
-# Runs alternate between the tools so that all see the same machine.
+# set), the ratios of the median to DuckDB's and to the plain program's, and
+# the ratio of the median CPU time to DuckDB's, which moves less than the
+# wall time when others share the machine (the load average is printed at
+# the end). Runs alternate between the tools so that all see the same
+# machine. The "(query)" row is DuckDB's time without starting node and
+# loading the module (duckdb.mjs): its whole run includes them, as
+# Galley's includes starting galley.
 #
 #   ROWS="1000000 10000000" RUNS=5 TASKS="t glob window pivot quantile" ./runner/bench/bench.sh
 set -euo pipefail
@@ -45,8 +50,9 @@ view_of() { # the view whose rows a task's analysis shows
   case $1 in t | glob) echo mosul ;; window) echo top3 ;; pivot) echo by_month ;; quantile) echo by_city ;; esac
 }
 
-printf '%-9s %-9s %-9s %8s %8s %8s %6s %7s %8s %8s %8s\n' \
-  rows task tool median_s min_s max_s MB/s cpu_s peak_MiB x_duckdb x_plain
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+printf '%-9s %-9s %-9s %8s %8s %8s %6s %7s %8s %8s %8s %9s\n' \
+  rows task tool median_s min_s max_s MB/s cpu_s peak_MiB x_duckdb x_plain cpu_x_duck
 for n in $ROWS; do
   csv="$data/incidents-$n.csv"
   [ -f "$csv" ] || bin/bench-gen -rows "$n" -o "$csv"
@@ -89,6 +95,7 @@ for n in $ROWS; do
       python3 -c 'import pandas' 2>/dev/null && tools="$tools pandas"
     fi
     declare -A secs=() mem=() cpu=()
+    query="" # DuckDB's own time, without starting node (duckdb.mjs)
     for i in $(seq "$RUNS"); do
       for t in $tools; do
         out="$proj/out/$task-$t.json"
@@ -105,6 +112,7 @@ print(d.groupby('belligerent').agg({'deaths_min': ['count', 'sum'], 'deaths_max'
         esac
         read -r s m c <<<"$r"
         secs[$t]+="$s " mem[$t]+="$m " cpu[$t]+="$c "
+        [ "$t" = duckdb ] && query+="$(cat "$out.seconds") "
       done
       if [ "$i" = 1 ]; then # the same rows from every tool, or stop here
         ref="galley=$proj/reports/task-$task.results.json#$(view_of "$task")"
@@ -118,6 +126,7 @@ print(d.groupby('belligerent').agg({'deaths_min': ['count', 'sum'], 'deaths_max'
       fi
     done
     duck=$(echo ${secs[duckdb]} | tr ' ' '\n' | median)
+    duckcpu=$(echo ${cpu[duckdb]} | tr ' ' '\n' | median)
     base=$(echo ${secs[baseline]} | tr ' ' '\n' | median)
     for t in $tools; do
       s=$(echo ${secs[$t]} | tr ' ' '\n' | median)
@@ -125,11 +134,15 @@ print(d.groupby('belligerent').agg({'deaths_min': ['count', 'sum'], 'deaths_max'
       hi=$(echo ${secs[$t]} | tr ' ' '\n' | sort -n | tail -1)
       m=$(echo ${mem[$t]} | tr ' ' '\n' | sort -n | tail -1)
       c=$(echo ${cpu[$t]} | tr ' ' '\n' | median)
-      awk -v n="$n" -v task="$task" -v t="$t" -v s="$s" -v lo="$lo" -v hi="$hi" -v mb="$mb" -v m="$m" -v c="$c" -v d="$duck" -v b="$base" \
-        'BEGIN { printf "%-9s %-9s %-9s %8.2f %8.2f %8.2f %6.0f %7.2f %8.1f %8.2f %8.2f\n", n, task, t, s, lo, hi, (s > 0 ? mb / s : 0), c, m / 1024, (d > 0 ? s / d : 0), (b > 0 ? s / b : 0) }'
+      awk -v n="$n" -v task="$task" -v t="$t" -v s="$s" -v lo="$lo" -v hi="$hi" -v mb="$mb" -v m="$m" -v c="$c" -v d="$duck" -v b="$base" -v dc="$duckcpu" \
+        'BEGIN { printf "%-9s %-9s %-9s %8.2f %8.2f %8.2f %6.0f %7.2f %8.1f %8.2f %8.2f %9.2f\n", n, task, t, s, lo, hi, (s > 0 ? mb / s : 0), c, m / 1024, (d > 0 ? s / d : 0), (b > 0 ? s / b : 0), (dc > 0 ? c / dc : 0) }'
     done
+    s=$(echo $query | tr ' ' '\n' | median)
+    awk -v n="$n" -v task="$task" -v s="$s" -v d="$duck" -v b="$base" -v mb="$mb" \
+      'BEGIN { printf "%-9s %-9s %-9s %8.2f %8s %8s %6.0f %7s %8s %8.2f %8.2f %9s\n", n, task, "(query)", s, "-", "-", (s > 0 ? mb / s : 0), "-", "-", (d > 0 ? s / d : 0), (b > 0 ? s / b : 0), "-" }'
     unset secs mem cpu
   done
 done
+echo "load average (1, 5, 15 min): $load at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "machine: $(nproc) cores; $(go version); DuckDB $(node -p 'require("./node_modules/@duckdb/node-api/package.json").version') through node $(node --version), 2 threads"
 echo "reproduce with: make bench (ROWS=... RUNS=... TASKS=... to change)"
