@@ -25,11 +25,15 @@
 # Galley's includes starting galley.
 #
 #   ROWS="1000000 10000000" RUNS=5 TASKS="t glob window pivot quantile" ./runner/bench/bench.sh
+#
+# On a machine shared with others, MAXLOAD=1.5 starts each round of runs
+# (one of each tool) only when the 1-minute load average is under 1.5.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${ROWS:-"1000000 10000000"}
 RUNS=${RUNS:-5}
 TASKS=${TASKS:-"t glob window pivot quantile"}
+MAXLOAD=${MAXLOAD:-}
 bench=runner/bench
 data=$bench/data
 mkdir -p "$data" bin
@@ -97,6 +101,9 @@ for n in $ROWS; do
     declare -A secs=() mem=() cpu=()
     query="" # DuckDB's own time, without starting node (duckdb.mjs)
     for i in $(seq "$RUNS"); do
+      if [ -n "$MAXLOAD" ]; then
+        until awk -v m="$MAXLOAD" '{ exit !($1 < m) }' /proc/loadavg; do sleep 15; done
+      fi
       for t in $tools; do
         out="$proj/out/$task-$t.json"
         case $t in
