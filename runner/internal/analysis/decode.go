@@ -79,6 +79,14 @@ func (d *decoder) mapping(n, owner *yaml.Node, what string, allowed, required []
 			continue
 		}
 		if allowed != nil && !slices.Contains(allowed, k.Value) {
+			if i >= 2 && n.Style&yaml.FlowStyle != 0 && !identRE.MatchString(k.Value) && n.Content[i-1].Kind == yaml.ScalarNode {
+				// {expr: f(a, b)}: the comma ended the value, and YAML
+				// read what follows it as a key.
+				prev := n.Content[i-2].Value
+				d.errorf(k, "%s: unknown key %q: in a {...} mapping a comma ends the entry, even inside ( ), so YAML read what follows it as a key; quote an expression that holds a comma: %s: '%s, %s'",
+					what, k.Value, prev, strings.ReplaceAll(n.Content[i-1].Value, "'", "''"), strings.ReplaceAll(k.Value, "'", "''"))
+				continue
+			}
 			d.errorf(k, "%s: unknown key %q%s", what, k.Value, hintOrList(k.Value, allowed, "keys"))
 			continue
 		}

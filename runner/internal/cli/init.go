@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"galley/runner/internal/analysis"
 	"galley/runner/internal/dataset"
 )
 
@@ -32,6 +33,24 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 	path := filepath.ToSlash(fs.Arg(0))
 	if *skip < 0 {
 		fmt.Fprintf(stderr, "galley init: -skip-rows must be 0 or more, not %d\n", *skip)
+		return exitUsage
+	}
+	if analysis.IsGlob(path) {
+		// A glob's files share one declaration; init proposes it from one
+		// of them, and pin pins them all.
+		matches, _ := filepath.Glob(filepath.Join(c.root, filepath.FromSlash(path)))
+		one := "ONE_OF_ITS_FILES"
+		if len(matches) > 0 {
+			if rel, err := filepath.Rel(c.root, matches[0]); err == nil {
+				one = filepath.ToSlash(rel)
+			}
+		}
+		matched := fmt.Sprintf("%d files match", len(matches))
+		if len(matches) == 1 {
+			matched = "1 file matches"
+		}
+		fmt.Fprintf(stderr, "galley init: %s is a glob (%s); init reads one file: run galley init %s, then in the block it prints write path: %s, add file_column: file, and run galley pin, which pins every file the glob matches\n",
+			path, matched, one, strconv.Quote(path))
 		return exitUsage
 	}
 	var inf *dataset.Inferred

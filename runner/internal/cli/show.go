@@ -273,6 +273,14 @@ func viewFrom(v *results.View) string {
 	if v.Join != "" {
 		return v.From + " + " + v.Join
 	}
+	return inputs(v)
+}
+
+// inputs names what v reads: its from, or every input of an append.
+func inputs(v *results.View) string {
+	if len(v.Sources) > 0 {
+		return strings.Join(v.Sources, ", ")
+	}
 	return v.From
 }
 
@@ -347,7 +355,7 @@ func showItem(w io.Writer, doc *results.Document, it item, limit int) {
 // (and labels, where the view gives them), their types, the first limit
 // rows, and how many rows there are.
 func showView(w io.Writer, path string, v *results.View, limit int) {
-	what := "from " + v.From
+	what := "from " + inputs(v)
 	if v.Join != "" {
 		what += ", joined to " + v.Join
 	}
@@ -394,6 +402,9 @@ func showView(w io.Writer, path string, v *results.View, limit int) {
 		fmt.Fprintf(w, "  first %d of %s (-limit N shows more, -limit 0 every row)\n", len(rows), rowsText(v.Total))
 	} else {
 		fmt.Fprintf(w, "  %s\n", rowsText(v.Total))
+	}
+	if note := report.TieNote(v); note != "" {
+		fmt.Fprintf(w, "  %s\n", note)
 	}
 }
 

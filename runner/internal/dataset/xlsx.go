@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -70,6 +71,7 @@ type xlsxSource struct {
 	cells    cellRange
 	width    int // columns read, from cells.col1
 	row      int // the row just read
+	head     int // the header's row
 	date1904 bool
 }
 
@@ -342,6 +344,7 @@ func (x *xlsxSource) open(r *Reader, ds *analysis.Dataset) error {
 			}
 		}
 		r.line = x.row
+		x.head = x.row
 		return nil
 	}
 }
@@ -378,7 +381,7 @@ func (x *xlsxSource) next(r *Reader) ([]any, error) {
 			}
 			v, msg := x.value(c, cr, cs)
 			if msg != "" {
-				return nil, position.Errorf(x.cellPos(x.row, k+1), "column %q (%s): %s", c.col.Name, c.col.Type, msg)
+				return nil, position.Errorf(x.cellPos(x.row, k+1), "column %q (%s): %s%s", c.col.Name, c.col.Type, msg, x.belowHint(cr))
 			}
 			if c.skip {
 				v = nil
@@ -387,6 +390,18 @@ func (x *xlsxSource) next(r *Reader) ([]any, error) {
 		}
 		return r.row, nil
 	}
+}
+
+// belowHint is the end of the message for a cell of the row just read
+// that cannot be typed when the row may be a total or a note under the
+// table, as government spreadsheets put there: a text cell below rows that
+// read. It gives the range that ends above the row.
+func (x *xlsxSource) belowHint(raw string) string {
+	if x.cells.row2 > 0 || x.row <= x.head+1 || x.width == 0 || strings.HasPrefix(raw, "#") || !strings.ContainsFunc(raw, unicode.IsLetter) {
+		return ""
+	}
+	return fmt.Sprintf(" (if row %d is a total or a note below the table, end the range above it: range: %s%d:%s%d)",
+		x.row, position.ColumnName(x.cells.col1), x.head, position.ColumnName(x.cells.col1+x.width-1), x.row-1)
 }
 
 // value reads one cell, raw as stored and shown as the sheet shows it, as

@@ -169,6 +169,8 @@ func TestXLSXErrors(t *testing.T) {
 			`datasets/city/budget-2024.xlsx: sheet "Table 3" C6: column "fiscal_year" (int): the number 3.5 is not an integer (declare the column as float)`},
 		{"text in a number column", func(s sheetCells) { s["B7"] = "n/a" }, nil, budgetColumns(),
 			`datasets/city/budget-2024.xlsx: sheet "Table 3" B7: column "adopted" (float): cannot read "n/a" as a number`},
+		{"a total below the table", func(s sheetCells) { s["B8"] = "Total" }, func(ds *analysis.Dataset) { ds.Range.Value = "A4:G" }, budgetColumns(),
+			`datasets/city/budget-2024.xlsx: sheet "Table 3" B8: column "adopted" (float): cannot read "Total" as a number (if row 8 is a total or a note below the table, end the range above it: range: A4:G7)`},
 		{"a spreadsheet error", func(s sheetCells) { s["B7"] = "#DIV/0!" }, nil, budgetColumns(),
 			`datasets/city/budget-2024.xlsx: sheet "Table 3" B7: column "adopted" (float): the cell holds the spreadsheet error #DIV/0! (if it marks a missing value, add "#DIV/0!" to the null markers)`},
 		{"a plain number in a date column", func(s sheetCells) { s["D6"] = 2017 }, nil, budgetColumns(),

@@ -370,15 +370,24 @@ func newViewCount(v *results.View) viewCount {
 	if n := v.Counts.Repeated; n != nil {
 		vc.After = append(vc.After, stepCount{Label: "repeated rows dropped (distinct)", N: *n})
 	}
-	if n := v.Counts.TiedCut; n != nil {
-		rows, are, them := "rows tie", "are", "them"
-		if *n == 1 {
-			rows, are, them = "row ties", "is", "it"
-		}
-		vc.TieNote = fmt.Sprintf("The limit cut through a tie: %d more %s with the last row kept on order_by, and %s left out; limit: {rows: %d, with_ties: true} would keep %s.",
-			*n, rows, are, v.Counts.Out, them)
-	}
+	vc.TieNote = TieNote(v)
 	return vc
+}
+
+// TieNote says that a plain limit of v cut through a tie, and how to keep
+// the rows it left out; "" when it cut none. The report prints it under
+// the view's counts, galley show under its rows.
+func TieNote(v *results.View) string {
+	n := v.Counts.TiedCut
+	if n == nil {
+		return ""
+	}
+	rows, are, them := "rows tie", "are", "them"
+	if *n == 1 {
+		rows, are, them = "row ties", "is", "it"
+	}
+	return fmt.Sprintf("The limit cut through a tie: %d more %s with the last row kept on order_by, and %s left out; limit: {rows: %d, with_ties: true} would keep %s.",
+		*n, rows, are, v.Counts.Out, them)
 }
 
 func newClaim(c *results.Claim, cite func([]string) []*sourceData) *claimData {
