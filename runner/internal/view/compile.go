@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/expression"
@@ -39,13 +40,18 @@ type Plan struct {
 	groupIdx  []int   // indexes into rowCols
 	aggs      []aggregate
 	slots     []*aggCall // the calls that own a state, one per distinct call
-	pivot     *pivotPlan
-	stepCols  []table.Column // the row after group_by or pivot: what complete and window see
-	complete  *completePlan
-	window    *windowPlan
-	selectIdx []int // indexes into the pre-select output
-	distinct  bool
-	order     []orderKey
+	// groupsSeen is how many groups the last part of a file merged had:
+	// the size a new run's map of groups starts at, so that a part that
+	// meets thousands of groups does not grow its map step by step. It
+	// sizes a map, never changes a result.
+	groupsSeen atomic.Int64
+	pivot      *pivotPlan
+	stepCols   []table.Column // the row after group_by or pivot: what complete and window see
+	complete   *completePlan
+	window     *windowPlan
+	selectIdx  []int // indexes into the pre-select output
+	distinct   bool
+	order      []orderKey
 }
 
 // where is one test of a where clause: the whole clause, or one of its

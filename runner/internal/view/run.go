@@ -63,6 +63,7 @@ type Run struct {
 	groups     map[string]*group
 	key        []byte // reused to look groups up
 	order      []*group
+	slab       groupSlab
 	args       []any // reused for the arguments of an aggregate call
 	pivots     map[string]*pivotRow
 	pivotOrder []*pivotRow
@@ -83,6 +84,33 @@ type group struct {
 	enc   string // the key encoded (appendKey): the group's key in Run.groups
 	key   []any
 	state []state // per slot (Plan.slots)
+}
+
+// groupSlab hands out groups, their keys and states from blocks of
+// groupSlabSize: a part of a file that meets thousands of groups makes a
+// few allocations for them, not three per group.
+type groupSlab struct {
+	groups []group
+	keys   []any
+	states []state
+}
+
+const groupSlabSize = 64
+
+// maxGroupsHint caps the size a run's map of groups starts at.
+const maxGroupsHint = 1 << 16
+
+func (s *groupSlab) next(nkey, nstate int) *group {
+	if len(s.groups) == 0 {
+		s.groups = make([]group, groupSlabSize)
+		s.keys = make([]any, groupSlabSize*nkey)
+		s.states = make([]state, groupSlabSize*nstate)
+	}
+	g := &s.groups[0]
+	s.groups = s.groups[1:]
+	g.key, s.keys = s.keys[:nkey:nkey], s.keys[nkey:]
+	g.state, s.states = s.states[:nstate:nstate], s.states[nstate:]
+	return g
 }
 
 // Start begins a run. join is the computed table of the joined view, or nil
@@ -137,7 +165,7 @@ func (p *Plan) StartWith(l *Lookup, limits Limits) *Run {
 		}
 	}
 	if len(p.groupIdx) > 0 || len(p.aggs) > 0 {
-		r.groups = map[string]*group{}
+		r.groups = make(map[string]*group, p.groupsSeen.Load())
 	}
 	if p.pivot != nil {
 		r.pivots = map[string]*pivotRow{}
@@ -468,7 +496,8 @@ func (r *Run) addToGroup(row []any, at func() string) error {
 		if len(r.groups) >= r.limits.MaxGroups {
 			return position.Errorf(p.View.Pos, "view %q has more than %d groups, the limit; group by fewer or coarser columns", p.View.Name, r.limits.MaxGroups)
 		}
-		g = &group{enc: string(r.key), key: make([]any, len(p.groupIdx)), state: make([]state, len(p.slots))}
+		g = r.slab.next(len(p.groupIdx), len(p.slots))
+		g.enc = string(r.key)
 		for i, idx := range p.groupIdx {
 			g.key[i] = row[idx]
 		}
@@ -727,14 +756,21 @@ func (r *Run) Merge(o *Run) error {
 		r.rows = append(r.rows, o.rows...)
 		return nil
 	}
+	r.p.groupsSeen.Store(int64(min(len(o.groups), maxGroupsHint)))
 	for _, g := range o.order {
 		mine, ok := r.groups[g.enc]
 		if !ok {
 			if len(r.groups) >= r.limits.MaxGroups {
 				return position.Errorf(r.p.View.Pos, "view %q has more than %d groups, the limit; group by fewer or coarser columns", r.p.View.Name, r.limits.MaxGroups)
 			}
-			r.groups[g.enc] = g
-			r.order = append(r.order, g)
+			// The group moves into r's own memory, so that o's, most of
+			// it groups merged into r's, is not kept alive by it.
+			ng := r.slab.next(len(g.key), len(g.state))
+			ng.enc = g.enc
+			copy(ng.key, g.key)
+			copy(ng.state, g.state)
+			r.groups[ng.enc] = ng
+			r.order = append(r.order, ng)
 			continue
 		}
 		for i, c := range r.p.slots {
