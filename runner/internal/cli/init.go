@@ -4,16 +4,18 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/dataset"
 )
 
 func initCmd(args []string, stdout, stderr io.Writer) int {
-	fs, c := newFlags("init", "init [flags] DATASET.{csv,tsv,xlsx,json,ndjson,geojson}[.gz]", stderr)
+	fs, c := newFlags("init", "init [flags] DATASET.{csv,tsv,xlsx,json,ndjson,geojson}[.gz] (or a glob of such files, quoted)", stderr)
 	accessed := fs.String("accessed", "", "the date you fetched the file, YYYY-MM-DD (default today)")
 	name := fs.String("name", "", "the dataset's name in the analysis (default: from the file name)")
 	skip := fs.Int("skip-rows", 0, "lines before the header (a title, notes) to skip")
@@ -35,33 +37,18 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "galley init: -skip-rows must be 0 or more, not %d\n", *skip)
 		return exitUsage
 	}
-	if analysis.IsGlob(path) {
-		// A glob's files share one declaration; init proposes it from one
-		// of them, and pin pins them all.
-		matches, _ := filepath.Glob(filepath.Join(c.root, filepath.FromSlash(path)))
-		one := "ONE_OF_ITS_FILES"
-		if len(matches) > 0 {
-			if rel, err := filepath.Rel(c.root, matches[0]); err == nil {
-				one = filepath.ToSlash(rel)
-			}
-		}
-		matched := fmt.Sprintf("%d files match", len(matches))
-		if len(matches) == 1 {
-			matched = "1 file matches"
-		}
-		fmt.Fprintf(stderr, "galley init: %s is a glob (%s); init reads one file: run galley init %s, then in the block it prints write path: %s, add file_column: file, and run galley pin, which pins every file the glob matches\n",
-			path, matched, one, strconv.Quote(path))
-		return exitUsage
-	}
 	var inf *dataset.Inferred
 	var err error
-	if *sheet != "" {
-		if *skip > 0 {
-			fmt.Fprintf(stderr, "galley init: -skip-rows applies to CSV files, -sheet to xlsx files: give one\n")
-			return exitUsage
-		}
+	if *sheet != "" && *skip > 0 {
+		fmt.Fprintf(stderr, "galley init: -skip-rows applies to CSV files, -sheet to xlsx files: give one\n")
+		return exitUsage
+	}
+	switch {
+	case analysis.IsGlob(path):
+		inf, err = dataset.InferGlob(path, c.root, *skip, *sheet)
+	case *sheet != "":
 		inf, err = dataset.InferSheet(path, c.root, *sheet)
-	} else {
+	default:
 		inf, err = dataset.Infer(path, c.root, *skip)
 	}
 	if err != nil {
@@ -83,8 +70,12 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 	case "json", "ndjson", "geojson":
 		what = inf.Format
 	}
-	fmt.Fprintf(stderr, "%s: %d rows, %d columns, %s, %d null cells; paste the block under datasets: and fill in source:\n",
-		path, inf.Rows, len(inf.Columns), what, nulls)
+	files := ""
+	if inf.Files != nil {
+		files = fmt.Sprintf("%d files, ", len(inf.Files))
+	}
+	fmt.Fprintf(stderr, "%s: %s%d rows, %d columns, %s, %d null cells; paste the block under datasets: and fill in source:\n",
+		path, files, inf.Rows, len(inf.Columns), what, nulls)
 	if inf.Range != "" {
 		fmt.Fprintf(stderr, "%s: the table seems to start at %s: check range: (its first row is the header; the rows below it, notes included, are read)\n", path, strings.SplitN(inf.Range, ":", 2)[0])
 	}
@@ -101,9 +92,13 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// datasetName makes an identifier from a file name.
+// datasetName makes an identifier from a file name; for a glob whose file
+// name is all pattern (*.csv), from its folder's name.
 func datasetName(path string) string {
 	base := filepath.Base(path)
+	if analysis.IsGlob(base) && !strings.ContainsFunc(strings.TrimSuffix(base, filepath.Ext(base)), unicode.IsLetter) {
+		base = filepath.Base(filepath.Dir(path))
+	}
 	if strings.HasSuffix(strings.ToLower(base), ".gz") {
 		base = base[:len(base)-len(".gz")]
 	}
@@ -126,13 +121,34 @@ func datasetName(path string) string {
 	return s
 }
 
+// fileColumn names a glob's file_column: file, unless a column has the
+// name.
+func fileColumn(inf *dataset.Inferred) string {
+	for _, name := range []string{"file", "source_file", "file_name"} {
+		if !slices.ContainsFunc(inf.Columns, func(c dataset.InferredColumn) bool { return c.Name == name }) {
+			return name
+		}
+	}
+	return "file_of_the_row"
+}
+
 // formatInit prints the datasets: block. Every string is quoted with
 // strconv.Quote, which YAML reads back as the same string.
 func formatInit(inf *dataset.Inferred, name, accessed string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "datasets:\n  %s:\n", name)
 	fmt.Fprintf(&b, "    path: %s\n", strconv.Quote(inf.Path))
-	fmt.Fprintf(&b, "    sha256: %s\n", inf.SHA256)
+	if inf.Files != nil {
+		// A glob: a pin per file, and a column saying which file a row
+		// came from.
+		fmt.Fprintf(&b, "    sha256:\n")
+		for _, f := range inf.Files {
+			fmt.Fprintf(&b, "      %s: %s\n", strconv.Quote(f.Path), f.SHA256)
+		}
+		fmt.Fprintf(&b, "    file_column: %s\n", fileColumn(inf))
+	} else {
+		fmt.Fprintf(&b, "    sha256: %s\n", inf.SHA256)
+	}
 	fmt.Fprintf(&b, "    source:\n")
 	fmt.Fprintf(&b, "      title: \"TODO: the dataset's title, as its publisher gives it\"\n")
 	fmt.Fprintf(&b, "      publisher: \"TODO: who published it\"\n")

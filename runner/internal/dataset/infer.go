@@ -40,6 +40,8 @@ type Inferred struct {
 	Range   string   // xlsx: the cells read, when the table does not start at A1
 	Records string   // json: the path to the array of records, when not at the top
 	Skipped []string // json, geojson: keys holding lists or objects, which no column reads
+
+	Files []InferredFile // a glob's files, each with its pin (SHA256 is then "")
 }
 
 // InferredColumn is a proposed column declaration, one per header column in
