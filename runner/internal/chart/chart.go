@@ -439,7 +439,6 @@ type drawn struct {
 	data  []any
 	desc  []string
 	dates []string // on a time axis, the date of each point in data
-	sums  []float64
 }
 
 // ariaPoints bounds the points per series, and ariaSeries the series, that

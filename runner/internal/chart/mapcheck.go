@@ -229,9 +229,7 @@ func CheckMap(c *analysis.Chart, cols []table.Column, datasets []*analysis.Datas
 		default:
 			entries := []string{strconv.Quote(NoDataLabel)}
 			if len(s.BinText) > 1 {
-				for _, b := range s.BinText[:len(s.BinText)-1] {
-					entries = append(entries, b)
-				}
+				entries = append(entries, s.BinText[:len(s.BinText)-1]...)
 			}
 			errs.Add(l.KeyPos, "labels: %q is not a legend entry of this map; its entries are %s (a bin is named by its lower edge as written in bins)", l.Key, strings.Join(entries, ", "))
 			continue

@@ -43,7 +43,7 @@ func parseRange(s string) (cellRange, string) {
 	}
 	switch {
 	case c.col1 > maxSheetCols || c.col2 > maxSheetCols:
-		return c, fmt.Sprintf("names a column past XFD, the last of a sheet")
+		return c, "names a column past XFD, the last of a sheet"
 	case c.row1 > maxSheetRows || c.row2 > maxSheetRows:
 		return c, fmt.Sprintf("names a row past %d, the last of a sheet", maxSheetRows)
 	case c.col2 > 0 && c.col2 < c.col1:

@@ -187,6 +187,7 @@ func Sums(ds *analysis.Dataset, opts Options) ([]FileSum, error) {
 	return out, nil
 }
 
+// sumFile is the sha256 of one located file of ds, for galley pin.
 func sumFile(ds *analysis.Dataset, loc *located, opts Options) (string, error) {
 	f, err := os.Open(loc.full)
 	if err != nil {

@@ -67,16 +67,7 @@ func Sum(ds *analysis.Dataset, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	f, err := os.Open(loc.full)
-	if err != nil {
-		return "", position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s cannot be read (%s)", ds.Name, loc.rel, reason(err))
-	}
-	defer f.Close()
-	sum, err := hashFile(f, &progress{fn: opts.Progress, total: loc.size}, loc.rel)
-	if err != nil {
-		return "", position.Errorf(or(ds.Path.Pos, ds.Pos), "dataset %q: %s", ds.Name, err)
-	}
-	return sum, nil
+	return sumFile(ds, loc, opts)
 }
 
 func locateDataset(ds *analysis.Dataset, root string) (*located, error) {
