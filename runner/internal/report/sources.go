@@ -28,10 +28,12 @@ type sourceRow struct {
 }
 
 // Sources writes the provenance manifest: one row per dataset, in the
-// analysis's order, and for a glob one row per file, in the order read,
-// each with the file's path, pin and rows read (rows_kept, the views'
-// rows out, is the dataset's, on each of its rows). Citation text is
-// written as csvText writes it.
+// analysis's order, with its path, pin, rows read and the rows each view
+// reading it kept. A glob's row has the glob as its path, no pin, and the
+// rows read from all its files; a row per file follows it, in the order
+// read, with the file's path, pin and rows read, and no rows_kept (the
+// views keep rows of the dataset, not of a file). Citation text is written
+// as csvText writes it.
 func Sources(doc *results.Document) ([]byte, error) {
 	rows := make([]sourceRow, 0, len(doc.Datasets))
 	for _, d := range doc.Datasets {
@@ -42,17 +44,17 @@ func Sources(doc *results.Document) ([]byte, error) {
 				kept = append(kept, fmt.Sprintf("%s=%d", name, v.Counts.Out))
 			}
 		}
-		files := []results.File{{Path: d.Path, SHA256: d.SHA256, RowsRead: d.RowsRead}}
-		if d.Files != nil {
-			files = d.Files
-		}
-		for _, f := range files {
-			rows = append(rows, sourceRow{
-				Dataset: d.Name, Path: csvText(f.Path), SHA256: f.SHA256, Encoding: d.Encoding, RowsRead: f.RowsRead,
-				RowsKept: strings.Join(kept, " "), Title: csvText(c.Title), Publisher: csvText(c.Publisher),
+		row := func(path, sum string, read int, kept string) sourceRow {
+			return sourceRow{
+				Dataset: d.Name, Path: csvText(path), SHA256: sum, Encoding: d.Encoding, RowsRead: read,
+				RowsKept: kept, Title: csvText(c.Title), Publisher: csvText(c.Publisher),
 				Author: csvText(c.Author), URL: csvText(c.URL), Published: c.Published, Accessed: c.Accessed,
 				License: csvText(c.License), Note: csvText(c.Note),
-			})
+			}
+		}
+		rows = append(rows, row(d.Path, d.SHA256, d.RowsRead, strings.Join(kept, " ")))
+		for _, f := range d.Files {
+			rows = append(rows, row(f.Path, f.SHA256, f.RowsRead, ""))
 		}
 	}
 	out, err := gocsv.MarshalBytes(&rows)
