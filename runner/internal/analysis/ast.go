@@ -98,6 +98,7 @@ type Dataset struct {
 	FileColumn String // a glob's column of each row's file name (without folder and extension)
 	Sheet      String // xlsx: the sheet; the first when not Set
 	Range      String // xlsx: the cells read, e.g. A5:F120; the header is its first row
+	HeaderRows Int    // xlsx: the rows the header takes (a title row and a units row under it); 1 when not Set
 	Records    String // json: a dotted path to the array of records
 
 	Delimiter String   // one character; "," when not Set

@@ -75,6 +75,7 @@ var formatKeys = []struct {
 	{"skip_rows", []string{"csv"}, "CSV files"},
 	{"sheet", []string{"xlsx"}, "xlsx files"},
 	{"range", []string{"xlsx"}, "xlsx files"},
+	{"header_rows", []string{"xlsx"}, "xlsx files"},
 	{"records", []string{"json"}, "JSON files (an array of records under a key)"},
 }
 

@@ -20,7 +20,7 @@ import (
 // docs/analysis.schema.json is tested against these lists.
 var (
 	TopKeys      = []string{"title", "dek", "byline", "date", "datasets", "views", "values", "claims", "body"}
-	DatasetKeys  = []string{"path", "format", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows", "file_column", "sheet", "range", "records"}
+	DatasetKeys  = []string{"path", "format", "sha256", "source", "columns", "delimiter", "encoding", "null", "skip_rows", "file_column", "sheet", "range", "header_rows", "records"}
 	SourceKeys   = []string{"title", "publisher", "author", "url", "published", "accessed", "license", "note"}
 	ColumnKeys   = []string{"type", "format", "from", "required", "null"}
 	ViewKeys     = []string{"from", "from_column", "join", "unpivot", "where", "derive", "group_by", "aggregate", "pivot", "complete", "window", "select", "distinct", "order_by", "limit", "labels", "formats"}
@@ -383,6 +383,9 @@ func (d *decoder) dataset(p entry) *Dataset {
 	}
 	if e, ok := m["range"]; ok {
 		ds.Range = d.str(e.value, what+": range")
+	}
+	if e, ok := m["header_rows"]; ok {
+		ds.HeaderRows = d.integer(e.value, what+": header_rows", 1)
 	}
 	if e, ok := m["records"]; ok {
 		ds.Records = d.str(e.value, what+": records")

@@ -34,12 +34,13 @@ type Inferred struct {
 	SkipRows  int      // lines before the header, as asked
 	Columns   []InferredColumn
 
-	Format  string   // csv, xlsx, json, ndjson or geojson (from the extension)
-	Sheet   string   // xlsx: the sheet read (the first, unless asked)
-	Sheets  []string // xlsx: every sheet of the workbook
-	Range   string   // xlsx: the cells read, when the table does not start at A1
-	Records string   // json: the path to the array of records, when not at the top
-	Skipped []string // json, geojson: keys holding lists or objects, which no column reads
+	Format     string   // csv, xlsx, json, ndjson or geojson (from the extension)
+	Sheet      string   // xlsx: the sheet read (the first, unless asked)
+	Sheets     []string // xlsx: every sheet of the workbook
+	Range      string   // xlsx: the cells read, when the table does not start at A1
+	HeaderRows int      // xlsx: the rows the header takes, when more than one
+	Records    string   // json: the path to the array of records, when not at the top
+	Skipped    []string // json, geojson: keys holding lists or objects, which no column reads
 
 	Files []InferredFile // a glob's files, each with its pin (SHA256 is then "")
 }

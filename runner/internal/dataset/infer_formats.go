@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -174,27 +175,65 @@ func inferXLSX(inf *Inferred, b []byte, sheet string) error {
 		}
 		first = append(first, row{x.row, raw, shown})
 	}
-	hi, width, col1 := -1, 0, 1
-	for i, r := range first {
-		n, lo := 0, 0
+	// The table: the widest of the first rows. Its header: the first row
+	// at or above it whose cells are all text and at least half as many
+	// (a title or a note above has fewer), with the columns of the widest
+	// row; a row of text under it with fewer cells (units: "(thousands)")
+	// is a second header row.
+	cells := func(r row) (n, lo, last int, text bool) {
+		text = true
 		for k, c := range r.shown {
-			if c != "" {
-				if n == 0 {
-					lo = k + 1
-				}
-				n++
+			if c == "" {
+				continue
+			}
+			if n == 0 {
+				lo = k + 1
+			}
+			n, last = n+1, k+1
+			if k < len(r.raw) && isNumber(r.raw[k]) {
+				text = false
 			}
 		}
-		if n > width {
-			hi, width, col1 = i, n, lo
+		return n, lo, last, text
+	}
+	hi, width, col1, last := -1, 0, 1, 0
+	for i, r := range first {
+		if n, lo, end, _ := cells(r); n > width {
+			hi, width, col1, last = i, n, lo, end
 		}
 	}
 	if hi < 0 {
 		return position.Errorf(position.Pos{File: path, Sheet: x.sheet}, "the sheet is empty")
 	}
-	header := first[hi].shown[col1-1:]
+	for i := range hi {
+		if n, lo, _, text := cells(first[i]); text && n >= 2 && 2*n >= width {
+			hi, col1 = i, min(lo, col1)
+			break
+		}
+	}
+	header := make([]string, last-col1+1)
+	for i := range header {
+		if k := col1 - 1 + i; k < len(first[hi].shown) {
+			header[i] = first[hi].shown[k]
+		}
+	}
+	if hi+2 < len(first) {
+		n, _, _, text := cells(first[hi+1])
+		hn, _, _, _ := cells(first[hi])
+		if _, _, _, nextText := cells(first[hi+2]); n > 0 && n < hn && text && !nextText {
+			for i := range header {
+				if k := col1 - 1 + i; k < len(first[hi+1].shown) && strings.TrimSpace(first[hi+1].shown[k]) != "" {
+					header[i] = strings.TrimSpace(strings.TrimSpace(header[i]) + " " + strings.TrimSpace(first[hi+1].shown[k]))
+				}
+			}
+			inf.HeaderRows = 2
+		}
+	}
 	if hi > 0 || col1 > 1 {
 		inf.Range = fmt.Sprintf("%s%d:%s", position.ColumnName(col1), first[hi].n, position.ColumnName(col1+len(header)-1))
+	}
+	if inf.HeaderRows > 1 {
+		hi++ // the data starts under the second header row
 	}
 	stats := make([]colStat, len(header))
 	for i := range stats {
@@ -478,4 +517,10 @@ func (j *jsonSource) flatten(st *keyStats, prefix string) error {
 			st.add(key, tok)
 		}
 	}
+}
+
+// isNumber reports whether a cell as stored is a number.
+func isNumber(raw string) bool {
+	_, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	return err == nil
 }

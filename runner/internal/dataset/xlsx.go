@@ -343,6 +343,22 @@ func (x *xlsxSource) open(r *Reader, ds *analysis.Dataset) error {
 				r.header[i] = shown[k]
 			}
 		}
+		// A header of several rows (a units row under the names, as
+		// statistical tables have): each column's texts joined.
+		for n := 1; n < ds.HeaderRows.Value; n++ {
+			_, more, ok, err := x.nextRow()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return position.Errorf(x.cellPos(x.row, x.cells.col1), "the sheet ends inside the header: header_rows is %d, and the header starts at row %d", ds.HeaderRows.Value, x.row-n+1)
+			}
+			for i := range r.header {
+				if k := x.cells.col1 - 1 + i; k < len(more) && strings.TrimSpace(more[k]) != "" {
+					r.header[i] = strings.TrimSpace(strings.TrimSpace(r.header[i]) + " " + strings.TrimSpace(more[k]))
+				}
+			}
+		}
 		r.line = x.row
 		x.head = x.row
 		return nil

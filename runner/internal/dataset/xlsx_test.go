@@ -308,3 +308,64 @@ func TestXLSXTooLarge(t *testing.T) {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}
 }
+
+// reoffending is laid out as statistical tables are: a title and a
+// subtitle, the header with a units row under it, a group's label on its
+// first row only, blank rows between groups, and a column with no header.
+func reoffending(t testing.TB) []byte {
+	return buildXLSX(t, []string{"Table 1"}, map[string]sheetCells{"Table 1": {
+		"A1": "The cost of reoffending", "A2": "England and Wales, 2016 cohort",
+		"A4": "Reoffence group", "B4": "Age", "C4": "Total cost",
+		"C5": "(thousands)",
+		"A6": "Drug offences", "B6": "Adults", "C6": 35000.0, "D6": 35015818.42,
+		"B7": "Children", "C7": 5400.0, "D7": 5358346.9,
+		"A9": "Robbery", "B9": "Adults", "C9": 968100.0, "D9": 968126744.36,
+	}})
+}
+
+func TestXLSXHeaderRows(t *testing.T) {
+	data := reoffending(t)
+	root := t.TempDir()
+	writeFile(t, root, "datasets/r.xlsx", string(data))
+	ds := xlsxDataset("datasets/r.xlsx", data, str("group"), str("age"), col("cost", analysis.TypeFloat), col("raw", analysis.TypeFloat))
+	ds.Columns[0].From = "Reoffence group"
+	ds.Columns[1].From = "Age"
+	ds.Columns[2].From = "Total cost (thousands)"
+	ds.Columns[3].FromIdx = 4
+	ds.Sheet.Value = "Table 1"
+	ds.Range.Value = "A4:D"
+	ds.HeaderRows = analysis.Int{Value: 2, Set: true}
+	rows, lines, err := readAll(ds, Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]any{
+		{"Drug offences", "Adults", 35000.0, 35015818.42},
+		{nil, "Children", 5400.0, 5358346.9},
+		{"Robbery", "Adults", 968100.0, 968126744.36},
+	}
+	if !reflect.DeepEqual(rows, want) || !reflect.DeepEqual(lines, []int{6, 7, 9}) {
+		t.Errorf("rows %v at lines %v\nwant %v at 6, 7, 9", rows, lines, want)
+	}
+
+	// With one header row, the units row is read as data, and says so.
+	ds.HeaderRows = analysis.Int{}
+	ds.Columns[2].From = "Total cost"
+	_, _, err = readAll(ds, Options{Root: root})
+	if want := `datasets/r.xlsx: sheet "Table 1" C5: column "cost" (float): cannot read "(thousands)" as a number`; err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+
+	// galley init finds the header under the title, and the units row.
+	inf, err := InferSheet("datasets/r.xlsx", root, "Table 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range inf.Columns {
+		names = append(names, header(&c))
+	}
+	if inf.Range != "A4:D" || inf.HeaderRows != 2 || inf.Rows != 3 || strings.Join(names, "|") != "Reoffence group|Age|Total cost (thousands)|col_4" {
+		t.Errorf("init: range %q, header rows %d, %d rows, columns %q", inf.Range, inf.HeaderRows, inf.Rows, names)
+	}
+}

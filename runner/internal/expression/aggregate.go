@@ -24,7 +24,7 @@ var Aggregates = []string{"count", "count_distinct", "sum", "mean", "median", "m
 // WindowFunctions are the functions of a window's `derive:` besides the
 // aggregates.
 var WindowFunctions = []string{"row_number", "rank", "dense_rank", "percent_rank", "ntile", "lag", "lead",
-	"first_value", "last_value", "cumsum", "cummax", "cummin", "moving_mean", "moving_sum"}
+	"first_value", "last_value", "cumsum", "cummax", "cummin", "moving_mean", "moving_sum", "fill_down", "fill_up"}
 
 // A literal argument: a number written in the expression, which a function
 // needs before any row is read (the n of ntile(n), the p of quantile).
@@ -76,6 +76,8 @@ var callSpecs = map[string]callSpec{
 	"cummin":         {1, 1, nil, "cummin(deaths)"},
 	"moving_mean":    {2, 2, []literal{notLiteral, countLiteral}, "moving_mean(deaths, 3)"},
 	"moving_sum":     {2, 2, []literal{notLiteral, countLiteral}, "moving_sum(deaths, 3)"},
+	"fill_down":      {1, 1, nil, "fill_down(region)"},
+	"fill_up":        {1, 1, nil, "fill_up(region)"},
 }
 
 // Call is one aggregate or window call inside an expression, such as the

@@ -290,6 +290,32 @@ var cases = []oracleCase{
       max(d) OVER (w ROWS UNBOUNDED PRECEDING)
     FROM t WINDOW p AS (ORDER BY d NULLS LAST), w AS (ORDER BY d NULLS LAST, rid)
     ORDER BY rid`},
+	{"win_fill", `
+    from: t
+    window:
+      partition_by: [g]
+      derive:
+        fd: fill_down(name)
+        fu: fill_up(x)
+        fdd: fill_down(d)
+    select: [rid, fd, fu, fdd]`, `
+    SELECT rid, last_value(name IGNORE NULLS) OVER (w ROWS UNBOUNDED PRECEDING),
+      first_value(x IGNORE NULLS) OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),
+      last_value(d IGNORE NULLS) OVER (w ROWS UNBOUNDED PRECEDING)
+    FROM t WINDOW w AS (PARTITION BY g ORDER BY rid)
+    ORDER BY rid`},
+	{"win_fill_ordered", `
+    from: t
+    window:
+      order_by: [-k]
+      derive:
+        fd: fill_down(y)
+        fu: fill_up(name)
+    select: [rid, fd, fu]`, `
+    SELECT rid, last_value(y IGNORE NULLS) OVER (w ROWS UNBOUNDED PRECEDING),
+      first_value(name IGNORE NULLS) OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
+    FROM t WINDOW w AS (ORDER BY k DESC NULLS LAST, rid)
+    ORDER BY rid`},
 	{"gk", `
     from: t
     where: name != nil

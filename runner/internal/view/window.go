@@ -408,6 +408,23 @@ func (w *windowRun) call(c *winCall, rows [][]any, part []int, res []any) error 
 			}
 			res[i] = best
 		}
+	case "fill_down":
+		// tidyr's fill, down: the last value seen, for the nulls after it.
+		var last any
+		for k, i := range part {
+			if xs[k] != nil {
+				last = xs[k]
+			}
+			res[i] = last
+		}
+	case "fill_up":
+		var next any
+		for k := m - 1; k >= 0; k-- {
+			if xs[k] != nil {
+				next = xs[k]
+			}
+			res[part[k]] = next
+		}
 	case "moving_mean", "moving_sum":
 		return w.moving(c, part, xs, res, fail)
 	default:
