@@ -179,10 +179,27 @@ func (d *decoder) integer(n *yaml.Node, what string, min int) Int {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || v < min {
+		if num, unit, ok := withUnit(s); ok {
+			d.errorf(n, "%s is a number written without a unit: %s, not %q (%s is understood)", what, num, s, unit)
+			return Int{}
+		}
 		d.errorf(n, "%s must be a whole number of at least %d, not %q", what, min, s)
 		return Int{}
 	}
 	return Int{Value: v, Pos: d.pos(n), Set: true}
+}
+
+// withUnit splits "3000px" or "10 rows" into the number and its unit.
+func withUnit(s string) (num, unit string, ok bool) {
+	i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if i <= 0 {
+		return "", "", false
+	}
+	num, unit = s[:i], strings.TrimSpace(s[i:])
+	if unit == "" || strings.ContainsAny(unit, "0123456789.,") {
+		return "", "", false
+	}
+	return num, unit, true
 }
 
 func (d *decoder) boolean(n *yaml.Node, what string) bool {

@@ -187,7 +187,7 @@ func CheckMap(c *analysis.Chart, cols []table.Column, datasets []*analysis.Datas
 			} else {
 				s.GeoKey = Column{Name: c.GeoKey.Name, Index: i, Pos: c.GeoKey.Pos}
 				if gt := s.GeoColumns[i].Type; key.Index >= 0 && !keysMatch(keyType, gt) {
-					errs.Add(c.Key.Pos, "key %q is a %s column and geo_key %q a %s column; they can never be equal (convert one in the view, e.g. string(%s))", c.Key.Name, keyType, c.GeoKey.Name, gt, c.Key.Name)
+					errs.Add(c.Key.Pos, "key %q is %s column and geo_key %q %s column; they can never be equal (convert one in the view, e.g. string(%s))", c.Key.Name, keyType.WithArticle(), c.GeoKey.Name, gt.WithArticle(), c.Key.Name)
 				}
 			}
 		}

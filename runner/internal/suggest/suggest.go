@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -40,7 +41,34 @@ func Near(name string, candidates []string) string {
 			best, bestDist = c, d
 		}
 	}
+	if best == "" {
+		best = onlyExtension(key, sorted)
+	}
 	return best
+}
+
+// onlyExtension returns the one candidate that is key and more after a
+// break between words ("Hispanic" for "Hispanic/Latino", "income" for
+// "income 2020"), or "" when none or several are.
+func onlyExtension(key string, candidates []string) string {
+	if utf8.RuneCountInString(key) < 3 {
+		return ""
+	}
+	found := ""
+	for _, c := range candidates {
+		ck := strings.ToLower(strings.TrimSpace(c))
+		if len(ck) <= len(key) || !strings.HasPrefix(ck, key) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(ck[len(key):]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = c
+	}
+	return found
 }
 
 // Hint is Near phrased for the end of an error message: ` (did you mean

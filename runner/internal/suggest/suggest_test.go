@@ -29,6 +29,11 @@ func TestHint(t *testing.T) {
 		{"x", []string{"x"}, ""},
 		{"", []string{" ", "a"}, ` (did you mean "a"?)`},
 		{"deaths", []string{strings.Repeat("deaths", 1000), "deaths_"}, ` (did you mean "deaths_"?)`},
+		{"Hispanic", []string{"White", "Hispanic/Latino", "Black"}, ` (did you mean "Hispanic/Latino"?)`},
+		{"deaths", []string{"deaths_min", "deaths_max"}, ""}, // two extensions: no guess
+		{"income", []string{"income 2020", "incomes"}, ` (did you mean "incomes"?)`},
+		{"rate", []string{"rated_by"}, ""}, // not at a break between words
+		{"ab", []string{"ab_c"}, ""},       // too short to extend
 	}
 	for _, tt := range tests {
 		if got := Hint(tt.name, tt.candidates); got != tt.want {

@@ -101,23 +101,16 @@ func FormatFor(s analysis.String, col Column, what string) (value.Format, *posit
 	case col.Type == analysis.TypeAny:
 	case f.IsDate() && col.Type != analysis.TypeDate:
 		return value.Format{}, position.Errorf(s.Pos, "%s: %q is a date format, and %q is %s column (a date format applies to date columns)",
-			what, s.Value, col.Name, article(col.Type)).Span(len(s.Value))
+			what, s.Value, col.Name, col.Type.WithArticle()).Span(len(s.Value))
 	case !f.IsDate() && !col.Type.Numeric():
 		hint := ""
 		if col.Type == analysis.TypeDate {
 			hint = `; a date prints with a date format such as "YYYY" or "D MMM YYYY"`
 		}
 		return value.Format{}, position.Errorf(s.Pos, "%s: %q is a number format, and %q is %s column (a number format applies to int and float columns%s)",
-			what, s.Value, col.Name, article(col.Type), hint).Span(len(s.Value))
+			what, s.Value, col.Name, col.Type.WithArticle(), hint).Span(len(s.Value))
 	}
 	return f, nil
-}
-
-func article(t analysis.ColumnType) string {
-	if t == analysis.TypeInt || t == analysis.TypeAny {
-		return "an " + t.String()
-	}
-	return "a " + t.String()
 }
 
 // Shown is how a table or chart shows one column: its label, its format,

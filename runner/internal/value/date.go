@@ -28,12 +28,30 @@ const (
 // isDateFormat reports whether s is written as a date format: no 0, and
 // a Y, M or D.
 func isDateFormat(s string) bool {
-	return !strings.Contains(s, "0") && strings.ContainsAny(s, "YMD")
+	if strings.Contains(s, "0") {
+		return false
+	}
+	if strings.ContainsAny(s, "YMD") {
+		return true
+	}
+	// Written as other tools write dates: "dd/mm/yyyy", "%d/%m/%Y".
+	low := strings.ToLower(s)
+	return strings.Contains(low, "yy") || strings.Contains(low, "dd") || strings.Contains(low, "%y") || strings.Contains(low, "%d")
 }
 
-// parseDate reads a date format.
+// strftime are the parts of a date as C's strftime, Python and R write
+// them, and as a date format of Galley writes them.
+var strftime = strings.NewReplacer("%Y", "YYYY", "%m", "MM", "%d", "DD", "%e", "D", "%B", "MMMM", "%b", "MMM")
+
+// parseDate reads a date format. A format written as another tool writes
+// one (lower case, strftime's %) is refused with the format this one reads.
 func parseDate(s string) (Format, error) {
 	if err := eachDatePart(s, func(string, string) error { return nil }); err != nil {
+		for _, t := range []string{strings.ToUpper(s), strftime.Replace(s)} {
+			if t != s && eachDatePart(t, func(string, string) error { return nil }) == nil {
+				return Format{}, fmt.Errorf("date format %q: write %q (a date format writes its parts YYYY, MMMM, MMM, MM, M, DD and D in capitals)", s, t)
+			}
+		}
 		return Format{}, err
 	}
 	return Format{date: true, src: s}, nil

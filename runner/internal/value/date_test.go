@@ -61,7 +61,9 @@ func TestDateFormatErrors(t *testing.T) {
 		{"YY", `date format "YY": "YY" is not a part of a date (the year is YYYY; use "YYYY", "MMM YYYY", "D MMM YYYY", "MMM D, YYYY" or "YYYY-MM-DD")`},
 		{"DDD MMM", `date format "DDD MMM": "DDD" is not a part of a date (YYYY, MMMM, MMM, MM, M, DD or D; use "YYYY", "MMM YYYY", "D MMM YYYY", "MMM D, YYYY" or "YYYY-MM-DD")`},
 		{"Week of D MMM", `date format "Week of D MMM": the letter "W" is not a part of a date; a date format is made of YYYY, MMMM, MMM, MM, M, DD and D with spaces or punctuation between (use "YYYY", "MMM YYYY", "D MMM YYYY", "MMM D, YYYY" or "YYYY-MM-DD")`},
-		{"yyyy", `number format "yyyy" has no 0 where the number goes (use "0", "0,0", "0.0", "0,0.00", "0%", "0.0%", "$0,0", "0,0 km" or "£0.0m")`},
+		{"yyyy", `date format "yyyy": write "YYYY" (a date format writes its parts YYYY, MMMM, MMM, MM, M, DD and D in capitals)`},
+		{"dd/mm/yyyy", `date format "dd/mm/yyyy": write "DD/MM/YYYY" (a date format writes its parts YYYY, MMMM, MMM, MM, M, DD and D in capitals)`},
+		{"%d %b %Y", `date format "%d %b %Y": write "DD MMM YYYY" (a date format writes its parts YYYY, MMMM, MMM, MM, M, DD and D in capitals)`},
 	}
 	for _, tt := range tests {
 		_, err := ParseFormat(tt.format)

@@ -92,6 +92,25 @@ func MustFormat(s string) Format {
 	return f
 }
 
+// Mismatch says why f cannot print a value of type t ("" when it can): a
+// number format prints ints and floats, a date format dates. Any suits
+// every format (the value is checked when it is known).
+func (f Format) Mismatch(t Type) string {
+	switch {
+	case f.IsZero() || t == Any:
+		return ""
+	case f.date && t != Date:
+		return fmt.Sprintf("%q is a date format, and this is %s (a date format prints dates)", f.src, t.WithArticle())
+	case !f.date && !t.Numeric():
+		hint := ""
+		if t == Date {
+			hint = `; a date prints with a date format such as "YYYY" or "D MMM YYYY"`
+		}
+		return fmt.Sprintf("%q is a number format, and this is %s (a number format prints ints and floats%s)", f.src, t.WithArticle(), hint)
+	}
+	return ""
+}
+
 // IsZero reports whether f is the zero Format, which prints as Text does.
 func (f Format) IsZero() bool { return f.src == "" }
 

@@ -25,6 +25,14 @@ func (t Type) String() string {
 	return typeNames[t]
 }
 
+// WithArticle is the type's name after "a" or "an": "an int", "a date".
+func (t Type) WithArticle() string {
+	if t == Int || t == Any {
+		return "an " + t.String()
+	}
+	return "a " + t.String()
+}
+
 // TypeNames lists the types an analysis may declare, in order.
 func TypeNames() []string { return append([]string(nil), typeNames[:Any]...) }
 
