@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"galley/runner/internal/results"
-	"galley/runner/internal/value"
 )
 
 const diffAbout = `Runs each analysis now, writes nothing, and compares what it computes with
@@ -296,10 +295,10 @@ func writeViewDiff(w io.Writer, v *viewDiff) {
 		}
 		g.add(head...)
 		for _, r := range v.Removed {
-			g.add(rowCells("-", r)...)
+			g.add(v.rowCells("-", r)...)
 		}
 		for _, r := range v.Added {
-			g.add(rowCells("+", r)...)
+			g.add(v.rowCells("+", r)...)
 		}
 		g.write(w)
 	}
@@ -325,10 +324,10 @@ func (v *viewDiff) Summary() string {
 }
 
 // rowCells is a row as the report prints it, after a mark.
-func rowCells(mark string, r []any) []string {
+func (v *viewDiff) rowCells(mark string, r []any) []string {
 	out := []string{mark}
-	for _, x := range r {
-		out = append(out, terminalText(value.Text(x)))
+	for i, x := range r {
+		out = append(out, terminalText(v.Cell(i, x)))
 	}
 	return out
 }

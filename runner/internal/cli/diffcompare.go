@@ -77,6 +77,7 @@ type viewDiff struct {
 	Match   string   // how rows were matched
 	Note    string   // why rows were not compared, or only some
 	Columns []results.Column
+	formats []value.Format // of Columns, as the view gives them now
 	Changed []rowDiff
 	Added   [][]any
 	Removed [][]any
@@ -85,6 +86,15 @@ type viewDiff struct {
 type rowDiff struct {
 	Key   string // "city = Mosul"
 	Cells []change
+}
+
+// Cell is the text of x in column i, as the report prints it: with the
+// column's format.
+func (v *viewDiff) Cell(i int, x any) string {
+	if i < len(v.formats) {
+		return v.formats[i].Text(x)
+	}
+	return value.Text(x)
 }
 
 func (d *docDiff) empty() bool {
@@ -363,6 +373,10 @@ func compareView(o, n *results.View, now *results.Document, rev string) *viewDif
 	}
 	vd.Changes = append(vd.Changes, compareCounts(o.Counts, n.Counts)...)
 	vd.Columns = common
+	vd.formats = make([]value.Format, len(common))
+	for i, c := range common {
+		vd.formats[i], _ = value.ParseFormat(c.Format) // written by a run, so it parses, or is ""
+	}
 
 	switch {
 	case !o.Shown && !n.Shown:
@@ -480,13 +494,13 @@ func compareRows(vd *viewDiff, old, now [][]any, oldKeys, newKeys []string) {
 						continue
 					}
 					if a, b := old[j][c], r[c]; scalarKey(a) != scalarKey(b) {
-						cells = append(cells, change{col.Name, quotedText(a, value.Text(a)), quotedText(b, value.Text(b))})
+						cells = append(cells, change{col.Name, quotedText(a, vd.Cell(c, a)), quotedText(b, vd.Cell(c, b))})
 					}
 				}
 				if len(cells) > 0 {
 					var key []string
 					for _, k := range keyIdx {
-						key = append(key, vd.Columns[k].Name+" = "+quotedText(r[k], value.Text(r[k])))
+						key = append(key, vd.Columns[k].Name+" = "+quotedText(r[k], vd.Cell(k, r[k])))
 					}
 					vd.Changed = append(vd.Changed, rowDiff{Key: strings.Join(key, ", "), Cells: cells})
 				}

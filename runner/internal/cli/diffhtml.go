@@ -3,8 +3,6 @@ package cli
 import (
 	"html/template"
 	"io"
-
-	"galley/runner/internal/value"
 )
 
 // diffPage is `galley diff -html`: the same comparison as the terminal
@@ -12,7 +10,6 @@ import (
 // no script, and everything from the data or the analysis goes through
 // html/template as text.
 var diffPage = template.Must(template.New("diff").Funcs(template.FuncMap{
-	"text":   value.Text,
 	"status": status,
 	"rows":   rowsText,
 	"class": func(holds bool) string {
@@ -42,6 +39,7 @@ tr.removed td { background: #fdecec; } tr.added td { background: #e9f7ee; }
 .fails { color: #8a1c1c; font-weight: 600; } .holds { color: #115e2b; font-weight: 600; }
 .note { color: #555; }
 .wide { overflow-x: auto; } .wide td { max-width: 24rem; }
+td { overflow-wrap: anywhere; } code { white-space: nowrap; }
 </style>
 </head>
 <body>
@@ -80,8 +78,8 @@ tr.removed td { background: #fdecec; } tr.added td { background: #e9f7ee; }
 {{template "changes" .Changes}}
 {{range .Changed}}<p class="mono">{{.Key}}</p>{{template "changes" .Cells}}{{end}}
 {{if or .Added .Removed}}<div class="wide"><table><tr><th></th>{{range .Columns}}<th>{{.Name}}</th>{{end}}</tr>
-{{$cols := .Columns}}{{range .Removed}}<tr class="removed"><td>−</td>{{range $i, $x := .}}<td{{if (index $cols $i).Type.Numeric}} class="num"{{end}}>{{text $x}}</td>{{end}}</tr>
-{{end}}{{range .Added}}<tr class="added"><td>+</td>{{range $i, $x := .}}<td{{if (index $cols $i).Type.Numeric}} class="num"{{end}}>{{text $x}}</td>{{end}}</tr>
+{{$v := .}}{{$cols := .Columns}}{{range .Removed}}<tr class="removed"><td>−</td>{{range $i, $x := .}}<td{{if (index $cols $i).Type.Numeric}} class="num"{{end}}>{{$v.Cell $i $x}}</td>{{end}}</tr>
+{{end}}{{range .Added}}<tr class="added"><td>+</td>{{range $i, $x := .}}<td{{if (index $cols $i).Type.Numeric}} class="num"{{end}}>{{$v.Cell $i $x}}</td>{{end}}</tr>
 {{end}}</table></div>{{end}}{{end}}{{end}}
 {{end}}
 </section>
