@@ -241,6 +241,17 @@ func yamlError(path string, src []byte, err error) error {
 			}
 		}
 		msg += " (an expression holding \": \", such as a ? b : c, must be quoted: 'a ? b : c')"
+	case strings.Contains(msg, "did not find expected ',' or '}'"), strings.Contains(msg, "did not find expected ',' or ']'"):
+		// yaml.v3 names the line the flow mapping or list ends on, or
+		// the key before it: find the quoted value with text after it.
+		lines := strings.Split(string(src), "\n")
+		for i := max(line-1, 0); i < len(lines) && i < line+50; i++ {
+			if c := afterQuoted(lines[i]); c > 0 {
+				line, col = i+1, c
+				break
+			}
+		}
+		msg += ` (in {...} or [...] a value that starts with a quote ends at its closing quote, and a comma ends a value: quote the whole expression with the other kind of quote, e.g. expr: '"Black" == race')`
 	case strings.Contains(msg, "tab character"):
 		if i := strings.IndexByte(text, '\t'); i >= 0 {
 			col = i + 1
@@ -253,6 +264,61 @@ func yamlError(path string, src []byte, err error) error {
 		}
 	}
 	return position.Errorf(position.Pos{File: path, Line: line, Col: col}, "%s", msg)
+}
+
+// afterQuoted returns the column (from 1) of the first text after a
+// quoted value inside {...} or [...] on line that is not a comma, a
+// closing bracket or a comment, or 0 when there is none.
+func afterQuoted(line string) int {
+	depth := 0
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == '#' && (i == 0 || line[i-1] == ' '):
+			return 0
+		case (c == '"' || c == '\'') && depth > 0 && startsValue(line[:i]):
+			end := closingQuote(line, i)
+			if end < 0 {
+				return 0
+			}
+			j := end + 1
+			for j < len(line) && line[j] == ' ' {
+				j++
+			}
+			if j < len(line) && !strings.ContainsRune(",}]:#", rune(line[j])) {
+				return j + 1
+			}
+			i = end
+		}
+	}
+	return 0
+}
+
+// startsValue reports whether a quote after before begins a value: after
+// a colon, a comma or an opening bracket.
+func startsValue(before string) bool {
+	t := strings.TrimRight(before, " ")
+	return t == "" || strings.HasSuffix(t, ":") || strings.HasSuffix(t, ",") || strings.HasSuffix(t, "{") || strings.HasSuffix(t, "[")
+}
+
+// closingQuote returns the index of the quote that closes the one at
+// line[i] ("..." with backslash escapes, '...' with ” for a quote), or -1.
+func closingQuote(line string, i int) int {
+	q := line[i]
+	for j := i + 1; j < len(line); j++ {
+		switch {
+		case q == '"' && line[j] == '\\':
+			j++
+		case line[j] == q && q == '\'' && j+1 < len(line) && line[j+1] == '\'':
+			j++
+		case line[j] == q:
+			return j
+		}
+	}
+	return -1
 }
 
 // noAliases refuses anchors and aliases: an analysis reads top to bottom,

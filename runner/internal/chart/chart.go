@@ -978,13 +978,13 @@ func (b *builder) axes(marks []resolvedMark) layoutAxes {
 	if b.s.Horizontal {
 		target = horizontalTicks
 	}
-	la.yTick = niceTicks(ye, target, integer, b.kind == "scatter")
+	la.yTick = niceTicks(ye, target, integer, false)
 	// A point's label stands above it: leave it a line's room under the
 	// top of the axis.
 	for _, m := range marks {
 		if m.hasX && m.hasY && !b.s.Horizontal && m.y > la.yTick.hi-0.1*(la.yTick.hi-la.yTick.lo) {
 			ye.add(m.y + 0.15*(la.yTick.hi-la.yTick.lo))
-			la.yTick = niceTicks(ye, target, integer, b.kind == "scatter")
+			la.yTick = niceTicks(ye, target, integer, false)
 			break
 		}
 	}
@@ -1012,7 +1012,10 @@ func (b *builder) axes(marks []resolvedMark) layoutAxes {
 			xe.add(xe.hi + gap/2)
 		}
 		xInt := b.t.Columns[b.xi].Type == analysis.TypeInt && !b.xs.Format.Percent
-		la.xTick = niceTicks(xe, horizontalTicks, xInt, true)
+		// A line or bar over numbers (years) hugs its data; a scatter's
+		// x is a measure, and runs between labelled round ends as y does,
+		// so that no point sits on the frame.
+		la.xTick = niceTicks(xe, horizontalTicks, xInt, b.kind != "scatter")
 		la.x = valueAxis(la.xTick, b.xs.Format, "")
 	case axisTime:
 		var first, last time.Time

@@ -33,6 +33,7 @@ type MapSpec struct {
 
 	Bins          []float64 // map: class edges; none for a continuous scale
 	BinText       []string  // each edge as written
+	BinsPos       position.Pos
 	ShowUnmatched bool      // unmatched: show
 	Projection    string    // "" to choose for the area
 	Labels        map[string]string
@@ -200,6 +201,7 @@ func CheckMap(c *analysis.Chart, cols []table.Column, datasets []*analysis.Datas
 			}
 			s.Bins = append(s.Bins, b.Value)
 			s.BinText = append(s.BinText, b.Text)
+			s.BinsPos = c.BinsPos
 		}
 	} else {
 		s.Key, _ = lookup(c.Key, "key", false)

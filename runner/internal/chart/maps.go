@@ -292,7 +292,7 @@ func (m *mapBuilder) choropleth() (*option, error) {
 		case len(classes) > 0:
 			c := binOf(s.Bins, v)
 			if c < 0 {
-				return nil, position.Errorf(s.Pos, "map of %q: the value %s of %q lies outside the bins (%s to %s); widen the bins to hold every value",
+				return nil, position.Errorf(s.BinsPos, "map of %q: the value %s of %q lies outside the bins (%s to %s); widen the bins to hold every value",
 					t.Name, m.value(values[i]), name, s.BinText[0], s.BinText[len(s.BinText)-1])
 			}
 			area.Class, area.Color = classes[c].Label, classes[c].Color

@@ -36,6 +36,7 @@ func mapSpec(bins ...float64) *MapSpec {
 		Key: Column{Name: "area", Index: 0, Pos: p(32, 12)}, Value: Column{Name: "deaths", Index: 1, Pos: p(34, 14)},
 		Lat: Column{Index: -1}, Lon: Column{Index: -1}, Size: Column{Index: -1}, Labels: map[string]string{}}
 	for _, b := range bins {
+		s.BinsPos = p(35, 11)
 		s.Bins = append(s.Bins, b)
 		s.BinText = append(s.BinText, strings.TrimSuffix(strings.TrimSuffix(jsonText(b), ".0"), ".00"))
 	}
@@ -116,7 +117,7 @@ func TestChoroplethErrors(t *testing.T) {
 		{"null key", mapSpec(), [][]any{{nil, 1}},
 			`a.yaml:32:12: column "area" in map key is empty in row 1 of view "by_area"; every row names its area (filter it out in the view: where: area != nil)`},
 		{"outside the bins", mapSpec(0, 10), [][]any{{"A", 11}},
-			`a.yaml:30:5: map of "by_area": the value 11 of "A" lies outside the bins (0 to 10); widen the bins to hold every value`},
+			`a.yaml:35:11: map of "by_area": the value 11 of "A" lies outside the bins (0 to 10); widen the bins to hold every value`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := MapOptions(c.s, areaTable(c.rows...), testGeo(), "m")

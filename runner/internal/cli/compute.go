@@ -64,8 +64,13 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, bool, int) {
 // does, then its flags.
 func describedUsage(fs *flag.FlagSet, stderr io.Writer, synopsis, about string) {
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: galley %s\n\n%s\nFlags:\n", synopsis, about)
-		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "Usage: galley %s\n\n%s", synopsis, about)
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintf(stderr, "\nFlags:\n")
+			fs.PrintDefaults()
+		}
 	}
 }
 

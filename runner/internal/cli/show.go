@@ -85,7 +85,11 @@ func show(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case *asCSV:
 		if len(items) != 1 || items[0].view == nil {
-			fmt.Fprintf(stderr, "galley show: -csv prints one view: name one (views: %s)\n", strings.Join(viewNames(doc), ", "))
+			what := ""
+			if len(items) == 1 && items[0].value != nil {
+				what = fmt.Sprintf("%s is a value (galley show prints it, -json as JSON); ", items[0].value.Name)
+			}
+			fmt.Fprintf(stderr, "galley show: -csv prints one view: %sname one (views: %s)\n", what, strings.Join(viewNames(doc), ", "))
 			return exitUsage
 		}
 		v := items[0].view
@@ -338,7 +342,12 @@ func showItem(w io.Writer, doc *results.Document, it item, limit int) {
 		showView(w, path, it.view, limit)
 	case it.value != nil:
 		v := it.value
-		fmt.Fprintf(w, "value %s = %s (%s)\n", v.Name, terminalText(v.Text), v.Type)
+		exact := ""
+		if x := value.Text(v.Value.V); v.Format != "" && x != v.Text {
+			// The format rounds or scales: the number it was made from.
+			exact = ", " + terminalText(x) + " before its format " + strconv.Quote(v.Format)
+		}
+		fmt.Fprintf(w, "value %s = %s (%s%s)\n", v.Name, terminalText(v.Text), v.Type, exact)
 		fmt.Fprintf(w, "  %s:%d: %s\n", path, v.Line, terminalText(v.Expr))
 	case it.claim != nil:
 		cl := it.claim
