@@ -41,6 +41,7 @@ func FuzzParse(f *testing.F) {
 		"\t",
 		"title: T\ndatasets: {}\ndate: 2017-02-30\n",
 		ds + "---\nclaims: []\n",
+		ds + "values:\n  a: {expr: \"x\" == b, format: '0'}\n  b: [\"q\\\"\" c, 'it''s' d]\n",
 		"---\n" + ds + "...\n",
 		// Past yaml.v3's own nesting limit (10,000).
 		"title: T\ndatasets: " + strings.Repeat("[", 10_001) + "\n",
