@@ -305,6 +305,11 @@ func (d *decoder) scalarLines(n *yaml.Node) []position.Pos {
 	out := make([]position.Pos, 0, count)
 	switch n.Style {
 	case yaml.LiteralStyle, yaml.FoldedStyle:
+		if n.Line >= len(d.lines) {
+			// An empty block at the end of the file (md: > and nothing
+			// after): no line follows the indicator.
+			return append(out, d.pos(n))
+		}
 		// The text starts on the line after the indicator, at the block's indent.
 		line := n.Line + 1
 		indent := 0
