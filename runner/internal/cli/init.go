@@ -78,9 +78,9 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 		path, files, inf.Rows, len(inf.Columns), what, nulls)
 	if inf.Range != "" {
 		fmt.Fprintf(stderr, "%s: the table seems to start at %s: check range: (its first row is the header; the rows below it, notes included, are read)\n", path, strings.SplitN(inf.Range, ":", 2)[0])
-		if inf.HeaderRows > 1 {
-			fmt.Fprintf(stderr, "%s: the row under the header seems to continue it (units?): check header_rows: %d, which joins the two rows' texts into the column names\n", path, inf.HeaderRows)
-		}
+	}
+	if inf.HeaderRows > 1 {
+		fmt.Fprintf(stderr, "%s: the row under the header seems to continue it (units?): check header_rows: %d, which joins the two rows' texts into the column names\n", path, inf.HeaderRows)
 	}
 	if len(inf.Sheets) > 1 {
 		q := make([]string, len(inf.Sheets))
