@@ -244,7 +244,7 @@ func compile(e analysis.Expr, what string, env *Env, want Want, extra func() []e
 		p.Type, p.GoType = analysis.TypeAny, nil
 	}
 	if want == BoolResult && p.Type != analysis.TypeBool && p.Type != analysis.TypeAny {
-		return nil, position.Errorf(e.Pos, "%s must be true or false, but this expression gives %s (compare it, e.g. x > 0)", what, article(p.Type))
+		return nil, position.Errorf(e.Pos, "%s must be true or false, but this expression gives %s (compare it, e.g. x > 0)", what, p.Type.WithArticle())
 	}
 
 	// Pass 2: the same source, operators rewritten to null-aware calls.
@@ -472,14 +472,6 @@ func checkLiterals(n ast.Node, e analysis.Expr) error {
 		}
 	}))
 	return err
-}
-
-func article(t analysis.ColumnType) string {
-	switch t {
-	case analysis.TypeInt, analysis.TypeAny:
-		return "an " + t.String()
-	}
-	return "a " + t.String()
 }
 
 // refs lists the env names an expression reads, sorted.
