@@ -34,8 +34,8 @@ type MapSpec struct {
 	Bins          []float64 // map: class edges; none for a continuous scale
 	BinText       []string  // each edge as written
 	BinsPos       position.Pos
-	ShowUnmatched bool      // unmatched: show
-	Projection    string    // "" to choose for the area
+	ShowUnmatched bool   // unmatched: show
+	Projection    string // "" to choose for the area
 	Labels        map[string]string
 
 	Title, Subtitle, Caption string
