@@ -23,7 +23,7 @@ import (
 
 // Version is Galley's version, printed by `galley version` and in the
 // footer of every report.
-const Version = "v0.1.0"
+const Version = "v0.2.0"
 
 // Exit codes, as the contract sets them.
 const (
