@@ -280,9 +280,9 @@ func afterQuoted(line string) int {
 		case c == '#' && (i == 0 || line[i-1] == ' '):
 			return 0
 		case (c == '"' || c == '\'') && depth > 0 && startsValue(line[:i]):
-			end := closingQuote(line, i)
-			if end < 0 {
-				return 0
+			end := endQuoted([]byte(line), i)
+			if end == i || line[end] != c {
+				return 0 // not closed on this line
 			}
 			j := end + 1
 			for j < len(line) && line[j] == ' ' {
@@ -302,23 +302,6 @@ func afterQuoted(line string) int {
 func startsValue(before string) bool {
 	t := strings.TrimRight(before, " ")
 	return t == "" || strings.HasSuffix(t, ":") || strings.HasSuffix(t, ",") || strings.HasSuffix(t, "{") || strings.HasSuffix(t, "[")
-}
-
-// closingQuote returns the index of the quote that closes the one at
-// line[i] ("..." with backslash escapes, '...' with ” for a quote), or -1.
-func closingQuote(line string, i int) int {
-	q := line[i]
-	for j := i + 1; j < len(line); j++ {
-		switch {
-		case q == '"' && line[j] == '\\':
-			j++
-		case line[j] == q && q == '\'' && j+1 < len(line) && line[j+1] == '\'':
-			j++
-		case line[j] == q:
-			return j
-		}
-	}
-	return -1
 }
 
 // noAliases refuses anchors and aliases: an analysis reads top to bottom,

@@ -3,7 +3,6 @@ package check
 import (
 	"fmt"
 	"reflect"
-	"strings"
 
 	"galley/runner/internal/analysis"
 	"galley/runner/internal/chart"
@@ -220,8 +219,8 @@ func Analysis(f *analysis.File) (*Plan, error) {
 			errs.Append(position.Errorf(v.Source.Format.Pos, "value %s: format: %v", v.Source.Name, err).Span(len(v.Source.Format.Value)))
 			continue
 		}
-		if why := fm.Mismatch(v.Prog.Type); why != "" {
-			errs.Append(position.Errorf(v.Source.Format.Pos, "value %s: format: %s", v.Source.Name, strings.Replace(why, "this is", v.Source.Name+" gives", 1)).Span(len(v.Source.Format.Value)))
+		if why := fm.Mismatch(v.Source.Name+" gives", v.Prog.Type); why != "" {
+			errs.Append(position.Errorf(v.Source.Format.Pos, "value %s: format: %s", v.Source.Name, why).Span(len(v.Source.Format.Value)))
 			continue
 		}
 		v.Format = fm

@@ -211,21 +211,12 @@ func inferXLSX(inf *Inferred, b []byte, sheet string) error {
 			break
 		}
 	}
-	header := make([]string, last-col1+1)
-	for i := range header {
-		if k := col1 - 1 + i; k < len(first[hi].shown) {
-			header[i] = first[hi].shown[k]
-		}
-	}
+	header := headerCells(first[hi].shown, col1, last-col1+1)
 	if hi+2 < len(first) {
 		n, _, _, text := cells(first[hi+1])
 		hn, _, _, _ := cells(first[hi])
 		if _, _, _, nextText := cells(first[hi+2]); n > 0 && n < hn && text && !nextText {
-			for i := range header {
-				if k := col1 - 1 + i; k < len(first[hi+1].shown) && strings.TrimSpace(first[hi+1].shown[k]) != "" {
-					header[i] = strings.TrimSpace(strings.TrimSpace(header[i]) + " " + strings.TrimSpace(first[hi+1].shown[k]))
-				}
-			}
+			joinHeaderRow(header, first[hi+1].shown, col1)
 			inf.HeaderRows = 2
 		}
 	}

@@ -83,11 +83,7 @@ func mergeInferred(out, inf *Inferred, rel, first string) error {
 			return position.Errorf(at, "the header differs from that of %s, the glob's first file: column %d is %q here, %q there (a glob reads files of one shape)", first, i+1, header(here), header(there))
 		}
 	}
-	for _, n := range inf.Null {
-		if !contains(out.Null, n) {
-			out.Null = append(out.Null, n)
-		}
-	}
+	out.Null = union(out.Null, inf.Null)
 	for i := range inf.Columns {
 		mergeColumn(&out.Columns[i], &inf.Columns[i], out.Rows, inf.Rows)
 	}

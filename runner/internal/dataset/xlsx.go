@@ -337,12 +337,7 @@ func (x *xlsxSource) open(r *Reader, ds *analysis.Dataset) error {
 				return position.Errorf(x.cellPos(x.row, x.cells.col1), "the header row has no cell from column %s on; give the table's range, e.g. range: %s%d:F%d", position.ColumnName(x.cells.col1), position.ColumnName(x.cells.col1), x.row, x.row+100)
 			}
 		}
-		r.header = make([]string, x.width)
-		for i := range r.header {
-			if k := x.cells.col1 - 1 + i; k < len(shown) {
-				r.header[i] = shown[k]
-			}
-		}
+		r.header = headerCells(shown, x.cells.col1, x.width)
 		// A header of several rows (a units row under the names, as
 		// statistical tables have): each column's texts joined.
 		for n := 1; n < ds.HeaderRows.Value; n++ {
@@ -353,11 +348,7 @@ func (x *xlsxSource) open(r *Reader, ds *analysis.Dataset) error {
 			if !ok {
 				return position.Errorf(x.cellPos(x.row, x.cells.col1), "the sheet ends inside the header: header_rows is %d, and the header starts at row %d", ds.HeaderRows.Value, x.row-n+1)
 			}
-			for i := range r.header {
-				if k := x.cells.col1 - 1 + i; k < len(more) && strings.TrimSpace(more[k]) != "" {
-					r.header[i] = strings.TrimSpace(strings.TrimSpace(r.header[i]) + " " + strings.TrimSpace(more[k]))
-				}
-			}
+			joinHeaderRow(r.header, more, x.cells.col1)
 		}
 		r.line = x.row
 		x.head = x.row
@@ -405,6 +396,29 @@ func (x *xlsxSource) next(r *Reader) ([]any, error) {
 			r.row[i] = v
 		}
 		return r.row, nil
+	}
+}
+
+// headerCells is the header in a row as the sheet shows it: width cells
+// from column col1 (counted from 1), "" past the row's last cell.
+func headerCells(shown []string, col1, width int) []string {
+	header := make([]string, width)
+	for i := range header {
+		if k := col1 - 1 + i; k < len(shown) {
+			header[i] = shown[k]
+		}
+	}
+	return header
+}
+
+// joinHeaderRow adds to header the texts of a further header row, from
+// column col1: a units row under the names ("(thousands)") makes "Total
+// cost to society (thousands)".
+func joinHeaderRow(header, shown []string, col1 int) {
+	for i := range header {
+		if k := col1 - 1 + i; k < len(shown) && strings.TrimSpace(shown[k]) != "" {
+			header[i] = strings.TrimSpace(strings.TrimSpace(header[i]) + " " + strings.TrimSpace(shown[k]))
+		}
 	}
 }
 

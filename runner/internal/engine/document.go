@@ -85,9 +85,9 @@ func Execute(c *check.Plan, opts Options) (*results.Document, error) {
 		out = value.Normalize(out)
 		sc.computed[v.Source.Name] = out
 		f := v.Format
-		if why := f.Mismatch(value.TypeOf(out)); out != nil && why != "" {
+		if why := f.Mismatch(v.Source.Name+" is", value.TypeOf(out)); out != nil && why != "" {
 			// The type was not known before the run (a field of a row).
-			return nil, position.Errorf(v.Source.Format.Pos, "value %s: format: %s", v.Source.Name, strings.Replace(why, "this is", v.Source.Name+" is", 1)).Span(len(v.Source.Format.Value))
+			return nil, position.Errorf(v.Source.Format.Pos, "value %s: format: %s", v.Source.Name, why).Span(len(v.Source.Format.Value))
 		}
 		if f.IsZero() {
 			f = value.IntFormatFor(v.Source.Name, []any{out}) // a year reads 1930

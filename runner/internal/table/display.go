@@ -98,14 +98,14 @@ func FormatFor(s analysis.String, col Column, what string) (value.Format, *posit
 		return value.Format{}, position.Errorf(s.Pos, "%s: %v", what, err).Span(len(s.Value))
 	}
 	switch {
-	case col.Type == analysis.TypeAny:
-	case f.IsDate() && col.Type != analysis.TypeDate:
+	case f.Suits(col.Type):
+	case f.IsDate():
 		return value.Format{}, position.Errorf(s.Pos, "%s: %q is a date format, and %q is %s column (a date format applies to date columns)",
 			what, s.Value, col.Name, col.Type.WithArticle()).Span(len(s.Value))
-	case !f.IsDate() && !col.Type.Numeric():
+	default:
 		hint := ""
 		if col.Type == analysis.TypeDate {
-			hint = `; a date prints with a date format such as "YYYY" or "D MMM YYYY"`
+			hint = value.DateFormatHint
 		}
 		return value.Format{}, position.Errorf(s.Pos, "%s: %q is a number format, and %q is %s column (a number format applies to int and float columns%s)",
 			what, s.Value, col.Name, col.Type.WithArticle(), hint).Span(len(s.Value))

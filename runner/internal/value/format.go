@@ -92,23 +92,36 @@ func MustFormat(s string) Format {
 	return f
 }
 
-// Mismatch says why f cannot print a value of type t ("" when it can): a
-// number format prints ints and floats, a date format dates. Any suits
-// every format (the value is checked when it is known).
-func (f Format) Mismatch(t Type) string {
+// Suits reports whether f prints a value of type t: a number format ints
+// and floats, a date format dates. Any suits every format (the value is
+// checked when it is known), and so does the zero Format.
+func (f Format) Suits(t Type) bool {
 	switch {
 	case f.IsZero() || t == Any:
-		return ""
-	case f.date && t != Date:
-		return fmt.Sprintf("%q is a date format, and this is %s (a date format prints dates)", f.src, t.WithArticle())
-	case !f.date && !t.Numeric():
-		hint := ""
-		if t == Date {
-			hint = `; a date prints with a date format such as "YYYY" or "D MMM YYYY"`
-		}
-		return fmt.Sprintf("%q is a number format, and this is %s (a number format prints ints and floats%s)", f.src, t.WithArticle(), hint)
+		return true
+	case f.date:
+		return t == Date
 	}
-	return ""
+	return t.Numeric()
+}
+
+// DateFormatHint ends the message for a number format given to a date.
+const DateFormatHint = `; a date prints with a date format such as "YYYY" or "D MMM YYYY"`
+
+// Mismatch says why f cannot print a value of type t, which subject
+// introduces ("start gives", "worst is"), or "" when it can (Suits).
+func (f Format) Mismatch(subject string, t Type) string {
+	switch {
+	case f.Suits(t):
+		return ""
+	case f.date:
+		return fmt.Sprintf("%q is a date format, and %s %s (a date format prints dates)", f.src, subject, t.WithArticle())
+	}
+	hint := ""
+	if t == Date {
+		hint = DateFormatHint
+	}
+	return fmt.Sprintf("%q is a number format, and %s %s (a number format prints ints and floats%s)", f.src, subject, t.WithArticle(), hint)
 }
 
 // IsZero reports whether f is the zero Format, which prints as Text does.
